@@ -1,0 +1,182 @@
+"""The `safecity` command. Django is set up only for sub-commands that need the database."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+
+class CLIError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safecity.settings")
+    import django
+
+    django.setup()
+
+
+def _system_context() -> Any:
+    from safecity.core import context
+
+    return context.acting(context.ActingContext(channel="cli", user_agent="safecity-cli",
+                                                purpose=os.environ.get("SAFECITY_PURPOSE", "")))
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _django()
+    from safecity.core.audit import verify_chain
+
+    result = verify_chain()
+    if result.ok:
+        print(f"audit chain OK: {result.checked} events verified")
+        return 0
+    print(f"audit chain BROKEN at {result.problem}", file=sys.stderr)
+    return 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django()
+    from safecity.demo.build import build_demo
+
+    with _system_context():
+        build_demo(seed=args.seed, incidents=not args.no_incidents, out=sys.stdout)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    port = args.port or int(os.environ.get("PORT", "8000"))
+    host = args.host
+    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "safecity.wsgi:application",
+                               "--bind", f"{host}:{port}", "--workers", str(args.workers),
+                               "--threads", "4", "--access-logfile", "-"])
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safecity.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["safecity manage", *args.django_args])
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    _django()
+    from safecity.core import actions
+    from safecity.core.models import User
+
+    user = User.objects.filter(username__iexact=args.username).first()
+    if user is None:
+        raise CLIError(f"username: no user called {args.username!r}")
+    with _system_context():
+        actions.user_unlock(actor="system", user=user)
+    print(f"{user.username} unlocked")
+    return 0
+
+
+def cmd_passwords_update(args: argparse.Namespace) -> int:
+    from safecity.core.passwords_update import update_compromised_list
+
+    count = update_compromised_list(args.file)
+    print(f"compromised-password list now holds {count} hashes")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="safecity", description="safecity public-safety platform")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    audit = sub.add_parser("audit", help="audit log tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=Parser)
+    verify = audit_sub.add_parser("verify", help="verify the whole hash chain; exit 1 naming the first bad event")
+    verify.set_defaults(func=cmd_audit_verify)
+
+    demo = sub.add_parser("demo", help="build (or refresh) the demo city")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--no-incidents", action="store_true", help="skip generating incident data")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve the site with gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=0, help="port (default $PORT or 8000)")
+    serve.add_argument("--workers", type=int, default=2)
+    serve.set_defaults(func=cmd_serve)
+
+    manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    manage.add_argument("django_args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    users = sub.add_parser("users", help="user administration")
+    users_sub = users.add_subparsers(dest="users_command", required=True, parser_class=Parser)
+    unlock = users_sub.add_parser("unlock", help="release an account locked after failed sign-ins")
+    unlock.add_argument("username")
+    unlock.set_defaults(func=cmd_unlock)
+
+    passwords = sub.add_parser("passwords", help="compromised-password list")
+    pw_sub = passwords.add_subparsers(dest="pw_command", required=True, parser_class=Parser)
+    update = pw_sub.add_parser("update", help="replace the list from a file of passwords or SHA-1 hashes")
+    update.add_argument("file")
+    update.set_defaults(func=cmd_passwords_update)
+
+    for register in _extensions():
+        register(sub)
+    return parser
+
+
+def _extensions() -> list[Callable[[Any], None]]:
+    """Sub-commands contributed by apps (import, analyze)."""
+    found: list[Callable[[Any], None]] = []
+    try:
+        from safecity.incidents.cli import add_import_parser
+
+        found.append(add_import_parser)
+    except ImportError:
+        pass
+    try:
+        from safecity.analytics.cli import add_analyze_parser, run_analyze
+
+        def register(sub: Any) -> None:
+            add_analyze_parser(sub)
+            sub.choices["analyze"].set_defaults(func=run_analyze)
+
+        found.append(register)
+    except ImportError:
+        pass
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CLIError as exc:
+        print(f"safecity: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("safecity: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001  never a traceback for the user; details on request
+        if os.environ.get("SAFECITY_DEBUG_CLI"):
+            raise
+        from django.core.exceptions import ValidationError
+
+        if isinstance(exc, ValidationError):
+            print(f"safecity: error: {'; '.join(exc.messages)}", file=sys.stderr)
+            return 2
+        print(f"safecity: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

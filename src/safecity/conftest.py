@@ -1,0 +1,133 @@
+"""Shared fixtures: agencies, named personas (one per role) created through actions, signed-in clients."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+from safecity.core import actions  # noqa: E402
+from safecity.core.models import Agency, User  # noqa: E402
+from safecity.core.roles import Role  # noqa: E402
+
+PASSWORD = "lantern-harbor-meadow-77"
+
+
+@pytest.fixture
+def agency_a(db: Any) -> Agency:
+    return actions.agency_create(actor="system", ori="ZZ0000001", name="Alpha Police Department",
+                                 agency_type="police", jurisdiction="Alpha", state="ZZ")
+
+
+@pytest.fixture
+def agency_b(db: Any) -> Agency:
+    return actions.agency_create(actor="system", ori="ZZ0000002", name="Bravo Sheriff's Office",
+                                 agency_type="sheriff", jurisdiction="Bravo", state="ZZ")
+
+
+def make_persona(username: str, agency: Agency, *roles: str, superuser: bool = False) -> User:
+    user = actions.user_create(actor="system", username=username, email=f"{username}@example.org",
+                               password=PASSWORD, home_agency=agency, is_superuser=superuser)
+    for role in roles:
+        actions.role_grant(actor="system", user=user, agency=agency, role=role)
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def persona(agency_a: Agency) -> Callable[..., User]:
+    """persona("officer") → a user with that role at agency A (named after the role)."""
+
+    def build(role: str, agency: Agency | None = None, username: str | None = None) -> User:
+        return make_persona(username or f"{role}_{(agency or agency_a).ori[-1]}", agency or agency_a, role)
+
+    return build
+
+
+@pytest.fixture
+def olivia_officer(agency_a: Agency) -> User:
+    return make_persona("olivia", agency_a, Role.OFFICER)
+
+
+@pytest.fixture
+def bob_officer_b(agency_b: Agency) -> User:
+    return make_persona("bob", agency_b, Role.OFFICER)
+
+
+@pytest.fixture
+def alice_admin(agency_a: Agency) -> User:
+    return make_persona("alice", agency_a, Role.ADMIN)
+
+
+@pytest.fixture
+def ann_analyst(agency_a: Agency) -> User:
+    return make_persona("ann", agency_a, Role.ANALYST)
+
+
+@pytest.fixture
+def otto_oversight(agency_a: Agency) -> User:
+    return make_persona("otto", agency_a, Role.OVERSIGHT)
+
+
+def verified_client(user: User) -> Client:
+    """A client signed in as `user` with two-step sign-in already passed (as the MFA page would leave it)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def signed_in() -> Callable[[User], Client]:
+    return verified_client
+
+
+@pytest.fixture
+def api_token() -> Callable[[User], str]:
+    def make(user: User) -> str:
+        _, secret = actions.api_token_create(actor=user, name="test", days=30)
+        return secret
+
+    return make
+
+
+def set_audit_triggers(enabled: bool) -> None:
+    """Tests that flush the database (transactional, live-server) must lift the append-only guard to do so."""
+    from django.db import connection
+
+    from safecity.core.migrations import _audit_triggers
+
+    with connection.cursor() as c:
+        if connection.vendor == "postgresql":
+            c.execute(f"ALTER TABLE core_auditevent {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
+        elif enabled:
+            for sql in _audit_triggers.SQLITE_FORWARD:
+                c.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+        else:
+            for sql in _audit_triggers.SQLITE_REVERSE:
+                c.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _audit_guard_for_flushing_tests(request: pytest.FixtureRequest) -> Any:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    set_audit_triggers(True)
+    yield
+    set_audit_triggers(False)

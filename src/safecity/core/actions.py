@@ -1,0 +1,375 @@
+"""Writes with legal or audit weight for the core app, and the `audited` frame every app's actions use.
+
+Each action is keyword-only and typed; it runs in one transaction, checks permission, changes data and
+appends the audit event (with before/after history) in that same transaction. A refused action is rolled
+back and the refusal itself is then recorded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from safecity.core import audit
+from safecity.core.history import snapshot
+from safecity.core.models import (
+    Agency,
+    AgencyPopulation,
+    ApiToken,
+    AuditEvent,
+    Beat,
+    District,
+    LoginFailure,
+    ObjectChange,
+    RoleAssignment,
+    User,
+)
+from safecity.core.permissions import NotPermitted, ensure_module
+from safecity.core.roles import Module, Role
+
+
+@dataclass
+class AuditFrame:
+    actor: Any
+    action: str
+    purpose: str = ""
+    changes: list[tuple[models.Model, str, dict[str, Any] | None, dict[str, Any] | None]] = field(
+        default_factory=list
+    )
+    obj: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def created(self, obj: models.Model) -> None:
+        self.obj = self.obj or obj
+        self.changes.append((obj, "create", None, snapshot(obj)))
+
+    def updated(self, obj: models.Model, before: dict[str, Any]) -> None:
+        self.obj = self.obj or obj
+        after = snapshot(obj)
+        if after != before:
+            self.changes.append((obj, "update", before, after))
+
+    def deleted(self, obj: models.Model, before: dict[str, Any]) -> None:
+        self.obj = self.obj or obj
+        self.changes.append((obj, "delete", before, None))
+
+
+@contextlib.contextmanager
+def audited(*, actor: Any, action: str, obj: Any = None, purpose: str = "") -> Iterator[AuditFrame]:
+    """Run an action's body in one transaction and append its audit event (and history) before commit."""
+    frame = AuditFrame(actor=actor, action=action, purpose=purpose, obj=obj)
+    try:
+        with transaction.atomic():
+            yield frame
+            event = audit.record(action=action, actor=actor, obj=frame.obj, purpose=purpose, extra=frame.extra)
+            for changed, kind, before, after in frame.changes:
+                ObjectChange.objects.create(
+                    event=event, time=event.occurred_at, actor_name=event.actor_name,
+                    content_type=ContentType.objects.get_for_model(type(changed)),
+                    object_id=str(changed.pk if changed.pk is not None else (before or {}).get("id")),
+                    object_repr=str(changed)[:200], action=kind, before=before, after=after,
+                )
+    except NotPermitted as exc:
+        audit.record(action=action, actor=actor, obj=obj, outcome="denied", purpose=purpose,
+                     extra={"reason": str(exc)})
+        raise
+
+
+def _require_admin(actor: Any, agency: Agency | None = None) -> None:
+    ensure_module(actor, Module.ADMIN, "change", agency.pk if agency else None)
+
+
+def _clean(obj: models.Model, exclude: list[str] | None = None) -> None:
+    obj.full_clean(exclude=exclude)
+
+
+# ---- agencies and geography -------------------------------------------------------------------------
+
+
+def agency_create(
+    *, actor: Any, ori: str, name: str, agency_type: str, jurisdiction: str = "", state: str = "",
+    parent: Agency | None = None,
+) -> Agency:
+    with audited(actor=actor, action="agency.create") as frame:
+        if not getattr(actor, "is_superuser", False) and actor != "system":
+            raise NotPermitted("Only a platform administrator may create agencies.")
+        agency = Agency(ori=ori.strip().upper(), name=name.strip(), agency_type=agency_type,
+                        jurisdiction=jurisdiction, state=state.upper(), parent=parent)
+        _clean(agency)
+        agency.save()
+        frame.created(agency)
+    return agency
+
+
+def agency_update(*, actor: Any, agency: Agency, **changes: Any) -> Agency:
+    allowed = {"name", "agency_type", "jurisdiction", "state", "is_active"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError({k: "This field cannot be changed here." for k in sorted(unknown)})
+    with audited(actor=actor, action="agency.update", obj=agency) as frame:
+        if actor != "system":
+            _require_admin(actor, agency)
+        before = snapshot(agency)
+        for key, value in changes.items():
+            setattr(agency, key, value)
+        _clean(agency, exclude=["parent"])
+        agency.save()
+        frame.updated(agency, before)
+    return agency
+
+
+def agency_population_set(*, actor: Any, agency: Agency, year: int, population: int, source: str = "") -> None:
+    with audited(actor=actor, action="agency.population.set", obj=agency) as frame:
+        if actor != "system":
+            _require_admin(actor, agency)
+        row, created = AgencyPopulation.objects.get_or_create(
+            agency=agency, year=year, defaults={"population": population, "source": source})
+        if created:
+            frame.created(row)
+        else:
+            before = snapshot(row)
+            row.population, row.source = population, source
+            row.save()
+            frame.updated(row, before)
+
+
+def district_save(*, actor: Any, agency: Agency, code: str, name: str, geometry: dict[str, Any],
+                  population: int | None = None) -> District:
+    with audited(actor=actor, action="geography.district.save", obj=agency) as frame:
+        if actor != "system":
+            _require_admin(actor, agency)
+        district = District.objects.filter(agency=agency, code=code).first()
+        before = snapshot(district) if district else None
+        district = district or District(agency=agency, code=code)
+        district.name, district.geometry, district.population = name, geometry, population
+        district.save()
+        if before is None:
+            frame.created(district)
+        else:
+            frame.updated(district, before)
+    return district
+
+
+def beat_save(*, actor: Any, district: District, code: str, name: str, geometry: dict[str, Any],
+              population: int | None = None) -> Beat:
+    with audited(actor=actor, action="geography.beat.save", obj=district.agency) as frame:
+        if actor != "system":
+            _require_admin(actor, district.agency)
+        beat = Beat.objects.filter(agency=district.agency, code=code).first()
+        before = snapshot(beat) if beat else None
+        beat = beat or Beat(agency=district.agency, code=code)
+        beat.district, beat.name, beat.geometry, beat.population = district, name, geometry, population
+        beat.save()
+        if before is None:
+            frame.created(beat)
+        else:
+            frame.updated(beat, before)
+    return beat
+
+
+# ---- users, roles and sign-in ------------------------------------------------------------------------
+
+
+def user_create(
+    *, actor: Any, username: str, email: str, password: str | None, first_name: str = "",
+    last_name: str = "", home_agency: Agency | None = None, is_superuser: bool = False,
+    affiliation: str = "agency",
+) -> User:
+    from django.contrib.auth.password_validation import validate_password
+
+    with audited(actor=actor, action="user.create") as frame:
+        if actor != "system":
+            if is_superuser and not getattr(actor, "is_superuser", False):
+                raise NotPermitted("Only a platform administrator may create another.")
+            _require_admin(actor, home_agency)
+        user = User(username=username.strip(), email=email.strip(), first_name=first_name,
+                    last_name=last_name, home_agency=home_agency, is_superuser=is_superuser,
+                    affiliation=affiliation)
+        if password:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise ValidationError({"password": exc.messages}) from None
+            user.set_password(password)
+            user.password_changed_at = timezone.now()
+        else:
+            user.set_unusable_password()
+        _clean(user, exclude=["password"])
+        user.save()
+        frame.created(user)
+    return user
+
+
+def role_grant(*, actor: Any, user: User, agency: Agency, role: str,
+               expires_at: dt.datetime | None = None) -> RoleAssignment:
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}; choose one of {', '.join(Role.values)}."})
+    with audited(actor=actor, action="role.grant", obj=user) as frame:
+        if actor != "system":
+            _require_admin(actor, agency)
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, agency=agency, role=role,
+            defaults={"granted_by": actor if isinstance(actor, User) else None, "expires_at": expires_at})
+        if created:
+            frame.created(assignment)
+        frame.extra = {"agency": agency.ori, "role": role}
+        _end_sessions(user)  # CJIS IA-11: a role change forces re-authentication
+    return assignment
+
+
+def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+    with audited(actor=actor, action="role.revoke", obj=assignment.user) as frame:
+        if actor != "system":
+            _require_admin(actor, assignment.agency)
+        before = snapshot(assignment)
+        frame.extra = {"agency": assignment.agency.ori, "role": assignment.role}
+        frame.deleted(assignment, before)
+        assignment.delete()
+        _end_sessions(assignment.user)
+
+
+def _end_sessions(user: User) -> None:
+    from django.contrib.sessions.models import Session
+
+    key = str(user.pk)
+    doomed = [s.session_key for s in Session.objects.filter(expire_date__gt=timezone.now())
+              if s.get_decoded().get("_auth_user_id") == key]
+    Session.objects.filter(session_key__in=doomed).delete()
+
+
+def user_unlock(*, actor: Any, user: User) -> None:
+    with audited(actor=actor, action="user.unlock", obj=user) as frame:
+        if actor != "system":
+            _require_admin(actor, user.home_agency)
+        before = snapshot(user)
+        user.locked_at = None
+        user.save(update_fields=["locked_at"])
+        LoginFailure.objects.filter(username__iexact=user.username).delete()
+        frame.updated(user, before)
+
+
+def user_set_active(*, actor: Any, user: User, active: bool) -> None:
+    with audited(actor=actor, action="user.activate" if active else "user.deactivate", obj=user) as frame:
+        if actor != "system":
+            _require_admin(actor, user.home_agency)
+        before = snapshot(user)
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        if not active:
+            ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+            _end_sessions(user)
+        frame.updated(user, before)
+
+
+def login_failed(*, username: str, source_ip: str | None, window_seconds: int, limit: int) -> bool:
+    """Record a failed sign-in; lock the account at `limit` failures in the window. Returns True if locked."""
+    from django.conf import settings  # noqa: F401  (settings read by caller)
+
+    username = username.strip()[:150]
+    with transaction.atomic():
+        LoginFailure.objects.create(username=username, source_ip=source_ip)
+        since = timezone.now() - dt.timedelta(seconds=window_seconds)
+        recent = LoginFailure.objects.filter(username__iexact=username, at__gte=since).count()
+        user = User.objects.filter(username__iexact=username).first() if username else None
+        locked = False
+        if user is not None and recent >= limit and user.locked_at is None:
+            user.locked_at = timezone.now()
+            user.save(update_fields=["locked_at"])
+            locked = True
+        audit.record(action="auth.login", actor=username or "(blank)", outcome="failure",
+                     obj=user, extra={"recent_failures": recent})
+        if locked:
+            audit.record(action="auth.lockout", actor=username, outcome="success", obj=user)
+    return locked
+
+
+def login_succeeded(*, user: User, method: str) -> None:
+    with transaction.atomic():
+        LoginFailure.objects.filter(username__iexact=user.username).delete()
+        audit.record(action="auth.login", actor=user, obj=user, extra={"method": method})
+
+
+# ---- API tokens --------------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "sc_"
+
+
+def hash_token_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_token_create(*, actor: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
+    """Create a token for `actor`; returns it and the full secret, which is never stored or shown again."""
+    from django.conf import settings
+
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Give the token a name so you can recognise it later."
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        errors["days"] = f"Expiry must be between 1 and {settings.API_TOKEN_MAX_DAYS} days."
+    if errors:
+        raise ValidationError(errors)
+    with audited(actor=actor, action="api_token.create") as frame:
+        prefix = secrets.token_hex(4)
+        secret = secrets.token_urlsafe(32)
+        token = ApiToken.objects.create(
+            user=actor, name=name[:100], prefix=prefix, key_hash=hash_token_secret(secret),
+            expires_at=timezone.now() + dt.timedelta(days=days))
+        frame.created(token)
+    return token, f"{TOKEN_PREFIX}{prefix}_{secret}"
+
+
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+    with audited(actor=actor, action="api_token.revoke", obj=token) as frame:
+        if token.user_id != actor.pk:
+            _require_admin(actor, token.user.home_agency)
+        before = snapshot(token)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+        frame.updated(token, before)
+
+
+# ---- MFA ---------------------------------------------------------------------------------------------
+
+
+def mfa_confirm(*, actor: User, device: Any) -> None:
+    with audited(actor=actor, action="mfa.enroll", obj=actor):
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+
+
+def mfa_remove(*, actor: Any, user: User) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with audited(actor=actor, action="mfa.remove", obj=user):
+        if actor != user:
+            _require_admin(actor, user.home_agency)
+        TOTPDevice.objects.filter(user=user).delete()
+
+
+def record_read(*, actor: Any, obj: Any, purpose: str = "") -> AuditEvent:
+    """Audit a read of a sensitive record (callers decide what counts as sensitive)."""
+    return audit.record(action="record.read", actor=actor, obj=obj, purpose=purpose,
+                        extra={"labels": getattr(obj, "sensitivity_labels", [])})
+
+
+def record_export(*, actor: Any, what: str, rows: int, fmt: str, purpose: str = "") -> AuditEvent:
+    return audit.record(action="export", actor=actor, object_type=what, purpose=purpose,
+                        extra={"rows": rows, "format": fmt})
+
+
+def permission_denied(*, actor: Any, what: str, reason: str) -> AuditEvent:
+    return audit.record(action="permission.denied", actor=actor, outcome="denied", object_type=what,
+                        extra={"reason": reason})

@@ -1,0 +1,140 @@
+"""Core API: who am I, agencies and geography, audit log and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from safecity.core import actions, selectors
+from safecity.core.audit import verify_chain
+from safecity.core.models import Agency, ApiToken
+from safecity.core.permissions import active_assignments, ensure_module, modules_for
+from safecity.core.roles import Module
+from safecity.core.schemas import (
+    AgencyOut,
+    AuditEventOut,
+    ErrorOut,
+    LocateOut,
+    MeOut,
+    RoleOut,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+    VerifyOut,
+)
+
+router = Router(tags=["core"])
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/me", response={200: MeOut, **ERRORS})
+def me(request: HttpRequest) -> Any:
+    user: Any = request.user
+    oris = dict(Agency.objects.values_list("pk", "ori"))
+    return {
+        "username": user.username,
+        "roles": [RoleOut(agency=oris[a], role=r) for a, r in active_assignments(user)],
+        "modules": modules_for(user),
+        "mfa_verified": bool(getattr(user, "is_verified", lambda: False)()),
+    }
+
+
+@router.get("/agencies", response={200: list[AgencyOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def agencies(request: HttpRequest) -> Any:
+    return selectors.agency_list(user=request.user).select_related("parent").order_by("ori")
+
+
+def _agency(request: HttpRequest, ori: str) -> Agency:
+    return get_object_or_404(selectors.agency_list(user=request.user), ori=ori.upper()[:9])
+
+
+@router.get("/agencies/{ori}", response={200: AgencyOut, **ERRORS})
+def agency(request: HttpRequest, ori: str) -> Any:
+    return _agency(request, ori)
+
+
+def _feature_collection(areas: Any, district: bool) -> dict[str, Any]:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": a.code, "geometry": a.geometry,
+             "properties": {"code": a.code, "name": a.name, "population": a.population,
+                            **({} if district else {"district": a.district.code})}}
+            for a in areas
+        ],
+    }
+
+
+class GeoJSON(Schema):
+    type: str
+    features: list[dict[str, Any]]
+
+
+@router.get("/agencies/{ori}/districts", response={200: GeoJSON, **ERRORS})
+def districts(request: HttpRequest, ori: str) -> Any:
+    return _feature_collection(selectors.district_list(user=request.user, agency=_agency(request, ori)), True)
+
+
+@router.get("/agencies/{ori}/beats", response={200: GeoJSON, **ERRORS})
+def beats(request: HttpRequest, ori: str) -> Any:
+    return _feature_collection(selectors.beat_list(user=request.user, agency=_agency(request, ori)), False)
+
+
+class LocateQuery(Schema):
+    lon: float
+    lat: float
+
+
+@router.get("/agencies/{ori}/locate", response={200: LocateOut, **ERRORS})
+def locate(request: HttpRequest, ori: str, q: Query[LocateQuery]) -> Any:
+    if not (-180 <= q.lon <= 180 and -90 <= q.lat <= 90):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"lon" if not -180 <= q.lon <= 180 else "lat": "Coordinate out of range."})
+    d, b = selectors.locate_point(user=request.user, agency=_agency(request, ori), lon=q.lon, lat=q.lat)
+    return {"district": d.code if d else None, "beat": b.code if b else None}
+
+
+class AuditFilter(Schema):
+    action: str = ""
+    actor: str = ""
+    outcome: str = ""
+
+
+@router.get("/audit/events", response={200: list[AuditEventOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
+    return selectors.audit_event_list(user=request.user, action=filters.action[:64], actor=filters.actor[:150],
+                                      outcome=filters.outcome[:16])
+
+
+@router.get("/audit/verify", response={200: VerifyOut, **ERRORS})
+def audit_verify(request: HttpRequest) -> Any:
+    ensure_module(request.user, Module.AUDIT, "view")
+    result = verify_chain()
+    return {"ok": result.ok, "checked": result.checked,
+            "first_bad_seq": result.problem.seq if result.problem else None,
+            "reason": result.problem.reason if result.problem else None}
+
+
+@router.get("/tokens", response={200: list[TokenOut], **ERRORS})
+def tokens(request: HttpRequest) -> Any:
+    return list(selectors.token_list(user=request.user))
+
+
+@router.post("/tokens", response={201: TokenCreatedOut, **ERRORS})
+def token_create(request: HttpRequest, payload: TokenIn) -> Any:
+    token, secret = actions.api_token_create(actor=request.user, name=payload.name, days=payload.days)  # type: ignore[arg-type]
+    return 201, {**TokenOut.from_orm(token).dict(), "token": secret}
+
+
+@router.delete("/tokens/{token_id}", response={204: None, **ERRORS})
+def token_revoke(request: HttpRequest, token_id: int) -> Any:
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    actions.api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+    return 204, None

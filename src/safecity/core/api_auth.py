@@ -1,0 +1,63 @@
+"""API authentication: hashed, expiring, revocable bearer tokens and signed-in sessions (with CSRF)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+
+from safecity.core.actions import TOKEN_PREFIX, hash_token_secret
+from safecity.core.middleware import client_ip
+from safecity.core.models import ApiToken
+
+
+def _too_many_failures(request: HttpRequest) -> bool:
+    from safecity.core.views import _rate_limited
+
+    return _rate_limited(f"apitoken-fail:{client_ip(request)}", 20)
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from safecity.core.views import _rate_limited
+
+        if _rate_limited(f"api:{client_ip(request)}", settings.RATE_LIMIT_API_PER_MINUTE):
+            raise HttpError(429, "Too many requests; slow down and retry after a minute.")
+        user = self._user_for(token)
+        if user is None:
+            if _too_many_failures(request):
+                raise HttpError(429, "Too many failed token attempts; retry after a minute.")
+            return None
+        request.user = user
+        return user
+
+    @staticmethod
+    def _user_for(token: str) -> Any:
+        if not token.startswith(TOKEN_PREFIX) or token.count("_") < 2:
+            return None
+        prefix, _, secret = token[len(TOKEN_PREFIX):].partition("_")
+        row = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+        if row is None or not hmac.compare_digest(row.key_hash, hash_token_secret(secret)):
+            return None
+        if not row.is_usable or not row.user.is_active or row.user.is_locked:
+            return None
+        now = timezone.now()
+        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        return row.user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """A browser session; in CJI mode staff sessions must have passed two-step sign-in."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user and settings.CJI_MODE and user.is_staff_member and not user.is_verified():
+            return None
+        return user

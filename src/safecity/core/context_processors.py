@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from safecity.core.permissions import modules_for
+from safecity.core.roles import Module
+
+MODULE_URLS = {
+    Module.INCIDENTS: "/incidents/",
+    Module.POLICING: "/m/policing/",
+    Module.FIREARMS: "/m/firearms/",
+    Module.INTEL: "/m/intel/",
+    Module.REENTRY: "/m/reentry/",
+    Module.GRANTS: "/m/grants/",
+    Module.JUSTICE: "/m/justice/",
+    Module.TRANSPARENCY: "/open/",
+    Module.ADMIN: "/manage/",
+    Module.AUDIT: "/audit/",
+}
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    nav = []
+    if user is not None and user.is_authenticated:
+        for module in modules_for(user):
+            nav.append({"key": module, "label": Module(module).label, "url": MODULE_URLS[Module(module)],
+                        "current": request.path.startswith(MODULE_URLS[Module(module)])})
+    return {
+        "nav_modules": nav,
+        "city_name": settings.CITY_NAME,
+        "cji_mode": settings.CJI_MODE,
+        "demo_mode": settings.DEMO_MODE,
+        "session_idle_seconds": settings.SESSION_IDLE_SECONDS,
+    }

@@ -1,0 +1,94 @@
+"""Security headers, the acting context for audit events, and the CJIS session policy."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from safecity.core import context
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+)
+
+# Paths anyone may open without signing in (CJIS AC-14: document actions allowed without identification).
+PUBLIC_PREFIXES = ("/static/", "/healthz", "/readyz", "/accounts/login", "/accounts/mfa", "/api/",
+                   "/open/", "/favicon.ico")
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.user.is_authenticated if hasattr(request, "user") else False:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind a trusted proxy (SAFECITY_TLS) the proxy's X-Forwarded-For first hop is the client.
+    if settings.TLS and (fwd := request.META.get("HTTP_X_FORWARDED_FOR")):
+        return fwd.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        ctx = context.ActingContext(
+            source_ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+            request_id=request.META.get("HTTP_X_REQUEST_ID", "")[:36] or str(uuid.uuid4()),
+            purpose=request.META.get("HTTP_X_PURPOSE", "")[:200],
+            channel="web",
+        )
+        with context.acting(ctx):
+            response = self.get_response(request)
+        response.headers["X-Request-ID"] = ctx.request_id
+        return response
+
+
+class SessionPolicyMiddleware:
+    """Idle timeout (AC-11), 12-hour re-authentication (IA-11), MFA for staff in CJI mode (IA-2)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = time.time()
+            session = request.session
+            last = session.get("last_activity", now)
+            auth_time = session.get("auth_time", now)
+            if now - last > settings.SESSION_IDLE_SECONDS or now - auth_time > settings.SESSION_MAX_AGE_SECONDS:
+                reason = "idle" if now - last > settings.SESSION_IDLE_SECONDS else "reauth"
+                from safecity.core import audit
+
+                audit.record(action="auth.session_end", actor=user, obj=user, extra={"reason": reason})
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                return HttpResponseRedirect(f"{reverse('core:login')}?ended={reason}&next={request.path}")
+            session["last_activity"] = now
+            session.setdefault("auth_time", now)
+            if settings.CJI_MODE and not request.path.startswith(PUBLIC_PREFIXES):
+                needs_mfa = not user.is_verified() and user.is_staff_member  # type: ignore[attr-defined]
+                if needs_mfa and not request.path.startswith("/accounts/"):
+                    return HttpResponseRedirect(reverse("core:mfa_setup"))
+        return self.get_response(request)

@@ -1,0 +1,21 @@
+from safecity.core.models.agency import Agency, AgencyPopulation, AgencyType
+from safecity.core.models.audit import AuditEvent, ObjectChange
+from safecity.core.models.base import ProtectedModel, RestrictedQuerySet
+from safecity.core.models.geography import Beat, District
+from safecity.core.models.users import ApiToken, LoginFailure, RoleAssignment, User
+
+__all__ = [
+    "Agency",
+    "AgencyPopulation",
+    "AgencyType",
+    "ApiToken",
+    "AuditEvent",
+    "Beat",
+    "District",
+    "LoginFailure",
+    "ObjectChange",
+    "ProtectedModel",
+    "RestrictedQuerySet",
+    "RoleAssignment",
+    "User",
+]

@@ -1,0 +1,367 @@
+"""Sign-in, MFA, account, administration, audit log and module dashboards."""
+
+from __future__ import annotations
+
+import time
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safecity.core import actions, selectors
+from safecity.core.audit import verify_chain
+from safecity.core.forms import AgencyForm, ApiTokenForm, RoleGrantForm, SignInForm, TokenForm, UserCreateForm
+from safecity.core.middleware import client_ip
+from safecity.core.models import ApiToken, RoleAssignment, User
+from safecity.core.permissions import NotPermitted, has_module, modules_for
+from safecity.core.roles import Module, Role
+
+MODULE_BLURBS = {
+    Module.POLICING: "Officer roster, training and body-camera compliance, use of force, complaints and "
+                     "early intervention.",
+    Module.FIREARMS: "ERPO cases, crime-gun traces, background-check record completeness and violence "
+                     "intervention.",
+    Module.INTEL: "Suspicious activity reports, 28 CFR Part 23 criminal intelligence and STIX/TAXII sharing.",
+    Module.REENTRY: "Reentry case management, service directory, referrals and outcomes.",
+    Module.GRANTS: "Grant opportunities, awards, match, drawdowns and deadlines.",
+    Module.JUSTICE: "Record clearance, disparities and Justice Counts metrics.",
+}
+
+
+def module_required(module: str, action: str = "view") -> Any:
+    def decorator(view: Any) -> Any:
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not has_module(request.user, module, action):
+                actions.permission_denied(actor=request.user, what=f"module:{module}", reason=request.path)
+                return render(request, "403.html", status=403)
+            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+        return wrapped
+
+    return decorator
+
+
+def _rate_limited(key: str, per_minute: int) -> bool:
+    bucket = f"rl:{key}:{int(time.time() // 60)}"
+    count = cache.get_or_set(bucket, 0, 70)
+    try:
+        count = cache.incr(bucket)
+    except ValueError:
+        cache.set(bucket, 1, 70)
+        count = 1
+    return bool(count > per_minute)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("core:home")
+
+
+# ---- health ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001  the point is to report any database failure as not ready
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+# ---- sign-in -----------------------------------------------------------------------------------------
+
+GENERIC_FAILURE = ("Sign-in failed. Check your user name and password. After 5 failed attempts in 15 minutes "
+                   "the account is locked until an administrator releases it.")
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request))
+    form = SignInForm(request.POST or None)
+    ended = request.GET.get("ended")
+    status = 200
+    if request.method == "POST":
+        if _rate_limited(f"signin:{client_ip(request)}", settings.RATE_LIMIT_SIGNIN_PER_MINUTE):
+            form.add_error(None, "Too many sign-in attempts from your address. Wait a minute and try again.")
+            status = 429
+        elif form.is_valid():
+            username = form.cleaned_data["username"]
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            known = User.objects.filter(username__iexact=username).first()
+            if user is None or not isinstance(user, User) or user.is_locked or (known and known.is_locked):
+                actions.login_failed(username=username, source_ip=client_ip(request),
+                                     window_seconds=settings.LOCKOUT_WINDOW_SECONDS, limit=settings.LOCKOUT_FAILURES)
+                form.add_error(None, GENERIC_FAILURE)
+                status = 400
+            else:
+                device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                if device is not None:
+                    request.session["pending_user"] = user.pk
+                    request.session["pending_at"] = time.time()
+                    request.session["pending_next"] = _safe_next(request)
+                    return redirect("core:mfa_verify")
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                request.session["auth_time"] = time.time()
+                request.session["banner_ack"] = time.time()
+                actions.login_succeeded(user=user, method="password")
+                if settings.CJI_MODE and user.is_staff_member:
+                    return redirect("core:mfa_setup")
+                return redirect(_safe_next(request))
+        else:
+            status = 400
+    return render(request, "core/login.html", {"form": form, "ended": ended,
+                                               "next": request.GET.get("next", "")}, status=status)
+
+
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get("pending_user")
+    if not pending or time.time() - request.session.get("pending_at", 0) > 300:
+        messages.info(request, "Sign in again to continue.")
+        return redirect("core:login")
+    user = get_object_or_404(User, pk=pending)
+    form = TokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is not None and not user.is_locked and device.verify_token(form.cleaned_data["token"].strip()):
+                next_url = request.session.get("pending_next") or reverse("core:home")
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                otp_login(request, device)
+                request.session["auth_time"] = time.time()
+                actions.login_succeeded(user=user, method="password+totp")
+                return redirect(next_url)
+            actions.login_failed(username=user.username, source_ip=client_ip(request),
+                                 window_seconds=settings.LOCKOUT_WINDOW_SECONDS, limit=settings.LOCKOUT_FAILURES)
+            form.add_error("token", "That code is not valid (codes can be used once and last 30 seconds).")
+    return render(request, "core/mfa_verify.html", {"form": form}, status=status)
+
+
+@login_required
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    import segno
+
+    user = request.user
+    assert isinstance(user, User)
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and user.is_verified():  # type: ignore[attr-defined]
+        return redirect("core:account")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = TokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and device.verify_token(form.cleaned_data["token"].strip()):
+            actions.mfa_confirm(actor=user, device=device)
+            otp_login(request, device)
+            messages.success(request, "Two-step sign-in is on for your account.")
+            return redirect("core:home")
+        if form.is_valid():
+            form.add_error("token", "That code is not valid. Check the time on your phone and try again.")
+    import base64
+
+    secret = base64.b32encode(device.bin_key).decode()
+    qr = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
+    return render(request, "core/mfa_setup.html", {"form": form, "secret": secret, "qr": qr,
+                                                   "required": settings.CJI_MODE}, status=status)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        from safecity.core import audit
+
+        audit.record(action="auth.logout", actor=request.user, obj=request.user)
+    logout(request)
+    return redirect("core:login")
+
+
+# ---- home, account -----------------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("core:login")
+    from safecity.core.context_processors import MODULE_URLS
+
+    cards = [{"key": m, "label": Module(m).label, "url": MODULE_URLS[Module(m)],
+              "blurb": MODULE_BLURBS.get(Module(m), "")} for m in modules_for(request.user)]
+    return render(request, "core/home.html", {"cards": cards})
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    new_secret = None
+    form = ApiTokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _, new_secret = actions.api_token_create(actor=user, name=form.cleaned_data["name"],
+                                                         days=form.cleaned_data["days"])
+                form = ApiTokenForm()
+            except ValidationError as exc:
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+                status = 400
+        else:
+            status = 400
+    return render(request, "core/account.html", {
+        "form": form, "tokens": selectors.token_list(user=user), "new_secret": new_secret,
+        "mfa_on": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "roles": user.role_assignments.select_related("agency"),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    actions.api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("core:account")
+
+
+# ---- administration ----------------------------------------------------------------------------------
+
+
+@module_required(Module.ADMIN, "change")
+def manage(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    agencies = selectors.managed_agencies(user=user)
+    users = selectors.managed_users(user=user)
+    user_form = UserCreateForm(agencies=agencies, prefix="new")
+    grant_form = RoleGrantForm(users=users, agencies=agencies, prefix="grant")
+    agency_form = AgencyForm(prefix="agency")
+    status = 200
+    if request.method == "POST":
+        kind = request.POST.get("form")
+        try:
+            if kind == "user":
+                user_form = UserCreateForm(request.POST, agencies=agencies, prefix="new")
+                if user_form.is_valid():
+                    d = user_form.cleaned_data
+                    created = actions.user_create(actor=user, username=d["username"], email=d["email"],
+                                                  password=d["password"], first_name=d["first_name"],
+                                                  last_name=d["last_name"], home_agency=d["home_agency"])
+                    actions.role_grant(actor=user, user=created, agency=d["home_agency"], role=d["role"])
+                    messages.success(request, f"User {created.username} created.")
+                    return redirect("core:manage")
+            elif kind == "grant":
+                grant_form = RoleGrantForm(request.POST, users=users, agencies=agencies, prefix="grant")
+                if grant_form.is_valid():
+                    d = grant_form.cleaned_data
+                    actions.role_grant(actor=user, user=d["user"], agency=d["agency"], role=d["role"])
+                    messages.success(request, f"{Role(d['role']).label} granted to {d['user'].username}.")
+                    return redirect("core:manage")
+            elif kind == "agency":
+                agency_form = AgencyForm(request.POST, prefix="agency")
+                if agency_form.is_valid():
+                    d = agency_form.cleaned_data
+                    agency = actions.agency_create(actor=user, **d)
+                    messages.success(request, f"Agency {agency} created.")
+                    return redirect("core:manage")
+        except ValidationError as exc:
+            target = {"user": user_form, "grant": grant_form, "agency": agency_form}.get(kind or "")
+            if target is not None:
+                for field, errs in exc.message_dict.items():
+                    target.add_error(field if field in target.fields else None, errs)
+        except NotPermitted as exc:
+            messages.error(request, str(exc))
+            status = 403
+        if status == 200:
+            status = 400
+    return render(request, "core/manage.html", {
+        "agencies": agencies, "users": users, "user_form": user_form, "grant_form": grant_form,
+        "agency_form": agency_form, "is_platform_admin": user.is_superuser,
+    }, status=status)
+
+
+@module_required(Module.ADMIN, "change")
+@require_POST
+def manage_user_action(request: HttpRequest, pk: int) -> HttpResponse:
+    target = selectors.managed_users(user=request.user).filter(pk=pk).first()
+    if target is None:
+        raise Http404("No such user.")
+    op = request.POST.get("op")
+    try:
+        if op == "unlock":
+            actions.user_unlock(actor=request.user, user=target)
+            messages.success(request, f"{target.username} unlocked.")
+        elif op in {"deactivate", "activate"}:
+            actions.user_set_active(actor=request.user, user=target, active=op == "activate")
+            messages.success(request, f"{target.username} {op}d.")
+        elif op == "revoke":
+            assignment = get_object_or_404(RoleAssignment, pk=request.POST.get("assignment"), user=target)
+            actions.role_revoke(actor=request.user, assignment=assignment)
+            messages.success(request, "Role removed.")
+        elif op == "reset-mfa":
+            actions.mfa_remove(actor=request.user, user=target)
+            messages.success(request, f"Two-step sign-in reset for {target.username}.")
+        else:
+            messages.error(request, "Unknown operation.")
+    except NotPermitted as exc:
+        messages.error(request, str(exc))
+    return redirect("core:manage")
+
+
+# ---- audit log ---------------------------------------------------------------------------------------
+
+
+@module_required(Module.AUDIT, "view")
+def audit_log(request: HttpRequest) -> HttpResponse:
+    qs = selectors.audit_event_list(user=request.user, action=request.GET.get("action", "")[:64],
+                                    actor=request.GET.get("actor", "")[:150],
+                                    outcome=request.GET.get("outcome", "")[:16])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    result = verify_chain() if request.GET.get("verify") else None
+    from safecity.core import audit
+
+    audit.record(action="audit.read", actor=request.user, object_type="core.auditevent")
+    return render(request, "core/audit.html", {"page": page, "verify": result, "q": request.GET})
+
+
+# ---- module dashboards not yet built -----------------------------------------------------------------
+
+
+@login_required
+def module_dashboard(request: HttpRequest, module: str) -> HttpResponse:
+    if module not in MODULE_BLURBS:
+        raise Http404("No such module.")
+    if not has_module(request.user, module):
+        actions.permission_denied(actor=request.user, what=f"module:{module}", reason=request.path)
+        return render(request, "403.html", status=403)
+    return render(request, "core/module.html", {"module": Module(module), "blurb": MODULE_BLURBS[Module(module)]})
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/open.html", {})

@@ -1,0 +1,138 @@
+"""NIBRS-shaped incident records. Agency is the leading key of every large table (shards by agency)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from safecity.core.models import Agency, Beat, District, ProtectedModel
+from safecity.incidents.models.codes import OffenseCode
+
+# NIBRS Data Element 13 (Type Weapon/Force Involved): firearm codes (11 firearm, 12 handgun, 13 rifle,
+# 14 shotgun, 15 other firearm), each optionally suffixed "A" for automatic.
+FIREARM_WEAPON_CODES = frozenset({"11", "12", "13", "14", "15", "11A", "12A", "13A", "14A", "15A"})
+
+
+def involves_firearm(weapon_codes: list[str]) -> bool:
+    return any(code.strip().upper() in FIREARM_WEAPON_CODES for code in weapon_codes)
+
+
+class Incident(ProtectedModel):
+    """One NIBRS incident (administrative segment) with its location and derived flags."""
+
+    safecity_module: ClassVar[str] = "incidents"
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="incidents")
+    incident_number = models.CharField(max_length=30)
+    occurred_from = models.DateTimeField(help_text="Start of the window in which the incident occurred.")
+    occurred_to = models.DateTimeField(null=True, blank=True, help_text="End of the window, when not exact.")
+    occurred_date = models.DateField(db_index=True, help_text="Local date of occurred_from, for counting.")
+    reported_at = models.DateTimeField(null=True, blank=True)
+    block_address = models.CharField(max_length=200, blank=True, help_text="Block-level address only.")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    beat = models.ForeignKey(Beat, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    location_type = models.CharField(max_length=3, blank=True, help_text="NIBRS location type code.")
+    cleared_exceptionally = models.CharField(max_length=1, blank=True, default="N")
+    cleared_at = models.DateField(null=True, blank=True)
+    is_firearm = models.BooleanField(default=False, help_text="Any offense with a firearm weapon/force code.")
+    is_violent = models.BooleanField(default=False)
+    is_shooting = models.BooleanField(default=False, help_text="Firearm used in a crime against a person.")
+    is_fatal = models.BooleanField(default=False)
+    victim_count = models.PositiveSmallIntegerField(default=0)
+    offense_count = models.PositiveSmallIntegerField(default=0)
+    primary_offense = models.CharField(max_length=4, blank=True, db_index=True)
+    source = models.CharField(max_length=20, blank=True, help_text="Import format or 'manual'.")
+    import_batch = models.ForeignKey("incidents.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="incidents")
+
+    class Meta:
+        ordering = ["-occurred_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "incident_number"], name="uniq_incident_number"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "occurred_date"], name="incident_agency_date"),
+            models.Index(fields=["agency", "district", "occurred_date"], name="incident_agency_district_date"),
+            models.Index(fields=["agency", "beat", "occurred_date"], name="incident_agency_beat_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.ori}-{self.incident_number}"
+
+
+class IncidentPart(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE)
+    seq = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+        ordering = ["incident", "seq"]
+
+
+class Offense(IncidentPart):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="offenses")
+    code = models.ForeignKey(OffenseCode, on_delete=models.PROTECT, related_name="+")
+    occurred_date = models.DateField(help_text="Copied from the incident so offense counts need no join.")
+    attempted = models.BooleanField(default=False)
+    weapon_codes = models.JSONField(default=list, blank=True)
+    gang_codes = models.JSONField(default=list, blank=True)
+    bias_code = models.CharField(max_length=2, blank=True, default="88")
+    location_type = models.CharField(max_length=3, blank=True)
+    is_firearm = models.BooleanField(default=False)
+
+    class Meta(IncidentPart.Meta):
+        indexes = [models.Index(fields=["agency", "occurred_date"], name="offense_agency_date")]
+
+    def __str__(self) -> str:
+        return f"{self.incident} offense {self.seq}"
+
+
+class Victim(IncidentPart):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="victims")
+    victim_type = models.CharField(max_length=1, default="I", help_text="NIBRS victim type (I = individual).")
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    race = models.CharField(max_length=1, blank=True)
+    ethnicity = models.CharField(max_length=1, blank=True)
+    injury_codes = models.JSONField(default=list, blank=True)
+    offense_codes = models.JSONField(default=list, blank=True, help_text="Offenses this victim is connected to.")
+    relationship = models.CharField(max_length=2, blank=True, help_text="Relationship to offender 1.")
+    is_fatal = models.BooleanField(default=False)
+    is_shot = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.incident} victim {self.seq}"
+
+
+class Offender(IncidentPart):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="offenders")
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    race = models.CharField(max_length=1, blank=True)
+    ethnicity = models.CharField(max_length=1, blank=True)
+
+
+class Arrestee(IncidentPart):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="arrestees")
+    arrest_date = models.DateField()
+    arrest_type = models.CharField(max_length=1, blank=True, help_text="O on-view, S summoned, T taken into custody.")
+    offense_code = models.CharField(max_length=4, blank=True)
+    armed_with = models.JSONField(default=list, blank=True)
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    race = models.CharField(max_length=1, blank=True)
+    ethnicity = models.CharField(max_length=1, blank=True)
+
+
+class Property(IncidentPart):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="properties")
+    loss_type = models.CharField(max_length=1, help_text="NIBRS type of property loss (1 none … 8 unknown).")
+    description_code = models.CharField(max_length=2, blank=True)
+    value = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta(IncidentPart.Meta):
+        verbose_name_plural = "properties"

@@ -1,0 +1,231 @@
+"""One settings module for every environment, driven by typed environment variables.
+
+Anything that differs between the demo, tests and production is read from the environment here, so a
+deployment never edits Python. Unknown or malformed values fail loudly at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+SRC_DIR = Path(__file__).resolve().parent
+BASE_DIR = SRC_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("SAFECITY_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _secret_key() -> str:
+    """Secret from SAFECITY_SECRET_KEY(_FILE); otherwise one generated once per installation in var/."""
+    if key := os.environ.get("SAFECITY_SECRET_KEY"):
+        return key
+    if path := os.environ.get("SAFECITY_SECRET_KEY_FILE"):
+        return Path(path).read_text().strip()
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("SAFECITY_DEBUG", False)
+ALLOWED_HOSTS = env_list("SAFECITY_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("SAFECITY_CSRF_TRUSTED_ORIGINS", [])
+
+# CJIS Security Policy mode: the production default. The demo turns it off and says so on every page.
+CJI_MODE = env_bool("SAFECITY_CJI_MODE", True)
+DEMO_MODE = env_bool("SAFECITY_DEMO_MODE", False)
+# Served behind TLS: enables HSTS and secure cookies.
+TLS = env_bool("SAFECITY_TLS", False)
+CITY_NAME = os.environ.get("SAFECITY_CITY_NAME", "safecity")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "ninja",
+    "safecity.core",
+    "safecity.incidents",
+    "safecity.demo",
+]
+
+MIDDLEWARE = [
+    "safecity.core.middleware.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "safecity.core.middleware.RequestContextMiddleware",
+    "safecity.core.middleware.SessionPolicyMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "safecity.urls"
+WSGI_APPLICATION = "safecity.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "safecity.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("SAFECITY_SQLITE_PATH", str(VAR_DIR / "safecity.sqlite3")),
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, which is what serializes audit-chain appends.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+            "TEST": {"NAME": os.environ.get("SAFECITY_SQLITE_TEST_PATH") or None},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # CJIS IA-5(1)(a): at least 8 characters; NIST 800-63B-4 asks for 15 when a password is the only factor.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 15 if not CJI_MODE else 12},
+    },
+    {"NAME": "safecity.core.passwords.CompromisedPasswordValidator"},
+    {"NAME": "safecity.core.passwords.MaximumLengthValidator"},
+]
+
+# Session policy (CJIS AC-11, IA-11): idle sessions end after 30 minutes, re-authentication after 12 hours.
+SESSION_IDLE_SECONDS = env_int("SAFECITY_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_MAX_AGE_SECONDS = env_int("SAFECITY_SESSION_MAX_AGE_SECONDS", 12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_SECONDS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = TLS
+CSRF_COOKIE_SECURE = TLS
+CSRF_COOKIE_HTTPONLY = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Sign-in lockout (CJIS AC-7): 5 failures within 15 minutes lock the account until an administrator releases it.
+LOCKOUT_FAILURES = 5
+LOCKOUT_WINDOW_SECONDS = 15 * 60
+RATE_LIMIT_SIGNIN_PER_MINUTE = env_int("SAFECITY_RATE_LIMIT_SIGNIN_PER_MINUTE", 30)
+RATE_LIMIT_API_PER_MINUTE = env_int("SAFECITY_RATE_LIMIT_API_PER_MINUTE", 600)
+API_TOKEN_MAX_DAYS = 365
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if TLS:
+    SECURE_HSTS_SECONDS = 63072000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SAFECITY_SSL_REDIRECT", True)
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safecity"}}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("SAFECITY_TIME_ZONE", "America/Chicago")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+NODE_MODULES = Path(os.environ.get("SAFECITY_NODE_MODULES", BASE_DIR / "node_modules"))
+STATICFILES_DIRS = [SRC_DIR / "static"]
+if (NODE_MODULES / "@uswds/uswds/dist").is_dir():
+    STATICFILES_DIRS.append(("vendor/uswds", NODE_MODULES / "@uswds/uswds/dist"))
+elif not env_bool("SAFECITY_ALLOW_MISSING_ASSETS", False):
+    raise ImproperlyConfigured(
+        f"USWDS assets not found under {NODE_MODULES}; run 'npm ci' (make demo and make test do this)."
+    )
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = VAR_DIR / "media"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
+
+OTP_TOTP_ISSUER = f"safecity {CITY_NAME}"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SAFECITY_LOG_LEVEL", "WARNING")},
+}

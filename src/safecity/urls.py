@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from safecity.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("incidents/", include("safecity.incidents.urls")),
+    path("", include("safecity.core.urls")),
+]
+
+handler400 = "safecity.core.errors.bad_request"
+handler403 = "safecity.core.errors.forbidden"
+handler404 = "safecity.core.errors.not_found"
+handler500 = "safecity.core.errors.server_error"
