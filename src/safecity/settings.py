@@ -199,6 +199,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NODE_MODULES = Path(os.environ.get("SAFECITY_NODE_MODULES", BASE_DIR / "node_modules"))
 STATICFILES_DIRS = [SRC_DIR / "static"]
 if (NODE_MODULES / "@uswds/uswds/dist").is_dir():

@@ -1,17 +1,16 @@
 """Core API: who am I, agencies and geography, audit log and API tokens."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from safecity.core import actions, selectors
 from safecity.core.audit import verify_chain
 from safecity.core.models import Agency, ApiToken
+from safecity.core.pagination import Pagination
 from safecity.core.permissions import active_assignments, ensure_module, modules_for
 from safecity.core.roles import Module
 from safecity.core.schemas import (
@@ -44,7 +43,7 @@ def me(request: HttpRequest) -> Any:
 
 
 @router.get("/agencies", response={200: list[AgencyOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def agencies(request: HttpRequest) -> Any:
     return selectors.agency_list(user=request.user).select_related("parent").order_by("ori")
 
@@ -107,10 +106,10 @@ class AuditFilter(Schema):
 
 
 @router.get("/audit/events", response={200: list[AuditEventOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
-    return selectors.audit_event_list(user=request.user, action=filters.action[:64], actor=filters.actor[:150],
-                                      outcome=filters.outcome[:16])
+    return selectors.audit_event_list(
+        user=request.user, action=filters.action[:64], actor=filters.actor[:150], outcome=filters.outcome[:16])
 
 
 @router.get("/audit/verify", response={200: VerifyOut, **ERRORS})

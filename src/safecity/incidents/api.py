@@ -1,13 +1,13 @@
-from __future__ import annotations
 
 import uuid
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from safecity.core.actions import record_read
+from safecity.core.pagination import Pagination
 from safecity.core.schemas import ErrorOut
 from safecity.incidents import selectors
 from safecity.incidents.models import Incident
@@ -22,7 +22,7 @@ class IncidentFilter(Schema):
 
 
 @router.get("/", response={200: list[IncidentOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def incident_list(request: HttpRequest, filters: Query[IncidentFilter]) -> Any:
     return selectors.incident_list(user=request.user, agency_ori=filters.agency[:9])
 

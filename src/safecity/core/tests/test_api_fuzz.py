@@ -1,0 +1,41 @@
+"""Schemathesis drives every operation in the OpenAPI schema; no input may produce a server error."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from safecity.conftest import make_persona
+from safecity.core import actions
+from safecity.core.roles import Role
+from safecity.incidents.actions import OffenseIn, incident_create
+from safecity.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def token(agency_a) -> str:  # type: ignore[no-untyped-def]
+    user = make_persona("fuzzer", agency_a, Role.ADMIN)
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    d = actions.district_save(actor="system", agency=agency_a, code="1", name="One", geometry=square)
+    actions.beat_save(actor="system", district=d, code="101", name="Beat 101", geometry=square)
+    incident_create(actor="system", agency=agency_a, incident_number="F-1",
+                    occurred_from=dt.datetime(2025, 5, 1, 12, tzinfo=dt.UTC), offenses=[OffenseIn(code="13A")],
+                    latitude=0.5, longitude=0.5)
+    _, secret = actions.api_token_create(actor=user, name="fuzz", days=1)
+    return secret
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_server_errors(case, token: str) -> None:  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    cache.clear()  # keep the API rate limit from turning a long fuzz run into 429s
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=[not_a_server_error])

@@ -1,0 +1,109 @@
+"""Writes to incident records by hand (imports have their own batched path in `importers`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from safecity.core.actions import audited
+from safecity.core.geo import locate
+from safecity.core.history import snapshot
+from safecity.core.models import Agency
+from safecity.core.permissions import ensure_can, ensure_module
+from safecity.core.roles import Module, Sensitivity
+from safecity.incidents.codes import current_codes
+from safecity.incidents.models import Incident, Offense, Victim
+from safecity.incidents.models.incident import involves_firearm
+
+
+@dataclass(frozen=True)
+class OffenseIn:
+    code: str
+    attempted: bool = False
+    weapon_codes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class VictimIn:
+    victim_type: str = "I"
+    age: int | None = None
+    sex: str = ""
+    injury_codes: list[str] = field(default_factory=list)
+    offense_codes: list[str] = field(default_factory=list)
+
+
+def incident_create(
+    *, actor: Any, agency: Agency, incident_number: str, occurred_from: dt.datetime,
+    offenses: list[OffenseIn], victims: list[VictimIn] | None = None, occurred_to: dt.datetime | None = None,
+    block_address: str = "", latitude: float | None = None, longitude: float | None = None,
+    location_type: str = "", sensitivity: Sensitivity = Sensitivity.NONE, source: str = "manual",
+) -> Incident:
+    victims = victims or []
+    with audited(actor=actor, action="incident.create") as frame:
+        if actor != "system":
+            ensure_module(actor, Module.INCIDENTS, "add", agency.pk)
+        codes = current_codes()
+        errors: dict[str, str] = {}
+        if not incident_number.strip():
+            errors["incident_number"] = "Required."
+        if not offenses:
+            errors["offenses"] = "An incident needs at least one offense."
+        unknown = [o.code for o in offenses if o.code not in codes]
+        if unknown:
+            errors["offenses"] = f"Unknown NIBRS offense code(s): {', '.join(unknown)}."
+        if timezone.is_naive(occurred_from):
+            errors["occurred_from"] = "Give a time zone."
+        elif occurred_from > timezone.now() + dt.timedelta(hours=1):
+            errors["occurred_from"] = "Cannot be in the future."
+        if occurred_to and occurred_to < occurred_from:
+            errors["occurred_to"] = "Must not be before occurred_from."
+        if Incident.objects.filter(agency=agency, incident_number=incident_number.strip()).exists():
+            errors["incident_number"] = "This agency already has an incident with that number."
+        if errors:
+            raise ValidationError(errors)
+        district = beat = None
+        if latitude is not None and longitude is not None:
+            district, beat = locate(agency, longitude, latitude)
+        firearm = any(involves_firearm(o.weapon_codes) for o in offenses)
+        person = any(codes[o.code].crime_against == "person" or o.code == "120" for o in offenses)
+        incident = Incident.objects.create(
+            agency=agency, incident_number=incident_number.strip(), occurred_from=occurred_from,
+            occurred_to=occurred_to, occurred_date=timezone.localtime(occurred_from).date(),
+            reported_at=timezone.now(), block_address=block_address, latitude=latitude, longitude=longitude,
+            district=district, beat=beat, location_type=location_type, sensitivity=int(sensitivity),
+            is_firearm=firearm, is_violent=any(codes[o.code].is_violent for o in offenses),
+            is_shooting=firearm and person,
+            is_fatal=any(o.code == "09A" for o in offenses) and bool(victims),
+            victim_count=len(victims), offense_count=len(offenses), primary_offense=offenses[0].code,
+            source=source,
+        )
+        for seq, o in enumerate(offenses, start=1):
+            Offense.objects.create(agency=agency, incident=incident, seq=seq, code=codes[o.code],
+                                   occurred_date=incident.occurred_date, attempted=o.attempted,
+                                   weapon_codes=o.weapon_codes, is_firearm=involves_firearm(o.weapon_codes))
+        for seq, v in enumerate(victims, start=1):
+            Victim.objects.create(agency=agency, incident=incident, seq=seq, victim_type=v.victim_type, age=v.age,
+                                  sex=v.sex, injury_codes=v.injury_codes, offense_codes=v.offense_codes,
+                                  is_fatal="09A" in v.offense_codes, is_shot=firearm)
+        frame.created(incident)
+    return incident
+
+
+def incident_update(*, actor: Any, incident: Incident, **changes: Any) -> Incident:
+    editable = {"block_address", "location_type", "cleared_exceptionally", "cleared_at", "occurred_to", "sensitivity"}
+    unknown = set(changes) - editable
+    if unknown:
+        raise ValidationError({k: "This field cannot be changed here." for k in sorted(unknown)})
+    with audited(actor=actor, action="incident.update", obj=incident) as frame:
+        if actor != "system":
+            ensure_can(actor, "change", incident)
+        before = snapshot(incident)
+        for key, value in changes.items():
+            setattr(incident, key, int(value) if key == "sensitivity" else value)
+        incident.save()
+        frame.updated(incident, before)
+    return incident

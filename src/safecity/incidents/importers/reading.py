@@ -1,0 +1,176 @@
+"""Reading source files: one hash pass, encoding detection, then decoded lines with their line numbers.
+
+UTF-8 is what every portal publishes. A file that is not valid UTF-8 is either a legacy single-byte
+export (decode it whole with the encoding charset-normalizer names) or a UTF-8 file with a few mangled
+lines (report those lines and keep the rest). A file holding both valid multi-byte UTF-8 and invalid
+bytes can only be the second kind.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from safecity.incidents.importers.records import ImportFailure, RowError
+
+_CHUNK = 1 << 20
+
+
+@dataclass
+class SourceInfo:
+    path: Path
+    size: int
+    sha256: str
+    encoding: str
+    mixed: bool = False  # UTF-8 with some undecodable lines
+
+
+def inspect(path: Path) -> SourceInfo:
+    """Hash the file and decide how to decode it, without holding it in memory."""
+    try:
+        size = path.stat().st_size
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ImportFailure("FILE", f"cannot read {path}: {exc.strerror or exc}") from None
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8_ok, has_multibyte = True, False
+    with handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            if utf8_ok:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8_ok = False
+            if not has_multibyte and any(b >= 0xC2 for b in chunk[:_CHUNK]):
+                has_multibyte = _has_valid_multibyte(chunk)
+    if utf8_ok:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_ok = False  # the file ends inside a multi-byte character (truncated)
+    if utf8_ok:
+        return SourceInfo(path, size, digest.hexdigest(), "utf-8")
+    if has_multibyte:
+        return SourceInfo(path, size, digest.hexdigest(), "utf-8", mixed=True)
+    return SourceInfo(path, size, digest.hexdigest(), _detect(path), mixed=False)
+
+
+def _has_valid_multibyte(chunk: bytes) -> bool:
+    text = chunk.decode("utf-8", errors="ignore")
+    return any(ord(ch) > 0x7F for ch in text)
+
+
+def _detect(path: Path) -> str:
+    from charset_normalizer import from_path
+
+    best = from_path(path).best()
+    if best is None or best.encoding in {"utf_8", "ascii"}:
+        return "utf-8"  # nothing better: decode as UTF-8 and report the lines that fail
+    return str(best.encoding)
+
+
+@dataclass
+class LineReader:
+    """Decoded lines of a source; undecodable lines become errors and are skipped."""
+
+    info: SourceInfo
+    errors: list[RowError] = field(default_factory=list)
+    line_no: int = 0
+    bytes_read: int = 0
+    ends_with_newline: bool = True
+
+    def __iter__(self) -> Iterator[str]:
+        encoding = self.info.encoding
+        strict = encoding == "utf-8"
+        with self.info.path.open("rb") as handle:
+            for raw in handle:
+                self.line_no += 1
+                self.bytes_read += len(raw)
+                self.ends_with_newline = raw.endswith(b"\n")
+                if self.line_no == 1 and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8):]
+                try:
+                    yield raw.decode(encoding) if strict else raw.decode(encoding, errors="strict")
+                except UnicodeDecodeError as exc:
+                    bad = raw[max(exc.start - 10, 0):exc.end + 10]
+                    self.errors.append(RowError(
+                        self.line_no, "encoding", bad.decode(encoding, errors="backslashreplace").strip(),
+                        f"line is not valid {encoding} (byte {exc.start + 1}); the row was skipped"))
+                    yield ""  # keep csv's line count in step; blank lines are ignored
+
+
+@dataclass(slots=True)
+class CsvRow:
+    line: int
+    values: dict[str, str]
+
+
+class CsvSource:
+    """Rows of a delimited file keyed by header, each with the line it started on.
+
+    Rows whose column count differs from the header's are errors, and a short final row without a
+    trailing newline is reported as a truncated last line.
+    """
+
+    def __init__(self, info: SourceInfo, delimiter: str = ",") -> None:
+        self.lines = LineReader(info)
+        self.delimiter = delimiter
+        self.header: list[str] = []
+        self.errors = self.lines.errors
+
+    def rows(self) -> Iterator[CsvRow]:
+        feeder = _Feeder(iter(self.lines), self.lines)
+        reader = csv.reader(feeder, delimiter=self.delimiter)
+        try:
+            self.header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise ImportFailure("FILE", "the file is empty") from None
+        except csv.Error as exc:
+            raise ImportFailure("FILE", f"cannot read the header row: {exc}") from None
+        width = len(self.header)
+        header = self.header
+        while True:
+            start = feeder.next_line
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                self.errors.append(RowError(start, "row", "", f"malformed CSV: {exc}"))
+                continue
+            if not values or (len(values) == 1 and not values[0].strip()):
+                continue
+            if len(values) != width:
+                last = feeder.exhausted and not self.lines.ends_with_newline
+                reason = (f"truncated last line: expected {width} columns, found {len(values)}" if last
+                          and len(values) < width else f"expected {width} columns, found {len(values)}")
+                self.errors.append(RowError(start, "row", self.delimiter.join(values)[:200], reason))
+                continue
+            yield CsvRow(start, dict(zip(header, values, strict=True)))
+
+
+class _Feeder:
+    """Feeds csv.reader and remembers the line number where the next row starts."""
+
+    def __init__(self, lines: Iterator[str], reader: LineReader) -> None:
+        self._lines = lines
+        self._reader = reader
+        self.next_line = 1
+        self.exhausted = False
+
+    def __iter__(self) -> _Feeder:
+        return self
+
+    def __next__(self) -> str:
+        self.next_line = self._reader.line_no + 1
+        try:
+            return next(self._lines)
+        except StopIteration:
+            self.exhausted = True
+            raise

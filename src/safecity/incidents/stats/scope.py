@@ -1,0 +1,127 @@
+"""Which agency and area a statistic covers, resolved against what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from safecity.core.models import Agency, Beat, District
+from safecity.core.permissions import agencies_for, ensure_module
+from safecity.core.roles import Module
+from safecity.incidents.models import Incident
+
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def visible_agencies(user: Any) -> QuerySet[Agency]:
+    """Agencies whose incidents the user may view (superusers: every active agency)."""
+    ids = agencies_for(user, Module.INCIDENTS, "view")
+    qs = Agency.objects.filter(is_active=True).order_by("name")
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def default_agency(user: Any) -> Agency | None:
+    agencies = visible_agencies(user)
+    home = getattr(user, "home_agency_id", None)
+    if home and agencies.filter(pk=home).exists():
+        return agencies.get(pk=home)
+    with_data = agencies.filter(pk__in=Incident.objects.restrict(user, "view").values("agency_id")[:1000])
+    return with_data.first() or agencies.first()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """An agency, optionally narrowed to one district or one beat."""
+
+    agency: Agency
+    district: District | None = None
+    beat: Beat | None = None
+
+    @property
+    def label(self) -> str:
+        if self.beat is not None:
+            return f"{self.agency.name}, {self.beat.name}"
+        if self.district is not None:
+            return f"{self.agency.name}, {self.district.name}"
+        return f"{self.agency.name} (agency-wide)"
+
+    @property
+    def area_param(self) -> str:
+        if self.beat is not None:
+            return f"beat:{self.beat.code}"
+        if self.district is not None:
+            return f"district:{self.district.code}"
+        return ""
+
+    def incidents(self, user: Any) -> QuerySet[Incident]:
+        """The restricted incident queryset for this scope — the start of every aggregate."""
+        qs = Incident.objects.restrict(user, "view").filter(agency=self.agency)
+        if self.beat is not None:
+            qs = qs.filter(beat=self.beat)
+        elif self.district is not None:
+            qs = qs.filter(district=self.district)
+        return qs.order_by()
+
+
+def resolve_scope(user: Any, agency: str = "", area: str = "") -> Scope:
+    """Resolve ?agency=ORI&area=district:CODE|beat:CODE. Unknown or invisible → ValidationError (422)."""
+    ensure_module(user, Module.INCIDENTS, "view")
+    agencies = visible_agencies(user)
+    if agency:
+        found = agencies.filter(ori=agency.strip().upper()[:9]).first()
+        if found is None:
+            raise ValidationError({"agency": "Unknown agency, or you may not see its incidents."})
+    else:
+        found = default_agency(user)
+        if found is None:
+            raise ValidationError({"agency": "You may not see any agency's incidents."})
+    scope = Scope(found)
+    area = (area or "").strip()
+    if area:
+        kind, _, code = area.partition(":")
+        if kind == "district":
+            d = District.objects.filter(agency=found, code=code[:20]).first()
+            if d is None:
+                raise ValidationError({"area": f"No district {code!r} in {found.ori}."})
+            scope = Scope(found, district=d)
+        elif kind == "beat":
+            b = Beat.objects.filter(agency=found, code=code[:20]).select_related("district").first()
+            if b is None:
+                raise ValidationError({"area": f"No beat {code!r} in {found.ori}."})
+            scope = Scope(found, district=b.district, beat=b)
+        else:
+            raise ValidationError({"area": "Use district:CODE or beat:CODE."})
+    return scope
+
+
+def area_choices(agency: Agency) -> list[tuple[str, str]]:
+    choices = [("", "Whole agency")]
+    for d in District.objects.filter(agency=agency).order_by("code"):
+        choices.append((f"district:{d.code}", d.name))
+    for b in Beat.objects.filter(agency=agency).select_related("district").order_by("code"):
+        choices.append((f"beat:{b.code}", f"{b.name} ({b.district.name})"))
+    return choices
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def latest_date(user: Any, scope: Scope) -> dt.date:
+    """Latest incident date the user can see in the agency (not after today); today when there is none."""
+    latest = Incident.objects.restrict(user, "view").filter(
+        agency=scope.agency, occurred_date__lte=today()).aggregate(m=Max("occurred_date"))["m"]
+    return latest or today()
+
+
+def check_as_of(as_of: dt.date | None, user: Any, scope: Scope) -> dt.date:
+    if as_of is None:
+        return latest_date(user, scope)
+    if not EARLIEST <= as_of <= today() + dt.timedelta(days=1):
+        raise ValidationError({"as_of": f"Choose a date between {EARLIEST} and today."})
+    return as_of
