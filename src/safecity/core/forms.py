@@ -10,7 +10,7 @@ from safecity.core.roles import Role
 
 class SignInForm(forms.Form):
     username = forms.CharField(label="User name", max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
+                               widget=forms.TextInput(attrs={"autocomplete": "username"}))
     password = forms.CharField(label="Password", max_length=256, strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     acknowledge = forms.BooleanField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -42,17 +43,21 @@ MODULE_BLURBS = {
 }
 
 
-def module_required(module: str, action: str = "view") -> Any:
-    def decorator(view: Any) -> Any:
+View = Callable[..., HttpResponse]
+
+
+def module_required(module: str, action: str = "view") -> Callable[[View], View]:
+    """Allow the view only to users whose roles open `module`; refusals are audited."""
+
+    def decorator(view: View) -> View:
         @wraps(view)
-        @login_required
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not has_module(request.user, module, action):
                 actions.permission_denied(actor=request.user, what=f"module:{module}", reason=request.path)
                 return render(request, "403.html", status=403)
-            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+            return view(request, *args, **kwargs)
 
-        return wrapped
+        return login_required(wrapped)
 
     return decorator
 

@@ -58,20 +58,20 @@ def demo_password(username: str) -> str:
 
 
 def build_demo(*, seed: int = 2026, incidents: bool = True, out: IO[str] | None = None) -> None:
+    from safecity.incidents.codes import load_code_table
+
     rng = random.Random(seed)
     with transaction.atomic():
+        load_code_table()  # normally loaded by a migration; a flushed test database needs it again
         agencies = _agencies()
         _geography(agencies[POLICE_ORI], rng)
         _geography(agencies["ZZ0020000"], random.Random(seed + 1), prefix="S")
         _personas(agencies)
     if incidents:
-        try:
-            from safecity.demo.incidents import generate_incidents
-        except ImportError:
-            generate_incidents = None
-        if generate_incidents is not None:
-            generate_incidents(agency=agencies[POLICE_ORI], seed=seed, out=out)
-            generate_incidents(agency=agencies["ZZ0020000"], seed=seed + 7, out=out, scale=0.1)
+        from safecity.demo.incidents import generate_incidents
+
+        generate_incidents(agency=agencies[POLICE_ORI], seed=seed, out=out)
+        generate_incidents(agency=agencies["ZZ0020000"], seed=seed + 7, out=out, scale=0.1)
     if out is not None:
         out.write(f"\nDemo city {CITY} is ready. Sign in with any of these accounts (demo only):\n")
         out.write(f"  {'user name':<12} {'password':<32} role\n")

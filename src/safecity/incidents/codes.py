@@ -23,14 +23,15 @@ def read_code_rows() -> list[dict[str, str]]:
 def load_code_table(apps: Any = None) -> None:
     """Create or refresh the current code table (idempotent; used by a migration and by tests)."""
     if apps is None:
-        from safecity.incidents.models import CodeTableVersion, OffenseCode
-    else:
-        CodeTableVersion = apps.get_model("incidents", "CodeTableVersion")  # noqa: N806
-        OffenseCode = apps.get_model("incidents", "OffenseCode")  # noqa: N806
-    version, _ = CodeTableVersion.objects.get_or_create(
+        from django.apps import apps as live_apps
+
+        apps = live_apps
+    version_model = apps.get_model("incidents", "CodeTableVersion")
+    code_model = apps.get_model("incidents", "OffenseCode")
+    version, _ = version_model.objects.get_or_create(
         name=CURRENT_TABLE, defaults={"effective_from": CURRENT_EFFECTIVE, "citation": CURRENT_CITATION})
     for row in read_code_rows():
-        OffenseCode.objects.update_or_create(
+        code_model.objects.update_or_create(
             version=version, code=row["code"],
             defaults={"name": row["name"], "category": row["category"], "crime_against": row["crime_against"],
                       "group": row["group"], "is_violent": row["is_violent"] == "1"})

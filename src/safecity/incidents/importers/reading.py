@@ -47,7 +47,7 @@ def inspect(path: Path) -> SourceInfo:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     utf8_ok = False
-            if not has_multibyte and any(b >= 0xC2 for b in chunk[:_CHUNK]):
+            if not has_multibyte:
                 has_multibyte = _has_valid_multibyte(chunk)
     if utf8_ok:
         try:
@@ -62,8 +62,10 @@ def inspect(path: Path) -> SourceInfo:
 
 
 def _has_valid_multibyte(chunk: bytes) -> bool:
+    if chunk.isascii():
+        return False
     text = chunk.decode("utf-8", errors="ignore")
-    return any(ord(ch) > 0x7F for ch in text)
+    return not text.isascii()
 
 
 def _detect(path: Path) -> str:
@@ -87,7 +89,6 @@ class LineReader:
 
     def __iter__(self) -> Iterator[str]:
         encoding = self.info.encoding
-        strict = encoding == "utf-8"
         with self.info.path.open("rb") as handle:
             for raw in handle:
                 self.line_no += 1
@@ -96,7 +97,7 @@ class LineReader:
                 if self.line_no == 1 and raw.startswith(codecs.BOM_UTF8):
                     raw = raw[len(codecs.BOM_UTF8):]
                 try:
-                    yield raw.decode(encoding) if strict else raw.decode(encoding, errors="strict")
+                    yield raw.decode(encoding)
                 except UnicodeDecodeError as exc:
                     bad = raw[max(exc.start - 10, 0):exc.end + 10]
                     self.errors.append(RowError(
@@ -125,8 +126,7 @@ class CsvSource:
         self.errors = self.lines.errors
 
     def rows(self) -> Iterator[CsvRow]:
-        feeder = _Feeder(iter(self.lines), self.lines)
-        reader = csv.reader(feeder, delimiter=self.delimiter)
+        reader = csv.reader(iter(self.lines), delimiter=self.delimiter)
         try:
             self.header = [h.strip() for h in next(reader)]
         except StopIteration:
@@ -136,7 +136,7 @@ class CsvSource:
         width = len(self.header)
         header = self.header
         while True:
-            start = feeder.next_line
+            start = self.lines.line_no + 1
             try:
                 values = next(reader)
             except StopIteration:
@@ -147,30 +147,10 @@ class CsvSource:
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue
             if len(values) != width:
-                last = feeder.exhausted and not self.lines.ends_with_newline
+                # Only a file's final line can lack a newline: a short one there was cut off mid-write.
+                last = not self.lines.ends_with_newline
                 reason = (f"truncated last line: expected {width} columns, found {len(values)}" if last
                           and len(values) < width else f"expected {width} columns, found {len(values)}")
                 self.errors.append(RowError(start, "row", self.delimiter.join(values)[:200], reason))
                 continue
             yield CsvRow(start, dict(zip(header, values, strict=True)))
-
-
-class _Feeder:
-    """Feeds csv.reader and remembers the line number where the next row starts."""
-
-    def __init__(self, lines: Iterator[str], reader: LineReader) -> None:
-        self._lines = lines
-        self._reader = reader
-        self.next_line = 1
-        self.exhausted = False
-
-    def __iter__(self) -> _Feeder:
-        return self
-
-    def __next__(self) -> str:
-        self.next_line = self._reader.line_no + 1
-        try:
-            return next(self._lines)
-        except StopIteration:
-            self.exhausted = True
-            raise

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, TextField
 from django.db.models.functions import Cast, TruncMonth
 
-from safecity.incidents.models import Incident, OffenseCode, Offense, Victim
+from safecity.incidents.models import Incident, Offense, OffenseCode, Victim
 from safecity.incidents.stats.categories import CATEGORIES, CODE_CATEGORY, PERSON_CATEGORIES, fold_totals
 
 Windows = dict[str, tuple[dt.date, dt.date]]

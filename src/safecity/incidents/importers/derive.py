@@ -1,0 +1,139 @@
+"""Validation against reference data and the derived fields every incident carries.
+
+Primary offense order (documented in docs/importing.md): the Summary Reporting hierarchy for Part I
+offenses first (murder, rape, robbery, aggravated assault, burglary, larceny, motor-vehicle theft, arson),
+then every other offense by crime-against category (person, property, society, not a crime), Group A
+before Group B, then code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from safecity.core.roles import Sensitivity
+from safecity.incidents.importers.records import IncidentRec, RowError
+from safecity.incidents.models.incident import FIREARM_WEAPON_CODES
+
+HIERARCHY = ("09A", "11A", "11B", "11C", "120", "13A", "220", "23A", "23B", "23C", "23D", "23E", "23F", "23G",
+             "23H", "240", "200")
+AGAINST_ORDER = {"person": 0, "property": 1, "society": 2, "none": 3}
+VICTIM_IDENTIFYING_CODES = frozenset({"11A", "11B", "11C", "11D", "36A", "36B", "64A", "64B"})
+HOMICIDE = "09A"
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A validated record with everything the database row needs."""
+
+    rec: IncidentRec
+    digest: str
+    occurred_date: dt.date
+    district_id: int | None
+    beat_id: int | None
+    is_firearm: bool
+    is_violent: bool
+    is_shooting: bool
+    is_fatal: bool
+    primary_offense: str
+    sensitivity: int
+    offense_firearm: list[bool]
+
+
+class Areas:
+    """District/beat lookup; an agency with geography rejects points outside it."""
+
+    def __init__(self, agency: Any) -> None:
+        from shapely.prepared import prep
+
+        from safecity.core.geo import AreaIndex
+        from safecity.core.models import District
+
+        self.beats = AreaIndex(agency)
+        self.districts = [(d, prep(d.shape())) for d in District.objects.filter(agency=agency)]
+        self.has_geography = bool(self.beats.beats or self.districts)
+
+    def locate(self, lon: float, lat: float) -> tuple[int | None, int | None] | None:
+        district, beat = self.beats.locate(lon, lat)
+        if beat is not None:
+            return (district.pk if district else None), beat.pk
+        if self.districts:
+            from shapely.geometry import Point
+
+            point = Point(lon, lat)
+            for d, shape in self.districts:
+                if d.min_lon <= lon <= d.max_lon and d.min_lat <= lat <= d.max_lat and shape.covers(point):
+                    return d.pk, None
+        return None
+
+
+class Validator:
+    def __init__(self, agency: Any, codes: dict[str, Any], zone: str, number_field: str = "incident_number",
+                 areas: Areas | None = None) -> None:
+        self.codes = codes
+        self.zone = ZoneInfo(zone)
+        self.areas = areas if areas is not None else Areas(agency)
+        self.number_field = number_field
+        self.rank = {code: i for i, code in enumerate(HIERARCHY)}
+        self.horizon = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+
+    def primary(self, codes: list[str]) -> str:
+        def key(code: str) -> tuple[int, int, int, str]:
+            row = self.codes[code]
+            return (self.rank.get(code, len(HIERARCHY)), AGAINST_ORDER.get(row.crime_against, 9),
+                    0 if row.group == "A" else 1, code)
+
+        return min(codes, key=key) if codes else ""
+
+    def check(self, rec: IncidentRec) -> Prepared | list[RowError]:
+        errors: list[RowError] = []
+        line = rec.line
+        if rec.occurred_from > self.horizon:
+            errors.append(RowError(line, "occurred_from", rec.occurred_from.isoformat(),
+                                   "occurred date is in the future"))
+        if rec.occurred_to is not None and rec.occurred_to < rec.occurred_from:
+            errors.append(RowError(line, "occurred_to", rec.occurred_to.isoformat(),
+                                   "end of the occurrence window is before its start"))
+        codes = self.codes
+        for offense in rec.offenses:
+            if offense.code not in codes:
+                errors.append(RowError(line, "offense_code", offense.code,
+                                       "offense code is not in the current NIBRS code table"))
+        for arrestee in rec.arrestees:
+            if arrestee.offense_code and arrestee.offense_code not in codes:
+                errors.append(RowError(line, "arrest_offense_code", arrestee.offense_code,
+                                       "arrest offense code is not in the current NIBRS code table"))
+        district_id = beat_id = None
+        if rec.latitude is not None and rec.longitude is not None and self.areas.has_geography:
+            found = self.areas.locate(rec.longitude, rec.latitude)
+            if found is None:
+                errors.append(RowError(line, "coordinates", f"{rec.latitude},{rec.longitude}",
+                                       "outside the city: the point is in none of the agency's beats or districts"))
+            else:
+                district_id, beat_id = found
+        if errors:
+            return errors
+        return self.derive(rec, district_id, beat_id)
+
+    def derive(self, rec: IncidentRec, district_id: int | None, beat_id: int | None) -> Prepared:
+        codes = self.codes
+        offense_codes = [o.code for o in rec.offenses]
+        firearm = [any(w.upper() in FIREARM_WEAPON_CODES for w in o.weapon_codes) for o in rec.offenses]
+        shooting = any(
+            f and (codes[o.code].crime_against == "person" or o.code == "120")
+            for o, f in zip(rec.offenses, firearm, strict=True))
+        sensitivity = Sensitivity.NONE
+        if any(p.age is not None and p.age < 18 for p in [*rec.victims, *rec.arrestees]):
+            sensitivity |= Sensitivity.JUVENILE
+        if VICTIM_IDENTIFYING_CODES.intersection(offense_codes):
+            sensitivity |= Sensitivity.VICTIM_IDENTIFYING
+        return Prepared(
+            rec=rec, digest=rec.content_hash(),
+            occurred_date=rec.occurred_from.astimezone(self.zone).date(),
+            district_id=district_id, beat_id=beat_id, is_firearm=any(firearm),
+            is_violent=any(codes[c].is_violent for c in offense_codes), is_shooting=shooting,
+            is_fatal=HOMICIDE in offense_codes and bool(rec.victims),
+            primary_offense=self.primary(offense_codes), sensitivity=int(sensitivity), offense_firearm=firearm,
+        )

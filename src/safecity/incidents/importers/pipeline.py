@@ -1,0 +1,375 @@
+"""One import run: read → parse → validate → commit in batches, each batch its own audited transaction.
+
+A batch commits its new and changed incidents, its rejected-row errors and the run's running totals
+together, so a run killed midway leaves whole batches behind and a re-run finds them "unchanged".
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from safecity.core import audit
+from safecity.core.actions import audited
+from safecity.core.permissions import NotPermitted, ensure_module
+from safecity.incidents.importers.derive import Areas, Prepared, Validator
+from safecity.incidents.importers.mapping import (
+    Mapping,
+    RowParser,
+    check_header,
+    load_mapping,
+    shipped_mapping,
+)
+from safecity.incidents.importers.nibrs import NibrsSource
+from safecity.incidents.importers.reading import CsvSource, SourceInfo, inspect
+from safecity.incidents.importers.records import ImportFailure, IncidentRec, RowError, RowRejected
+from safecity.incidents.importers.store import IncidentStore
+
+FORMATS = ("nibrs", "chicago", "nypd", "lapd", "code", "csv")
+DEFAULT_BATCH_SIZE = 5000
+HOMICIDES = frozenset({"09A", "09B", "09C"})
+
+
+@dataclass
+class ImportOptions:
+    path: Path
+    agency: Any
+    fmt: str
+    mapping_path: Path | None = None
+    dry_run: bool = False
+    strict: bool = False
+    batch_size: int = DEFAULT_BATCH_SIZE
+    actor: Any = "system"
+    file_name: str = ""
+    progress: Callable[[int], None] | None = None  # called with bytes read so far
+    preview_rows: int = 0
+
+
+@dataclass
+class ImportResult:
+    rows_read: int = 0
+    imported: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    errors: list[RowError] = field(default_factory=list)
+    batch: Any = None
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    status: str = "done"
+    encoding: str = "utf-8"
+
+    @property
+    def exit_code(self) -> int:
+        if self.status == "rejected" or (self.rejected and not (self.imported or self.unchanged)):
+            return 2
+        return 1 if self.rejected else 0
+
+    def summary(self) -> str:
+        return (f"{self.rows_read} rows read, {self.imported} imported, {self.unchanged} unchanged, "
+                f"{self.rejected} rejected in {self.seconds:.1f} s")
+
+
+def error_report_csv(errors: list[RowError]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["line", "field", "value", "reason"])
+    for error in sorted(errors, key=lambda e: (e.line, e.field)):
+        writer.writerow(error.as_row())
+    return out.getvalue()
+
+
+def check_permission(actor: Any, agency: Any) -> None:
+    """Importing needs `add` in incidents for that agency; a refusal is itself audited."""
+    if actor == "system":
+        return
+    try:
+        ensure_module(actor, "incidents", "add", agency.pk)
+    except NotPermitted as exc:
+        audit.record(action="import.start", actor=actor, outcome="denied", agency_ori=agency.ori,
+                     object_type="incidents.importbatch", extra={"reason": str(exc)})
+        raise
+
+
+class _Source:
+    """A format's records plus the reading errors (encoding, column count) raised along the way."""
+
+    def __init__(self, opts: ImportOptions, info: SourceInfo, mapping: Mapping | None,
+                 person_codes: frozenset[str]) -> None:
+        zone = settings.TIME_ZONE
+        self.number_field = "incident_number"
+        self.reader: Any
+        if mapping is None:
+            self.reader = NibrsSource(info, opts.agency.ori, zone)
+            self._records = self.reader.records()
+            self.bytes = lambda: self.reader.lines.bytes_read
+            return
+        csv_source = CsvSource(info, mapping.delimiter)
+        self.reader = csv_source
+        parser = RowParser(mapping, person_codes, zone)
+        self.number_field = parser.number_column
+        rows = csv_source.rows()
+        first = next(rows, None)  # reads the header, so the mapping can be checked before anything runs
+        check_header(mapping, csv_source.header)
+        self.bytes = lambda: csv_source.lines.bytes_read
+
+        def records() -> Iterator[IncidentRec | RowRejected]:
+            pending = [first] if first is not None else []
+            for row in _chain(pending, rows):
+                try:
+                    yield parser.parse(row.line, row.values)
+                except RowRejected as exc:
+                    yield exc
+
+        self._records = records()
+
+    @property
+    def errors(self) -> list[RowError]:
+        return self.reader.errors  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[IncidentRec | RowRejected]:
+        return self._records
+
+
+def _chain(first: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
+    yield from first
+    yield from rest
+
+
+def _mapping_for(opts: ImportOptions) -> Mapping | None:
+    if opts.fmt == "nibrs":
+        return None
+    if opts.fmt == "csv":
+        if opts.mapping_path is None:
+            raise ImportFailure("--mapping", "the csv format needs a mapping file (JSON or TOML)")
+        return load_mapping(opts.mapping_path)
+    if opts.mapping_path is not None:
+        return load_mapping(opts.mapping_path)  # a site's own crosswalk overrides the shipped one
+    return shipped_mapping(opts.fmt)
+
+
+class Importer:
+    def __init__(self, opts: ImportOptions) -> None:
+        from safecity.incidents.codes import current_codes
+
+        if opts.fmt not in FORMATS:
+            raise ImportFailure("--format", f"unknown format {opts.fmt!r}; choose one of {', '.join(FORMATS)}")
+        if opts.batch_size < 1:
+            raise ImportFailure("--batch-size", "must be at least 1")
+        self.opts = opts
+        self.mapping = _mapping_for(opts)
+        self.info = inspect(opts.path)
+        self.codes = current_codes()
+        if not self.codes:
+            raise ImportFailure("codes", "no NIBRS code table is loaded (run the migrations)")
+        self.person_codes = frozenset(c for c, row in self.codes.items() if row.crime_against == "person")
+        self.areas = Areas(opts.agency)
+        self.store = IncidentStore(opts.agency.pk, opts.fmt, {c: row.pk for c, row in self.codes.items()})
+        self.result = ImportResult(encoding=self.info.encoding)
+        self.batch: Any = None
+
+    def _source(self) -> _Source:
+        return _Source(self.opts, self.info, self.mapping, self.person_codes)
+
+    def run(self) -> ImportResult:
+        from safecity.incidents.models import ImportBatch
+
+        started = time.monotonic()
+        opts = self.opts
+        check_permission(opts.actor, opts.agency)
+        source = self._source()  # fails on a bad header before anything is written
+        validator = Validator(opts.agency, self.codes, settings.TIME_ZONE, source.number_field, self.areas)
+        if not opts.dry_run:
+            with audited(actor=opts.actor, action="import.start") as frame:
+                self.batch = ImportBatch.objects.create(
+                    agency=opts.agency, fmt=opts.fmt, file_name=(opts.file_name or opts.path.name)[:255],
+                    file_sha256=self.info.sha256, started_by=opts.actor if opts.actor != "system" else None,
+                    dry_run=False, status="running")
+                frame.obj = self.batch
+                frame.extra = {"format": opts.fmt, "file": self.batch.file_name, "sha256": self.info.sha256,
+                               "strict": opts.strict}
+            self.result.batch = self.batch
+        try:
+            if opts.strict:
+                errors = self._validate_only(source, validator)
+                if errors:
+                    self._finish_rejected(errors)
+                    self.result.seconds = time.monotonic() - started
+                    return self.result
+                self.result = ImportResult(batch=self.batch, encoding=self.info.encoding)
+                source = self._source()
+            self._import(source, validator)
+        except BaseException:
+            if self.batch is not None:
+                ImportBatch.objects.filter(pk=self.batch.pk).update(status="failed", finished_at=timezone.now())
+            raise
+        self.result.seconds = time.monotonic() - started
+        self.result.status = "done" if not self.result.rejected else "partial"
+        if self.batch is not None:
+            self._finish()
+        return self.result
+
+    # ---- passes ------------------------------------------------------------------------------------
+
+    def _items(self, source: _Source, validator: Validator) -> Iterator[tuple[Prepared | None, list[RowError]]]:
+        """Each source row as (prepared, []) or (None, errors), with duplicates and reading errors caught."""
+        seen: dict[str, int] = {}
+        number_field = source.number_field
+        reading_errors = source.errors
+        drained = 0
+        for item in source:
+            if len(reading_errors) > drained:
+                for error in reading_errors[drained:]:
+                    yield None, [error]
+                drained = len(reading_errors)
+            if isinstance(item, RowRejected):
+                yield None, item.errors
+                continue
+            first = seen.get(item.incident_number)
+            if first is not None:
+                yield None, [RowError(item.line, number_field, item.incident_number,
+                                      f"duplicate incident number in this file (first on line {first})")]
+                continue
+            seen[item.incident_number] = item.line
+            checked = validator.check(item)
+            if isinstance(checked, list):
+                yield None, checked
+            else:
+                yield checked, []
+        for error in reading_errors[drained:]:
+            yield None, [error]
+
+    def _validate_only(self, source: _Source, validator: Validator) -> list[RowError]:
+        errors: list[RowError] = []
+        for prepared, row_errors in self._items(source, validator):
+            self.result.rows_read += 1
+            if prepared is None:
+                self.result.rejected += 1
+                errors.extend(row_errors)
+            self._report_progress(source)
+        return errors
+
+    def _import(self, source: _Source, validator: Validator) -> None:
+        pending: list[Prepared] = []
+        pending_errors: list[RowError] = []
+        rejected = 0
+        for prepared, row_errors in self._items(source, validator):
+            if prepared is None:
+                pending_errors.extend(row_errors)
+                rejected += 1
+            else:
+                pending.append(prepared)
+                if len(self.result.preview) < self.opts.preview_rows:
+                    self.result.preview.append(preview_row(prepared))
+            if len(pending) + rejected >= self.opts.batch_size:
+                self._commit(pending, pending_errors, rejected)
+                pending, pending_errors, rejected = [], [], 0
+                self._report_progress(source)
+        if pending or rejected:
+            self._commit(pending, pending_errors, rejected)
+        self._report_progress(source)
+
+    def _report_progress(self, source: _Source) -> None:
+        if self.opts.progress is not None:
+            self.opts.progress(source.bytes())
+
+    def _commit(self, pending: list[Prepared], errors: list[RowError], rejected: int) -> None:
+        """Write one batch: its incidents, its errors and the run's totals, with one audit event."""
+        from safecity.incidents.models import ImportBatch, ImportRowError
+
+        result = self.result
+        existing = self.store.existing(p.rec.incident_number for p in pending)
+        new: list[Prepared] = []
+        changed: list[tuple[int, Prepared]] = []
+        for p in pending:
+            hit = existing.get(p.rec.incident_number)
+            if hit is None:
+                new.append(p)
+            elif not self.store.digest_matches(hit[1], p.digest):
+                changed.append((hit[0], p))
+        unchanged = len(pending) - len(new) - len(changed)
+        counts = {"read": len(pending) + rejected, "inserted": len(new), "updated": len(changed),
+                  "unchanged": unchanged, "rejected": rejected}
+        if self.batch is None:  # dry run: count what would happen, write nothing
+            self._add(counts, errors)
+            return
+        batch = self.batch
+        with audited(actor=self.opts.actor, action="import.batch", obj=batch) as frame:
+            self.store.write(new, changed, batch.pk)
+            ImportRowError.objects.bulk_create([
+                ImportRowError(batch=batch, line=e.line, field=e.field[:64], value=e.value[:200],
+                               reason=e.reason[:300]) for e in errors])
+            totals = {
+                "rows_total": result.rows_read + counts["read"],
+                "rows_imported": result.imported + len(new) + len(changed),
+                "rows_unchanged": result.unchanged + unchanged,
+                "rows_rejected": result.rejected + rejected,
+            }
+            ImportBatch.objects.filter(pk=batch.pk).update(**totals)
+            frame.extra = {**counts, "first_line": min([p.rec.line for p in pending] + [e.line for e in errors],
+                                                       default=0)}
+        self._add(counts, errors)  # only after the commit, so totals never count a rolled-back batch
+
+    def _add(self, counts: dict[str, int], errors: list[RowError]) -> None:
+        self.result.rows_read += counts["read"]
+        self.result.imported += counts["inserted"] + counts["updated"]
+        self.result.unchanged += counts["unchanged"]
+        self.result.rejected += counts["rejected"]
+        self.result.errors.extend(errors)
+
+    def _finish(self) -> None:
+        from safecity.incidents.models import ImportBatch
+
+        result, batch = self.result, self.batch
+        status = "failed" if result.rejected and not (result.imported or result.unchanged) else result.status
+        result.status = status
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch.pk).update(status=status, finished_at=timezone.now())
+            audit.record(action="import.finish", actor=self.opts.actor, obj=batch,
+                         extra={"status": status, "read": result.rows_read, "imported": result.imported,
+                                "unchanged": result.unchanged, "rejected": result.rejected,
+                                "seconds": round(result.seconds, 2)})
+        batch.refresh_from_db()
+
+    def _finish_rejected(self, errors: list[RowError]) -> None:
+        from safecity.incidents.models import ImportBatch, ImportRowError
+
+        self.result.status = "rejected"
+        self.result.errors = errors
+        if self.batch is None:
+            return
+        with audited(actor=self.opts.actor, action="import.finish", obj=self.batch) as frame:
+            ImportRowError.objects.bulk_create([
+                ImportRowError(batch=self.batch, line=e.line, field=e.field[:64], value=e.value[:200],
+                               reason=e.reason[:300]) for e in errors])
+            ImportBatch.objects.filter(pk=self.batch.pk).update(
+                status="rejected", finished_at=timezone.now(), rows_total=self.result.rows_read,
+                rows_rejected=self.result.rejected)
+            frame.extra = {"status": "rejected", "strict": True, "read": self.result.rows_read,
+                           "rejected": self.result.rejected}
+        self.batch.refresh_from_db()
+
+
+def preview_row(p: Prepared) -> dict[str, Any]:
+    rec = p.rec
+    return {
+        "line": rec.line, "incident_number": rec.incident_number,
+        "occurred": rec.occurred_from.astimezone(dt.UTC).isoformat(), "occurred_date": p.occurred_date,
+        "block_address": rec.block_address, "offenses": ", ".join(o.code for o in rec.offenses),
+        "primary_offense": p.primary_offense, "victims": len(rec.victims), "firearm": p.is_firearm,
+        "labels": p.sensitivity,
+    }
+
+
+def run_import(opts: ImportOptions) -> ImportResult:
+    """Import one file; raises ImportFailure (nothing written) for problems with the whole run."""
+    return Importer(opts).run()

@@ -1,0 +1,118 @@
+"""Firearm violence: shooting incidents and victims, fatal and non-fatal, with crude rates per 100,000
+and comparison of this year to date with the 3- and 5-year averages of the same dates (reference §7.5).
+
+Rate = count / population × 100,000 (crude; analytics.rates.rate_per). Year-to-date rates are not
+annualised. Comparison with a k-year average uses Z = 2(√C − √mean(P₁…P_k)) (reference §4.2, crimepy
+``ytd_stats``). Years before the first incident on file are treated as "no data", not as zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Min
+
+from safecity.analytics import poisson_z, rate_per
+from safecity.incidents.stats.counts import count_matrix, empty_cell
+from safecity.incidents.stats.periods import years_earlier
+from safecity.incidents.stats.scope import Scope
+
+MEASURES = (
+    ("shooting_incidents", "Shooting incidents", "incidents"),
+    ("fatal_shooting_incidents", "Fatal shooting incidents", "incidents"),
+    ("shooting_victims", "Shooting victims, all", "victims"),
+    ("fatal_shooting_victims", "Shooting victims, fatal", "victims"),
+    ("nonfatal_shooting_victims", "Shooting victims, non-fatal", "victims"),
+)
+
+
+@dataclass
+class YearRow:
+    year: int
+    start: dt.date
+    end: dt.date
+    complete: bool
+    has_data: bool
+    population: int | None
+    counts: dict[str, int]
+    rates: dict[str, float | None]
+
+
+@dataclass
+class Comparison:
+    key: str
+    label: str
+    unit: str
+    current: int
+    avg3: float | None
+    years3: int
+    z3: float | None
+    avg5: float | None
+    years5: int
+    z5: float | None
+    rate: float | None
+
+
+@dataclass
+class Firearm:
+    scope: Scope
+    as_of: dt.date
+    population: int | None
+    ytd: list[YearRow] = field(default_factory=list)  # same Jan 1 – as-of dates, this year and 5 before
+    full_years: list[YearRow] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+    data_start: dt.date | None = None
+
+
+def _population(scope: Scope, year: int) -> int | None:
+    if scope.beat is not None:
+        return scope.beat.population
+    if scope.district is not None:
+        return scope.district.population
+    return scope.agency.population(year)
+
+
+def _counts(cell: dict[str, dict[str, int]], w: str) -> dict[str, int]:
+    out = {k: cell[k][w] for k in ("shooting_incidents", "fatal_shooting_incidents", "shooting_victims",
+                                   "fatal_shooting_victims")}
+    out["nonfatal_shooting_victims"] = out["shooting_victims"] - out["fatal_shooting_victims"]
+    return out
+
+
+def firearm_violence(*, user: Any, scope: Scope, as_of: dt.date) -> Firearm:
+    inc = scope.incidents(user)
+    data_start = inc.aggregate(m=Min("occurred_date"))["m"]
+    windows: dict[str, tuple[dt.date, dt.date]] = {}
+    for back in range(6):
+        y_end = years_earlier(as_of, back)
+        windows[f"ytd{back}"] = (y_end.replace(month=1, day=1), y_end)
+        if back:
+            windows[f"full{back}"] = (dt.date(as_of.year - back, 1, 1), dt.date(as_of.year - back, 12, 31))
+    matrix = count_matrix(inc, windows, agency_id=scope.agency.pk, extra_victims=True)
+    cell = matrix.get(None) or empty_cell(windows, extra=True)
+    result = Firearm(scope, as_of, _population(scope, as_of.year), data_start=data_start)
+    for back in range(6):
+        for kind in ("ytd", "full"):
+            if kind == "full" and back == 0:
+                continue
+            start, end = windows[f"{kind}{back}"]
+            has_data = data_start is not None and data_start <= start
+            pop = _population(scope, start.year)
+            counts = _counts(cell, f"{kind}{back}")
+            rates = {k: (round(r, 2) if (r := rate_per(v, pop)) is not None else None) if pop else None
+                     for k, v in counts.items()}
+            row = YearRow(start.year, start, end, kind == "full", has_data, pop, counts, rates)
+            (result.ytd if kind == "ytd" else result.full_years).append(row)
+    current = result.ytd[0]
+    for key, label, unit in MEASURES:
+        prior = [r.counts[key] for r in result.ytd[1:] if r.has_data]
+        p3, p5 = prior[:3], prior[:5]
+        c = current.counts[key]
+        result.comparisons.append(Comparison(
+            key, label, unit, c,
+            round(sum(p3) / len(p3), 2) if p3 else None, len(p3), round(poisson_z(c, p3), 3) if p3 else None,
+            round(sum(p5) / len(p5), 2) if p5 else None, len(p5), round(poisson_z(c, p5), 3) if p5 else None,
+            current.rates[key]))
+    return result

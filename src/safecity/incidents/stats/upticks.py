@@ -1,0 +1,136 @@
+"""Which districts and beats have real rises? (reference §4.2–4.4)
+
+For each area × category the last 28 days (``C``) are compared with two baselines:
+
+* the same 28 calendar days a year earlier (``P``), which removes seasonality — Poisson E-test
+  (Krishnamoorthy & Thomson 2004), one-sided "greater", exposures 1 : 1;
+* the 8 weeks immediately before (``B``, 56 days), i.e. the 8-week mean of Wheeler's (2016) weekly control
+  bands scaled to 4 weeks — E-test with exposures 1 : 2.
+
+A rise is *real* only if both tests agree (intersection–union: the larger of the two p-values, which is a
+valid level-α test), and after a Benjamini–Hochberg false-discovery-rate correction over every
+area × category tested (Benjamini & Hochberg 1995, JRSS B 57:289–300), with at least ``min_count``
+events. Rows are sorted by that evidence (smallest p first, then largest Z).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from safecity.analytics import poisson_e_test, poisson_z
+from safecity.core.models import Beat, District
+from safecity.incidents.stats.categories import BY_KEY, CATEGORIES, UNIT_LABELS, unit_for
+from safecity.incidents.stats.counts import count_matrix
+from safecity.incidents.stats.periods import years_earlier
+from safecity.incidents.stats.scope import Scope
+
+ALPHA = 0.05
+MIN_COUNT = 5
+
+
+@dataclass(frozen=True)
+class Uptick:
+    level: str  # district / beat
+    area_code: str
+    area_name: str
+    category: str
+    category_label: str
+    unit: str
+    current: int  # last 28 days
+    prior_year: int  # same 28 days a year earlier
+    prior_8wk: int  # the 56 days before the current window
+    z_prior_year: float
+    z_8wk: float  # 2(√C − √(B/2))
+    p_prior_year: float
+    p_8wk: float
+    p: float  # max of the two (both baselines must agree)
+    q: float  # Benjamini–Hochberg adjusted
+    flagged: bool
+
+
+@dataclass
+class Upticks:
+    scope: Scope
+    as_of: dt.date
+    windows: dict[str, tuple[dt.date, dt.date]]
+    rows: list[Uptick]
+    tested: int
+    alpha: float
+    min_count: int
+
+    @property
+    def flagged(self) -> list[Uptick]:
+        return [r for r in self.rows if r.flagged]
+
+
+def uptick_windows(as_of: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
+    start = as_of - dt.timedelta(days=27)
+    return {
+        "cur": (start, as_of),
+        "py": (years_earlier(start), years_earlier(as_of)),
+        "pre": (start - dt.timedelta(days=56), start - dt.timedelta(days=1)),
+    }
+
+
+def _p_greater(c1: int, c2: int, n2: float) -> float:
+    if c1 == 0 or c1 * n2 <= c2:  # not a rise: a one-sided test for an increase cannot reject
+        return 1.0
+    p = poisson_e_test(c1, c2, 1.0, n2, alternative="greater")
+    return 1.0 if math.isnan(p) else p
+
+
+def bh_adjust(pvalues: list[float]) -> list[float]:
+    """Benjamini–Hochberg step-up adjusted p-values (q-values)."""
+    m = len(pvalues)
+    order = sorted(range(m), key=lambda i: pvalues[i])
+    q = [1.0] * m
+    running = 1.0
+    for rank in range(m, 0, -1):
+        i = order[rank - 1]
+        running = min(running, pvalues[i] * m / rank)
+        q[i] = min(1.0, running)
+    return q
+
+
+def upticks(*, user: Any, scope: Scope, as_of: dt.date, level: str = "all", alpha: float = ALPHA,
+            min_count: int = MIN_COUNT, include_totals: bool = True) -> Upticks:
+    windows = uptick_windows(as_of)
+    inc = scope.incidents(user)
+    levels = ["district", "beat"] if level == "all" else [level]
+    raw: list[dict[str, Any]] = []
+    for lv in levels:
+        matrix = count_matrix(inc, windows, agency_id=scope.agency.pk, group=lv)
+        model = District if lv == "district" else Beat
+        areas = model.objects.filter(agency=scope.agency).order_by("code")
+        if scope.beat is not None:
+            areas = areas.filter(pk=scope.beat.pk if lv == "beat" else scope.beat.district_id)
+        elif scope.district is not None:
+            areas = areas.filter(**({"pk": scope.district.pk} if lv == "district" else {"district": scope.district}))
+        for area in areas:
+            cell = matrix.get(area.pk)
+            for c in CATEGORIES:
+                if c.is_total and not include_totals:
+                    continue
+                cur, py, pre = ((cell[c.key][w] if cell else 0) for w in ("cur", "py", "pre"))
+                raw.append({"level": lv, "area": area, "cat": c, "cur": cur, "py": py, "pre": pre})
+    pvals = []
+    for r in raw:
+        r["p_py"] = _p_greater(r["cur"], r["py"], 1.0)
+        r["p_pre"] = _p_greater(r["cur"], r["pre"], 2.0)
+        r["p"] = max(r["p_py"], r["p_pre"])
+        pvals.append(r["p"])
+    qs = bh_adjust(pvals) if pvals else []
+    rows = []
+    for r, q in zip(raw, qs, strict=True):
+        c = r["cat"]
+        rows.append(Uptick(
+            level=r["level"], area_code=r["area"].code, area_name=r["area"].name, category=c.key,
+            category_label=BY_KEY[c.key].label, unit=UNIT_LABELS[unit_for(c, "nibrs")], current=r["cur"],
+            prior_year=r["py"], prior_8wk=r["pre"], z_prior_year=round(poisson_z(r["cur"], r["py"]), 3),
+            z_8wk=round(poisson_z(r["cur"], r["pre"] / 2), 3), p_prior_year=r["p_py"], p_8wk=r["p_pre"],
+            p=r["p"], q=q, flagged=q <= alpha and r["cur"] >= min_count))
+    rows.sort(key=lambda u: (u.p, -min(u.z_prior_year, u.z_8wk), u.level, u.area_code))
+    return Upticks(scope, as_of, windows, rows, len(rows), alpha, min_count)
