@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/mfa/", views.mfa_verify, name="mfa_verify"),
     path("accounts/mfa/setup/", views.mfa_setup, name="mfa_setup"),
     path("accounts/logout/", views.sign_out, name="logout"),
+    path("accounts/keepalive/", views.keepalive, name="keepalive"),
     path("accounts/", views.account, name="account"),
     path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("manage/", views.manage, name="manage"),

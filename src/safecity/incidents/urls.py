@@ -1,10 +1,17 @@
 from django.urls import path
 
-from safecity.incidents import views
+from safecity.incidents import stats_views, views
 
 app_name = "incidents"
 
 urlpatterns = [
     path("", views.incident_list, name="list"),
+    path("stats/", stats_views.compstat_page, name="stats_compstat"),
+    path("stats/compstat.pdf", stats_views.compstat_pdf, name="stats_compstat_pdf"),
+    path("stats/trends/", stats_views.trends_page, name="stats_trends"),
+    path("stats/upticks/", stats_views.upticks_page, name="stats_upticks"),
+    path("stats/hotspots/", stats_views.hotspots_page, name="stats_hotspots"),
+    path("stats/near-repeat/", stats_views.near_repeat_page, name="stats_near_repeat"),
+    path("stats/firearm/", stats_views.firearm_page, name="stats_firearm"),
     path("<uuid:public_id>/", views.incident_detail, name="detail"),
 ]

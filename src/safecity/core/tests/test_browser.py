@@ -191,3 +191,21 @@ def test_keyboard_reaches_skip_link_and_main(live_server: Any, browser: Any, dem
     page.wait_for_load_state()
     assert page.url.rstrip("/").endswith(urlparse(live_server.url).netloc) or page.url.endswith("/")
     page.close()
+
+
+def test_idle_warning_is_announced_and_extends_the_session(live_server: Any, browser: Any, demo_city: Any,
+                                                           settings: Any) -> None:
+    from safecity.demo.build import demo_password
+
+    settings.SESSION_IDLE_SECONDS = 8  # the warning shows at max(idle - 120 s, 5 s)
+    context = browser.new_context()
+    page = context.new_page()
+    _sign_in(page, live_server.url, "public", demo_password("public"))
+    page.goto(live_server.url + "/open/")
+    dialog = page.locator("#session-warning")
+    dialog.wait_for(state="visible", timeout=9000)
+    assert dialog.get_attribute("role") == "alertdialog"
+    assert page.evaluate("document.activeElement.id") == "session-extend"
+    page.keyboard.press("Enter")
+    dialog.wait_for(state="hidden", timeout=3000)
+    context.close()

@@ -319,10 +319,10 @@ class RowParser:
         self.occurred_to = _datetime(spec["occurred_to"], zone, False) if "occurred_to" in spec else None
         self.reported_at = _datetime(spec["reported_at"], zone, False) if "reported_at" in spec else None
         self.block = _text(spec["block_address"]) if "block_address" in spec else None
-        self.location = self._coded(spec["location_type"]) if "location_type" in spec else None
+        self.location = self._coded(spec["location_type"], strict=False) if "location_type" in spec else None
         self.offense = self._coded(spec["offense"], required=True)
         self.extra = [self._coded(s) for s in spec.get("extra_offenses", [])]
-        self.weapon = self._coded(spec["weapon"]) if "weapon" in spec else None
+        self.weapon = self._coded(spec["weapon"], strict=False) if "weapon" in spec else None
         self.attempted = self._flag(spec["attempted"]) if "attempted" in spec else None
         self.victim = {k: self._person_field(k, v) for k, v in spec.get("victim", {}).items()}
         self.offender = {k: self._person_field(k, v) for k, v in spec.get("offender", {}).items()}
@@ -332,8 +332,13 @@ class RowParser:
         self.zero_missing = bool(coords.get("zero_is_missing", True))
         self.project = _transformer(int(coords["epsg"]), "coordinates.epsg").transform if "epsg" in coords else None
 
-    def _coded(self, spec: Any, required: bool = False) -> Callable[[dict[str, str]], tuple[str, str, str]]:
-        """Returns (nibrs code, weapon code, raw value); a value not in the table is an error."""
+    def _coded(self, spec: Any, required: bool = False,
+               strict: bool = True) -> Callable[[dict[str, str]], tuple[str, str, str]]:
+        """Returns (nibrs code, weapon code, raw value).
+
+        For offenses (strict) a value missing from the crosswalk rejects the row, because guessing a crime
+        type would corrupt every count; a missing premises or weapon code only leaves that detail blank.
+        """
         chain = [spec, *spec.get("fallback", [])] if isinstance(spec, dict) else [spec]
         steps: list[tuple[str, Getter, CodeTable | None, dict[str, str]]] = []
         for step in chain:
@@ -360,7 +365,7 @@ class RowParser:
                         return values[key].upper(), "", raw
                 else:
                     return key, "", raw
-            if first_raw or required:
+            if (first_raw and strict) or required:
                 where = steps[0][2].name if steps[0][2] else "the mapping"
                 reason = (f"no NIBRS code for {first_raw!r} in {where}" if first_raw
                           else "a value is required")
