@@ -57,7 +57,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or int(os.environ.get("PORT", "8000"))
     host = args.host
-    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "safecity.wsgi:application",
+    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "safecity.wsgi:application",  # noqa: S606
                                "--bind", f"{host}:{port}", "--workers", str(args.workers),
                                "--threads", "4", "--access-logfile", "-"])
 

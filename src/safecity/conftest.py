@@ -15,7 +15,7 @@ from safecity.core import actions  # noqa: E402
 from safecity.core.models import Agency, User  # noqa: E402
 from safecity.core.roles import Role  # noqa: E402
 
-PASSWORD = "lantern-harbor-meadow-77"
+PASSWORD = "lantern-harbor-meadow-77"  # noqa: S105  (test personas only)
 
 
 @pytest.fixture

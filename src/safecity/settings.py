@@ -201,7 +201,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NODE_MODULES = Path(os.environ.get("SAFECITY_NODE_MODULES", BASE_DIR / "node_modules"))
-STATICFILES_DIRS = [SRC_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [SRC_DIR / "static"]
 if (NODE_MODULES / "@uswds/uswds/dist").is_dir():
     STATICFILES_DIRS.append(("vendor/uswds", NODE_MODULES / "@uswds/uswds/dist"))
 elif not env_bool("SAFECITY_ALLOW_MISSING_ASSETS", False):

@@ -301,7 +301,7 @@ def login_succeeded(*, user: User, method: str) -> None:
 
 # ---- API tokens --------------------------------------------------------------------------------------
 
-TOKEN_PREFIX = "sc_"
+TOKEN_PREFIX = "sc_"  # noqa: S105  (a public marker, not a secret)
 
 
 def hash_token_secret(secret: str) -> str:

@@ -40,7 +40,6 @@ import shapely
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from shapely.geometry import shape
 
 from safecity.core import audit
 from safecity.core.models import Agency, Beat

@@ -12,8 +12,10 @@ from safecity.core.schemas import ErrorOut
 from safecity.incidents import selectors
 from safecity.incidents.models import Incident
 from safecity.incidents.schemas import IncidentOut
+from safecity.incidents.stats_api import router as stats_router
 
 router = Router(tags=["incidents"])
+router.add_router("/stats", stats_router)
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 

@@ -25,7 +25,14 @@ from safecity.incidents.stats import exports, svg
 from safecity.incidents.stats.categories import CHOICES, UNIT_MODES
 from safecity.incidents.stats.compstat import compstat
 from safecity.incidents.stats.firearm import firearm_violence
-from safecity.incidents.stats.scope import Scope, area_choices, check_as_of, default_agency, resolve_scope, visible_agencies
+from safecity.incidents.stats.scope import (
+    Scope,
+    area_choices,
+    check_as_of,
+    default_agency,
+    resolve_scope,
+    visible_agencies,
+)
 from safecity.incidents.stats.spatial import hotspots, near_repeat
 from safecity.incidents.stats.trends import trends
 from safecity.incidents.stats.upticks import upticks
@@ -139,7 +146,8 @@ def _page(
         record_export(actor=request.user, what=what, rows=n, fmt="csv",
                       purpose=f"{scope.agency.ori} {scope.area_param} as of {as_of}".strip())
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{page.split("_", 1)[1]}-{scope.agency.ori}-{as_of}.csv"'
+        name = page.split("_", 1)[1]
+        response["Content-Disposition"] = f'attachment; filename="{name}-{scope.agency.ori}-{as_of}.csv"'
         return response
     return render(request, template, ctx)
 

@@ -6,7 +6,7 @@ import uuid
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import F, Q
 
 from safecity.core.roles import Sensitivity
 
@@ -38,7 +38,7 @@ class RestrictedQuerySet(models.QuerySet[Any]):
             if has_labels:
                 # A record is visible only if none of its labels falls outside the user's clearances.
                 alias = f"_uncleared_{int(cleared)}"
-                qs = qs.alias(**{alias: F("sensitivity").bitand(Value(int(Sensitivity.all() & ~cleared)))})
+                qs = qs.alias(**{alias: F("sensitivity").bitand(int(Sensitivity.all() & ~cleared))})
                 agency_q &= Q(**{alias: 0})
             q |= agency_q
         return qs.filter(q)

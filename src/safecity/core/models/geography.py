@@ -30,12 +30,12 @@ class Area(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def shape(self) -> BaseGeometry:
-        return shape(self.geometry)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.min_lon, self.min_lat, self.max_lon, self.max_lat = self.shape().bounds
         super().save(*args, **kwargs)
+
+    def shape(self) -> BaseGeometry:
+        return shape(self.geometry)
 
     def contains(self, lon: float, lat: float) -> bool:
         return bool(self.shape().covers(Point(lon, lat)))

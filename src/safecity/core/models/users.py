@@ -27,7 +27,7 @@ class User(AbstractUser):
     )
     password_changed_at = models.DateTimeField(null=True, blank=True)
 
-    REQUIRED_FIELDS: ClassVar[list[str]] = ["email"]  # type: ignore[misc]
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["email"]
 
     @property
     def is_locked(self) -> bool:

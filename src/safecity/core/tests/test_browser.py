@@ -54,9 +54,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def demo_city(transactional_db: Any) -> Any:
+    from safecity.core.models import Agency
     from safecity.demo.build import POLICE_ORI, build_demo
     from safecity.incidents.actions import OffenseIn, VictimIn, incident_create
-    from safecity.core.models import Agency
 
     build_demo(seed=7, incidents=False)
     police = Agency.objects.get(ori=POLICE_ORI)

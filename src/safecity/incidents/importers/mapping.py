@@ -99,10 +99,7 @@ def load_mapping(path: Path, label: str = "--mapping") -> Mapping:
     except OSError as exc:
         raise ImportFailure(label, f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        if path.suffix.lower() == ".toml":
-            spec = tomllib.loads(raw.decode("utf-8"))
-        else:
-            spec = json.loads(raw)
+        spec = tomllib.loads(raw.decode("utf-8")) if path.suffix.lower() == ".toml" else json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         kind = "TOML" if path.suffix.lower() == ".toml" else "JSON"
         raise ImportFailure(label, f"{path.name} is not valid {kind}: {exc}") from None

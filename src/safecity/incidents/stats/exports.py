@@ -34,7 +34,7 @@ def _num(v: float | None, digits: int = 3) -> Any:
 
 def compstat_csv(c: Compstat) -> tuple[str, int]:
     header = ["category", "unit"]
-    for cur, prior in c.windows:
+    for cur, _prior in c.windows:
         k = cur.key
         header += [f"{k}_current", f"{k}_prior_year", f"{k}_change", f"{k}_pct_change", f"{k}_poisson_z",
                    f"{k}_flag"]

@@ -62,9 +62,11 @@ def _areas(scope: Scope) -> tuple[list[District], list[Beat]]:
     districts = list(District.objects.filter(agency=scope.agency).order_by("code"))
     beats = list(Beat.objects.filter(agency=scope.agency).select_related("district").order_by("code"))
     if scope.beat is not None:
-        return [d for d in districts if d.pk == scope.beat.district_id], [b for b in beats if b.pk == scope.beat.pk]
+        beat_pk, district_pk = scope.beat.pk, scope.beat.district_id
+        return [d for d in districts if d.pk == district_pk], [b for b in beats if b.pk == beat_pk]
     if scope.district is not None:
-        return [d for d in districts if d.pk == scope.district.pk], [b for b in beats if b.district_id == scope.district.pk]
+        d_pk = scope.district.pk
+        return [d for d in districts if d.pk == d_pk], [b for b in beats if b.district_id == d_pk]
     return districts, beats
 
 
