@@ -84,6 +84,17 @@ def cmd_unlock(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tasks_daily(args: argparse.Namespace) -> int:
+    _django()
+    from safecity.core.tasks import run_daily
+
+    with _system_context():
+        report = run_daily()
+    for line in report.lines():
+        print(line)
+    return 0 if report.chain_ok else 1
+
+
 def cmd_passwords_update(args: argparse.Namespace) -> int:
     from safecity.core.passwords_update import update_compromised_list
 
@@ -121,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     unlock = users_sub.add_parser("unlock", help="release an account locked after failed sign-ins")
     unlock.add_argument("username")
     unlock.set_defaults(func=cmd_unlock)
+
+    tasks = sub.add_parser("tasks", help="scheduled housekeeping")
+    tasks_sub = tasks.add_subparsers(dest="tasks_command", required=True, parser_class=Parser)
+    daily = tasks_sub.add_parser("daily", help="disable 90-day-inactive accounts, drop expired roles, verify audit")
+    daily.set_defaults(func=cmd_tasks_daily)
 
     passwords = sub.add_parser("passwords", help="compromised-password list")
     pw_sub = passwords.add_subparsers(dest="pw_command", required=True, parser_class=Parser)

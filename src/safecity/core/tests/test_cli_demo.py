@@ -63,3 +63,25 @@ def test_cli_unlock_is_audited(agency_a) -> None:  # type: ignore[no-untyped-def
     assert not User.objects.get(username="locked").is_locked
     event = AuditEvent.objects.filter(action="user.unlock").last()
     assert event is not None and event.actor_name == "system"
+
+
+def test_daily_task_disables_inactive_accounts_and_expired_roles(agency_a, capsys) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from safecity.conftest import make_persona
+    from safecity.core.models import RoleAssignment
+
+    stale = make_persona("stale", agency_a, Role.OFFICER)
+    fresh = make_persona("fresh", agency_a, Role.ANALYST)
+    long_ago = timezone.now() - dt.timedelta(days=91)
+    User.objects.filter(pk=stale.pk).update(last_login=long_ago, date_joined=long_ago)
+    User.objects.filter(pk=fresh.pk).update(last_login=timezone.now() - dt.timedelta(days=89))
+    RoleAssignment.objects.filter(user=fresh).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    assert main(["tasks", "daily"]) == 0
+    out = capsys.readouterr().out
+    assert "disabled after 90 days without sign-in: 1 (stale)" in out and "expired role assignments removed: 1" in out
+    assert not User.objects.get(pk=stale.pk).is_active and User.objects.get(pk=fresh.pk).is_active
+    assert not RoleAssignment.objects.filter(user=fresh).exists()
+    assert AuditEvent.objects.filter(action="user.deactivate", actor_name="system").exists()

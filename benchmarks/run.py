@@ -1,0 +1,40 @@
+"""`make bench`: run every benchmark in turn; each prints its own figures and the same-process baseline.
+
+Environment: BENCH_IMPORT_ROWS (default 1,000,000), BENCH_COMPSTAT_INCIDENTS (default 5,000,000),
+BENCH_DATABASE_URL (PostgreSQL for the CompStat and PostgreSQL import runs; default the local server).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PG = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safecity_bench")
+
+
+def run(script: str, *args: str) -> int:
+    path = HERE / script
+    if not path.exists():
+        print(f"-- {script}: missing, skipped")
+        return 0
+    print(f"\n== {script} {' '.join(args)}", flush=True)
+    return subprocess.call([sys.executable, str(path), *args])
+
+
+def main() -> int:
+    rows = os.environ.get("BENCH_IMPORT_ROWS", "1000000")
+    incidents = os.environ.get("BENCH_COMPSTAT_INCIDENTS", "5000000")
+    codes = [
+        run("bench_analytics.py"),
+        run("bench_import.py", "--rows", rows),
+        run("bench_import.py", "--rows", rows, "--database-url", PG),
+        run("bench_compstat.py", "--incidents", incidents, "--database-url", PG),
+    ]
+    return max(codes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
