@@ -15,6 +15,7 @@ from safecity.core.api import router as core_router
 from safecity.core.api_auth import SessionAuth, TokenAuth
 from safecity.core.errors import error_body
 from safecity.incidents.api import router as incidents_router
+from safecity.incidents.import_api import router as imports_router
 
 log = logging.getLogger("safecity.api")
 
@@ -92,3 +93,4 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/", core_router)
 api.add_router("/incidents", incidents_router)
+api.add_router("/imports", imports_router)

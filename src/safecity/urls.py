@@ -4,6 +4,7 @@ from safecity.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("incidents/import/", include("safecity.incidents.import_views")),
     path("incidents/", include("safecity.incidents.urls")),
     path("", include("safecity.core.urls")),
 ]
