@@ -15,7 +15,7 @@ What the generator builds, per agency (numbers at ``scale=1`` for Riverton, 612,
   fatal shot victim); the rest are aggravated assaults with 1–3 shot victims.
 * **Planted uptick** (documented so analysts can find it): in the first beat of the first district
   (code ``101``; ``S101`` for prefixed agencies) robberies rise over the last 8 weeks, an extra
-  intensity ramping linearly from 0 to 2.5× the beat's normal robbery rate on the as-of day.
+  intensity ramping linearly from 0 to 4× the beat's normal robbery rate on the as-of day.
 * **Consistency** — offenses and victims are created with each incident; victims carry the offense codes
   they are connected to; is_firearm comes from weapon codes 11–15; is_violent, is_shooting, is_fatal,
   victim_count, offense_count and primary_offense (Summary hierarchy) are derived the same way an import
@@ -50,7 +50,7 @@ from safecity.incidents.models.incident import FIREARM_WEAPON_CODES
 
 YEARS = 2.5
 UPTICK_WEEKS = 8
-UPTICK_PEAK = 2.5  # extra robbery intensity on the as-of day, as a multiple of the beat's normal rate
+UPTICK_PEAK = 4.0  # extra robbery intensity on the as-of day, as a multiple of the beat's normal rate
 HAWKES_BRANCHING = 0.35
 HAWKES_DELAY_DAYS = 4.0
 HAWKES_SIGMA_M = 80.0
@@ -213,7 +213,8 @@ def _simulate(city: City, rng: np.random.Generator, start: dt.date, n_days: int,
         if code == "120":  # robberies concentrate on the commercial corridor in the uptick beat
             hw = np.array([0.1] * 5 + [0.5])
         x, y, beat = place(len(day_of), hot_share, hw)
-        events.extend(Event(code, int(d), float(a), float(b), int(c)) for d, a, b, c in zip(day_of, x, y, beat, strict=True))
+        events.extend(Event(code, int(d), float(a), float(b), int(c))
+                      for d, a, b, c in zip(day_of, x, y, beat, strict=True))
 
     # Planted uptick: extra robberies in the uptick beat over the last UPTICK_WEEKS weeks.
     if plant_uptick:
@@ -225,7 +226,8 @@ def _simulate(city: City, rng: np.random.Generator, start: dt.date, n_days: int,
             k = int(rng.poisson(base_daily * UPTICK_PEAK * frac))
             if k:
                 bx, by = city.sample_in_beat(rng, up_beat, k)
-                events.extend(Event("120", d, float(a), float(b), up_beat, kind="U") for a, b in zip(bx, by, strict=True))
+                events.extend(Event("120", d, float(a), float(b), up_beat, kind="U")
+                              for a, b in zip(bx, by, strict=True))
 
     # Shootings: a Hawkes process (background + self-excited offspring).
     lam = SHOOTING_BACKGROUND * scale / 365.25 * _season(days, start, 0.25)
@@ -246,11 +248,11 @@ def _simulate(city: City, rng: np.random.Generator, start: dt.date, n_days: int,
     if shootings:
         arr = np.array(shootings)
         beat = city.locate(arr[:, 1], arr[:, 2])
-        for (ft, x, y), b in zip(shootings, beat.tolist(), strict=True):
+        for (ft, sx_, sy_), b in zip(shootings, beat.tolist(), strict=True):
             if b < 0:
                 continue  # a follow-on shooting across the city line: another agency's case
             fatal = rng.random() < FATAL_SHARE
-            events.append(Event("09A" if fatal else "13A", int(ft), x, y, b, kind="S",
+            events.append(Event("09A" if fatal else "13A", int(ft), float(sx_), float(sy_), b, kind="S",
                                 extra={"hour": (ft % 1) * 24}))
     return events
 
@@ -376,7 +378,7 @@ def generate_incidents(*, agency: Agency, seed: int, out: IO[str] | None = None,
             vic_rows.extend(vics)
         Offense.objects.bulk_create(off_rows, batch_size=2000)
         Victim.objects.bulk_create(vic_rows, batch_size=2000)
-        audit.record(action="demo.incidents", actor="system", obj=agency, extra={
+        audit.record(action="demo.incidents", actor="system", obj=agency, agency_ori=agency.ori, extra={
             "seed": seed, "scale": scale, "start": str(start), "end": str(end), "created": len(created),
             "skipped_existing": len(events) - len(created), "offenses": len(off_rows), "victims": len(vic_rows),
             "planted_uptick": (f"robbery rising over the last {UPTICK_WEEKS} weeks in {up_beat.name}"

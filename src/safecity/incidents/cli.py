@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# Same as importers.DEFAULT_BATCH_SIZE; not imported from there because that needs Django set up first.
+DEFAULT_BATCH_SIZE = 20000
 FORMAT_HELP = ("nibrs = FBI NIBRS flat file; chicago, nypd, lapd = those cities' open-data exports; "
                "code = Crime Open Database; csv = any table described by --mapping")
 
@@ -29,8 +31,8 @@ def add_import_parser(sub: Any) -> None:
     incidents.add_argument("--mapping", type=Path, help="mapping file (JSON or TOML); required for --format csv")
     incidents.add_argument("--dry-run", action="store_true", help="check every row and report; write nothing")
     incidents.add_argument("--strict", action="store_true", help="import nothing if any row is rejected")
-    incidents.add_argument("--batch-size", type=int, default=5000, metavar="N",
-                           help="rows per committed batch (default 5000)")
+    incidents.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                           help=f"rows per committed batch (default {DEFAULT_BATCH_SIZE})")
     incidents.add_argument("--error-report", type=Path, metavar="PATH",
                            help="where to write rejected rows as CSV (default FILE.errors.csv)")
     incidents.set_defaults(func=cmd_import_incidents)

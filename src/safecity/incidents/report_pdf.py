@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.utils import timezone
 from reportlab.lib import colors
@@ -36,12 +37,12 @@ def compstat_pdf(report: Compstat, generated_by: str = "") -> bytes:
         f"% change is undefined (shown as a dash) when the prior count is 0. Z = 2(sqrt(current) - sqrt(prior)); "
         f"only |Z| >= {report.z_threshold} is flagged (UP in red, DOWN in green).", small))
     story.append(Spacer(1, 8))
-    header1 = ["Category", "Unit"]
+    header1: list[Any] = ["Category", "Unit"]
     header2 = ["", ""]
     for cur, prior in report.windows:
         header1 += [cur.label, "", "", "", ""]
         header2 += [str(cur.end.year), str(prior.end.year), "Chg", "% chg", "Z"]
-    data = [header1, header2]
+    data: list[list[Any]] = [header1, header2]
     style = [
         ("FONT", (0, 0), (-1, -1), "Helvetica", 7.5),
         ("FONT", (0, 0), (-1, 1), "Helvetica-Bold", 7.5),
@@ -53,7 +54,7 @@ def compstat_pdf(report: Compstat, generated_by: str = "") -> bytes:
         style.append(("SPAN", (2 + 5 * i, 0), (6 + 5 * i, 0)))
         style.append(("ALIGN", (2 + 5 * i, 0), (6 + 5 * i, 0), "CENTER"))
     for r_i, row in enumerate(report.rows, start=2):
-        line = [row.label, row.unit_label]
+        line: list[Any] = [row.label, row.unit_label]
         for w_i, cell in enumerate(row.cells.values()):
             mark = {"up": "UP ", "down": "DOWN "}.get(cell.flag or "", "")
             line += [cell.current, cell.prior, f"{cell.change:+d}", fmt_pct(cell.pct_change), f"{mark}{cell.z:.2f}"]

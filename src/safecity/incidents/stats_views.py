@@ -50,10 +50,12 @@ class StatsForm(forms.Form):
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
         agencies = list(visible_agencies(user))
-        self.fields["agency"].choices = [(a.ori, f"{a.name} ({a.ori})") for a in agencies]
+        agency_field: Any = self.fields["agency"]
+        area_field: Any = self.fields["area"]
+        agency_field.choices = [(a.ori, f"{a.name} ({a.ori})") for a in agencies]
         chosen = next((a for a in agencies if a.ori == (data.get("agency") or "").upper()), None)
         chosen = chosen or default_agency(user)
-        self.fields["area"].choices = area_choices(chosen) if chosen else [("", "Whole agency")]
+        area_field.choices = area_choices(chosen) if chosen else [("", "Whole agency")]
         if chosen is not None:
             self.initial["agency"] = chosen.ori
 
@@ -117,7 +119,7 @@ def _nav(current: str) -> list[dict[str, Any]]:
 
 
 def _query(request: HttpRequest, **extra: str) -> str:
-    params = {k: v for k, v in request.GET.items() if k != "format" and v}
+    params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "format" and v}
     params.update(extra)
     return urlencode(params)
 
@@ -125,10 +127,11 @@ def _query(request: HttpRequest, **extra: str) -> str:
 def _page(
     request: HttpRequest, form_class: type[StatsForm], template: str, page: str,
     compute: Callable[[Scope, dt.date, dict[str, Any]], dict[str, Any]],
-    csv_of: Callable[[dict[str, Any]], tuple[str, int]], what: str,
+    csv_of: Callable[[dict[str, Any]], tuple[str, int]], what: str, fmt: str = "html",
 ) -> HttpResponse:
     form = form_class(request.GET, user=request.user)
-    ctx: dict[str, Any] = {"form": form, "nav": _nav(page), "query": _query(request)}
+    ctx: dict[str, Any] = {"form": form, "nav": _nav(page), "query": _query(request),
+                           "csv_url": reverse(f"{page}_csv")}
     if not form.is_valid():
         return render(request, template, ctx, status=400)
     data = form.cleaned_data
@@ -141,7 +144,7 @@ def _page(
         return render(request, template, ctx, status=400)
     ctx.update({"scope": scope, "as_of": as_of})
     ctx.update(compute(scope, as_of, data))
-    if request.GET.get("format") == "csv":
+    if fmt == "csv" or request.GET.get("format") == "csv":
         body, n = csv_of(ctx)
         record_export(actor=request.user, what=what, rows=n, fmt="csv",
                       purpose=f"{scope.agency.ori} {scope.area_param} as of {as_of}".strip())
@@ -153,16 +156,16 @@ def _page(
 
 
 @module_required(Module.INCIDENTS)
-def compstat_page(request: HttpRequest) -> HttpResponse:
+def compstat_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     def compute(scope: Scope, as_of: dt.date, data: dict[str, Any]) -> dict[str, Any]:
-        by = "beat" if scope.district is not None else "district"
+        by: str | None = "beat" if scope.district is not None else "district"
         if scope.beat is not None:
             by = None
         return {"report": compstat(user=request.user, scope=scope, as_of=as_of, mode=data.get("mode") or "nibrs",
                                    by_area=by), "by_area": by}
 
     return _page(request, CompstatForm, "incidents/stats/compstat.html", "incidents:stats_compstat", compute,
-                 lambda ctx: exports.compstat_csv(ctx["report"]), "incidents.compstat")
+                 lambda ctx: exports.compstat_csv(ctx["report"]), "incidents.compstat", fmt)
 
 
 @module_required(Module.INCIDENTS)
@@ -172,7 +175,8 @@ def compstat_pdf(request: HttpRequest) -> HttpResponse:
     form = CompstatForm(request.GET, user=request.user)
     if not form.is_valid():
         return HttpResponse("Invalid report parameters: " + "; ".join(
-            f"{k}: {' '.join(v)}" for k, v in form.errors.items()), status=400, content_type="text/plain")
+            f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()), status=400,
+            content_type="text/plain")
     data = form.cleaned_data
     try:
         scope = resolve_scope(request.user, data.get("agency") or "", data.get("area") or "")
@@ -191,7 +195,7 @@ def compstat_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @module_required(Module.INCIDENTS)
-def trends_page(request: HttpRequest) -> HttpResponse:
+def trends_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     def compute(scope: Scope, as_of: dt.date, data: dict[str, Any]) -> dict[str, Any]:
         t = trends(user=request.user, scope=scope, as_of=as_of, months=data.get("months") or 36,
                    mode=data.get("mode") or "nibrs")
@@ -211,28 +215,28 @@ def trends_page(request: HttpRequest) -> HttpResponse:
                 "chart_monthly": monthly, "chart_rolling": rolling}
 
     return _page(request, TrendsForm, "incidents/stats/trends.html", "incidents:stats_trends", compute,
-                 lambda ctx: exports.trends_csv(ctx["trends"]), "incidents.trends")
+                 lambda ctx: exports.trends_csv(ctx["trends"]), "incidents.trends", fmt)
 
 
 @module_required(Module.INCIDENTS)
-def upticks_page(request: HttpRequest) -> HttpResponse:
+def upticks_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     def compute(scope: Scope, as_of: dt.date, data: dict[str, Any]) -> dict[str, Any]:
         u = upticks(user=request.user, scope=scope, as_of=as_of, level=data.get("level") or "all")
         return {"upticks": u, "top": u.rows[:50]}
 
     return _page(request, UptickForm, "incidents/stats/upticks.html", "incidents:stats_upticks", compute,
-                 lambda ctx: exports.upticks_csv(ctx["upticks"]), "incidents.upticks")
+                 lambda ctx: exports.upticks_csv(ctx["upticks"]), "incidents.upticks", fmt)
 
 
 @module_required(Module.INCIDENTS)
-def hotspots_page(request: HttpRequest) -> HttpResponse:
+def hotspots_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     def compute(scope: Scope, as_of: dt.date, data: dict[str, Any]) -> dict[str, Any]:
         h = hotspots(user=request.user, scope=scope, as_of=as_of, days=data.get("days") or 365,
                      category=data.get("category") or "violent", cell_m=data.get("cell_m") or 250)
         return {"hot": h}
 
     return _page(request, HotspotForm, "incidents/stats/hotspots.html", "incidents:stats_hotspots", compute,
-                 lambda ctx: exports.hotspots_csv(ctx["hot"]), "incidents.hotspots")
+                 lambda ctx: exports.hotspots_csv(ctx["hot"]), "incidents.hotspots", fmt)
 
 
 def bands(width: float, n: int = 4) -> tuple[float, ...]:
@@ -240,7 +244,7 @@ def bands(width: float, n: int = 4) -> tuple[float, ...]:
 
 
 @module_required(Module.INCIDENTS)
-def near_repeat_page(request: HttpRequest) -> HttpResponse:
+def near_repeat_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     def compute(scope: Scope, as_of: dt.date, data: dict[str, Any]) -> dict[str, Any]:
         n = near_repeat(user=request.user, scope=scope, as_of=as_of, days=data.get("days") or 365,
                         category=data.get("category") or "shooting_incidents",
@@ -249,11 +253,11 @@ def near_repeat_page(request: HttpRequest) -> HttpResponse:
         return {"nr": n}
 
     return _page(request, NearRepeatForm, "incidents/stats/near_repeat.html", "incidents:stats_near_repeat",
-                 compute, lambda ctx: exports.near_repeat_csv(ctx["nr"]), "incidents.near_repeat")
+                 compute, lambda ctx: exports.near_repeat_csv(ctx["nr"]), "incidents.near_repeat", fmt)
 
 
 @module_required(Module.INCIDENTS)
-def firearm_page(request: HttpRequest) -> HttpResponse:
+def firearm_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     def compute(scope: Scope, as_of: dt.date, data: dict[str, Any]) -> dict[str, Any]:
         f = firearm_violence(user=request.user, scope=scope, as_of=as_of)
         rows = list(reversed(f.ytd))
@@ -266,4 +270,4 @@ def firearm_page(request: HttpRequest) -> HttpResponse:
         return {"fa": f, "chart": chart}
 
     return _page(request, StatsForm, "incidents/stats/firearm.html", "incidents:stats_firearm", compute,
-                 lambda ctx: exports.firearm_csv(ctx["fa"]), "incidents.firearm_violence")
+                 lambda ctx: exports.firearm_csv(ctx["fa"]), "incidents.firearm_violence", fmt)

@@ -13,5 +13,11 @@ urlpatterns = [
     path("stats/hotspots/", stats_views.hotspots_page, name="stats_hotspots"),
     path("stats/near-repeat/", stats_views.near_repeat_page, name="stats_near_repeat"),
     path("stats/firearm/", stats_views.firearm_page, name="stats_firearm"),
+    path("stats/compstat.csv", stats_views.compstat_page, {"fmt": "csv"}, name="stats_compstat_csv"),
+    path("stats/trends.csv", stats_views.trends_page, {"fmt": "csv"}, name="stats_trends_csv"),
+    path("stats/upticks.csv", stats_views.upticks_page, {"fmt": "csv"}, name="stats_upticks_csv"),
+    path("stats/hotspots.csv", stats_views.hotspots_page, {"fmt": "csv"}, name="stats_hotspots_csv"),
+    path("stats/near-repeat.csv", stats_views.near_repeat_page, {"fmt": "csv"}, name="stats_near_repeat_csv"),
+    path("stats/firearm.csv", stats_views.firearm_page, {"fmt": "csv"}, name="stats_firearm_csv"),
     path("<uuid:public_id>/", views.incident_detail, name="detail"),
 ]

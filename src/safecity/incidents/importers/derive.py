@@ -54,8 +54,23 @@ class Areas:
         self.beats = AreaIndex(agency)
         self.districts = [(d, prep(d.shape())) for d in District.objects.filter(agency=agency)]
         self.has_geography = bool(self.beats.beats or self.districts)
+        self._cache: dict[tuple[float, float], tuple[int | None, int | None] | None] = {}
 
     def locate(self, lon: float, lat: float) -> tuple[int | None, int | None] | None:
+        # Open data publishes block-level coordinates, so the same point recurs thousands of times in a
+        # file; each distinct point is tested against the polygons once (bounded so memory stays flat).
+        key = (lon, lat)
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        found = self._locate(lon, lat)
+        if len(self._cache) >= 200_000:
+            self._cache.clear()
+        self._cache[key] = found
+        return found
+
+    def _locate(self, lon: float, lat: float) -> tuple[int | None, int | None] | None:
         district, beat = self.beats.locate(lon, lat)
         if beat is not None:
             return (district.pk if district else None), beat.pk
@@ -78,6 +93,7 @@ class Validator:
         self.number_field = number_field
         self.rank = {code: i for i, code in enumerate(HIERARCHY)}
         self.horizon = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+        self._facts: dict[tuple[tuple[str, tuple[str, ...]], ...], tuple[list[bool], bool, bool, str, bool]] = {}
 
     def primary(self, codes: list[str]) -> str:
         def key(code: str) -> tuple[int, int, int, str]:
@@ -117,23 +133,37 @@ class Validator:
             return errors
         return self.derive(rec, district_id, beat_id)
 
-    def derive(self, rec: IncidentRec, district_id: int | None, beat_id: int | None) -> Prepared:
+    def _offense_facts(self, key: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[list[bool], bool, bool, str, bool]:
+        """(per-offense firearm, shooting, violent, primary offense, victim-identifying) for a set of offenses.
+
+        These depend only on the offense codes and weapons, and a file repeats a few hundred combinations
+        across a million rows, so each combination is worked out once per run (`derive` keeps the cache).
+        """
         codes = self.codes
-        offense_codes = [o.code for o in rec.offenses]
-        firearm = [any(w.upper() in FIREARM_WEAPON_CODES for w in o.weapon_codes) for o in rec.offenses]
-        shooting = any(
-            f and (codes[o.code].crime_against == "person" or o.code == "120")
-            for o, f in zip(rec.offenses, firearm, strict=True))
+        offense_codes = [code for code, _ in key]
+        firearm = [any(w.upper() in FIREARM_WEAPON_CODES for w in weapons) for _, weapons in key]
+        shooting = any(f and (codes[code].crime_against == "person" or code == "120")
+                       for (code, _), f in zip(key, firearm, strict=True))
+        return (firearm, shooting, any(codes[c].is_violent for c in offense_codes), self.primary(offense_codes),
+                bool(VICTIM_IDENTIFYING_CODES.intersection(offense_codes)))
+
+    def derive(self, rec: IncidentRec, district_id: int | None, beat_id: int | None) -> Prepared:
+        key = tuple((o.code, tuple(o.weapon_codes)) for o in rec.offenses)
+        facts = self._facts.get(key)
+        if facts is None:
+            facts = self._facts[key] = self._offense_facts(key)
+        firearm, shooting, violent, primary, identifying = facts
         sensitivity = Sensitivity.NONE
-        if any(p.age is not None and p.age < 18 for p in [*rec.victims, *rec.arrestees]):
+        if any(p.age is not None and p.age < 18 for p in rec.victims) or \
+                any(p.age is not None and p.age < 18 for p in rec.arrestees):
             sensitivity |= Sensitivity.JUVENILE
-        if VICTIM_IDENTIFYING_CODES.intersection(offense_codes):
+        if identifying:
             sensitivity |= Sensitivity.VICTIM_IDENTIFYING
         return Prepared(
             rec=rec, digest=rec.content_hash(),
             occurred_date=rec.occurred_from.astimezone(self.zone).date(),
             district_id=district_id, beat_id=beat_id, is_firearm=any(firearm),
-            is_violent=any(codes[c].is_violent for c in offense_codes), is_shooting=shooting,
-            is_fatal=HOMICIDE in offense_codes and bool(rec.victims),
-            primary_offense=self.primary(offense_codes), sensitivity=int(sensitivity), offense_firearm=firearm,
+            is_violent=violent, is_shooting=shooting,
+            is_fatal=bool(rec.victims) and any(o.code == HOMICIDE for o in rec.offenses),
+            primary_offense=primary, sensitivity=int(sensitivity), offense_firearm=list(firearm),
         )

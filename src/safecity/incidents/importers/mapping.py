@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import tomllib
 from collections.abc import Callable
@@ -34,6 +35,7 @@ TOP_KEYS = {
     "name", "citation", "description", "delimiter", "timezone", "incident_number", "occurred_from",
     "occurred_to", "reported_at", "block_address", "location_type", "offense", "extra_offenses", "attempted",
     "weapon", "victim", "offender", "coordinates", "tables", "default_victim", "counting_unit",
+    "group_rows_by_incident",
 }
 FIELD_KEYS = {"column", "columns", "formats", "time_column", "time_format", "table", "values", "pad", "fallback",
               "true_values", "default"}
@@ -89,6 +91,11 @@ class Mapping:
         return str(self.spec.get("delimiter", ","))
 
     @property
+    def group_rows(self) -> bool:
+        """Rows sharing an incident number are one incident (e.g. Chicago: one row per homicide victim)."""
+        return bool(self.spec.get("group_rows_by_incident", False))
+
+    @property
     def citation(self) -> str:
         return str(self.spec.get("citation", ""))
 
@@ -117,7 +124,8 @@ def check_mapping(mapping: Mapping) -> Mapping:
     spec, label = mapping.spec, mapping.label
     unknown = sorted(set(spec) - TOP_KEYS)
     if unknown:
-        raise ImportFailure(f"{label}: {unknown[0]}", f"unknown setting; expected one of {', '.join(sorted(TOP_KEYS))}")
+        raise ImportFailure(f"{label}: {unknown[0]}",
+                            f"unknown setting; expected one of {', '.join(sorted(TOP_KEYS))}")
     for required in ("incident_number", "occurred_from", "offense"):
         if required not in spec:
             raise ImportFailure(f"{label}: {required}", "this setting is required")
@@ -148,6 +156,8 @@ def check_mapping(mapping: Mapping) -> Mapping:
         raise ImportFailure(f"{label}: coordinates.epsg", "projected x/y need both columns and an EPSG code")
     if "epsg" in coords:
         _transformer(int(coords["epsg"]), f"{label}: coordinates.epsg")
+    if not isinstance(spec.get("group_rows_by_incident", False), bool):
+        raise ImportFailure(f"{label}: group_rows_by_incident", "use true or false")
     if spec.get("default_victim", "none") not in {"none", "person_offenses"}:
         raise ImportFailure(f"{label}: default_victim", "use 'none' or 'person_offenses'")
     zone_name = spec.get("timezone")
@@ -167,7 +177,8 @@ def _check_field(mapping: Mapping, key: str, spec: Any) -> None:
         raise ImportFailure(label, "give a column name or an object with 'column'")
     unknown = sorted(set(spec) - FIELD_KEYS)
     if unknown:
-        raise ImportFailure(f"{label}.{unknown[0]}", f"unknown setting; expected one of {', '.join(sorted(FIELD_KEYS))}")
+        raise ImportFailure(f"{label}.{unknown[0]}",
+                            f"unknown setting; expected one of {', '.join(sorted(FIELD_KEYS))}")
     if "column" not in spec and "columns" not in spec and "default" not in spec:
         raise ImportFailure(label, "needs a 'column'")
     table = spec.get("table")
@@ -254,7 +265,7 @@ def _parse_datetime_factory(formats: list[str]) -> Callable[[str], dt.datetime]:
             try:
                 if fmt == "iso":
                     return dt.datetime.fromisoformat(text)
-                return dt.datetime.strptime(text, fmt)
+                return dt.datetime.strptime(text, fmt)  # noqa: DTZ007  local time; the caller attaches the zone
             except ValueError:
                 continue
         raise ValueError(text)
@@ -328,6 +339,9 @@ class RowParser:
         self.x_col, self.y_col = coords.get("x"), coords.get("y")
         self.zero_missing = bool(coords.get("zero_is_missing", True))
         self.project = _transformer(int(coords["epsg"]), "coordinates.epsg").transform if "epsg" in coords else None
+        tables = sorted((name, sorted(t.rows.items())) for name, t in mapping.tables.items())
+        self.mapping_digest = hashlib.blake2b(
+            json.dumps([spec, tables, default_zone], sort_keys=True, default=str).encode(), digest_size=8).hexdigest()
 
     def _coded(self, spec: Any, required: bool = False,
                strict: bool = True) -> Callable[[dict[str, str]], tuple[str, str, str]]:
@@ -341,7 +355,8 @@ class RowParser:
         for step in chain:
             column = step if isinstance(step, str) else step.get("column", "")
             table = self.mapping.tables.get(step.get("table", "")) if isinstance(step, dict) else None
-            values = {str(k).upper(): str(v) for k, v in step.get("values", {}).items()} if isinstance(step, dict) else {}
+            raw_values = step.get("values", {}) if isinstance(step, dict) else {}
+            values = {str(k).upper(): str(v) for k, v in raw_values.items()}
             steps.append((column, _text(step), table, values))
 
         def get(row: dict[str, str]) -> tuple[str, str, str]:
@@ -385,7 +400,7 @@ class RowParser:
             if isinstance(spec, dict) else {}
 
         def get(row: dict[str, str]) -> str:
-            raw = text(row).upper()
+            raw: str = text(row).upper()
             if not raw:
                 return ""
             if values:
@@ -418,44 +433,69 @@ class RowParser:
                     lon, lat = self.project(x, y)
         return lat, lon
 
-    def parse(self, line: int, row: dict[str, str]) -> IncidentRec:
-        errors: list[RowError] = []
+    def _number(self, row: dict[str, str]) -> str:
+        number: str = self.number(row)
+        if not number:
+            raise FieldProblem(self.number_column, "", "an incident number is required")
+        if len(number) > 30:
+            raise FieldProblem(self.number_column, number, "incident number longer than 30 characters")
+        return number
 
-        def attempt(fn: Callable[[], Any]) -> Any:
+    def _getters(self) -> list[Callable[[dict[str, str]], Any]]:
+        found: list[Callable[[dict[str, str]], Any]] = [self._number, self.occurred_from, self.offense,
+                                                        self._coordinates, *self.extra]
+        found += [g for g in (self.occurred_to, self.reported_at, self.weapon, self.location) if g is not None]
+        return found
+
+    def problems(self, line: int, row: dict[str, str]) -> list[RowError]:
+        """Every problem in a row (the slow path, run only once a row has failed)."""
+        errors = []
+        for getter in self._getters():
             try:
-                return fn()
+                getter(row)
             except FieldProblem as exc:
                 errors.append(RowError(line, exc.column, exc.value, exc.reason))
-                return None
+        return errors
 
-        number = self.number(row)
-        if not number:
-            errors.append(RowError(line, self.number_column, "", "an incident number is required"))
-        elif len(number) > 30:
-            errors.append(RowError(line, self.number_column, number, "incident number longer than 30 characters"))
-        occurred = attempt(lambda: self.occurred_from(row))
-        occurred_to = attempt(lambda: self.occurred_to(row)) if self.occurred_to else None
-        reported = attempt(lambda: self.reported_at(row)) if self.reported_at else None
-        offense = attempt(lambda: self.offense(row))
-        extras = [attempt(lambda g=g: g(row)) for g in self.extra]
-        weapon = attempt(lambda: self.weapon(row)) if self.weapon else None
-        location = attempt(lambda: self.location(row)) if self.location else None
-        coords = attempt(lambda: self._coordinates(row))
-        if errors:
-            raise RowRejected(errors)
-        weapons = [w for w in ((weapon[0] if weapon else ""), offense[1]) if w]
-        location_type = location[0] if location else ""
+    def parse(self, line: int, row: dict[str, str]) -> IncidentRec:
+        # One try around the whole row keeps the common case cheap; a failure re-reads the row to
+        # report every problem in it, not just the first.
+        try:
+            rec = self._parse(line, row)
+        except FieldProblem:
+            raise RowRejected(self.problems(line, row)) from None
+        rec.digest = self.fingerprint(row)
+        return rec
+
+    def fingerprint(self, row: dict[str, str]) -> str:
+        """What the source said plus the mapping that read it: a new crosswalk re-derives unchanged rows."""
+        text = self.mapping_digest + "\x1f".join(row.values())
+        return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
+
+    def _parse(self, line: int, row: dict[str, str]) -> IncidentRec:
+        number = self._number(row)
+        occurred = self.occurred_from(row)
+        occurred_to = self.occurred_to(row) if self.occurred_to else None
+        reported = self.reported_at(row) if self.reported_at else None
+        offense = self.offense(row)
+        weapon = self.weapon(row)[0] if self.weapon else ""
+        location_type = self.location(row)[0] if self.location else ""
+        lat, lon = self._coordinates(row)
+        weapons = [w for w in (weapon, offense[1]) if w]
+        if len(weapons) == 2 and weapons[0] == weapons[1]:
+            weapons.pop()
         attempted = bool(self.attempted(row)) if self.attempted else False
         codes = [offense[0]]
-        for extra in extras:
-            if extra and extra[0] and extra[0] not in codes:
-                codes.append(extra[0])
-        offenses = [OffenseRec(code=c, attempted=attempted, weapon_codes=list(dict.fromkeys(weapons)),
-                               location_type=location_type) for c in codes]
+        for getter in self.extra:
+            extra = getter(row)[0]
+            if extra and extra not in codes:
+                codes.append(extra)
+        offenses = [OffenseRec(code=c, attempted=attempted, weapon_codes=weapons if i == 0 else list(weapons),
+                               location_type=location_type) for i, c in enumerate(codes)]
         rec = IncidentRec(
             line=line, incident_number=number, occurred_from=occurred, occurred_to=occurred_to,
             reported_at=reported, block_address=block_address(self.block(row)) if self.block else "",
-            latitude=coords[0], longitude=coords[1], location_type=location_type, offenses=offenses,
+            latitude=lat, longitude=lon, location_type=location_type, offenses=offenses,
         )
         if self.victim:
             values = {k: g(row) for k, g in self.victim.items()}

@@ -35,7 +35,7 @@ def _cut(line: str, start: int, end: int) -> str:
 
 
 def _date(text: str) -> dt.date:
-    return dt.datetime.strptime(text, "%Y%m%d").date()
+    return dt.datetime.strptime(text, "%Y%m%d").date()  # noqa: DTZ007  a calendar date, no time zone
 
 
 def _age(text: str) -> int | None:

@@ -71,9 +71,14 @@ def _has_valid_multibyte(chunk: bytes) -> bool:
 def _detect(path: Path) -> str:
     from charset_normalizer import from_path
 
-    best = from_path(path).best()
+    matches = from_path(path)
+    best = matches.best()
     if best is None or best.encoding in {"utf_8", "ascii"}:
         return "utf-8"  # nothing better: decode as UTF-8 and report the lines that fail
+    # A short file fits several code pages equally well; US records systems export Windows-1252.
+    for match in matches:
+        if match.percent_chaos <= best.percent_chaos and "cp1252" in match.could_be_from_charset:
+            return "cp1252"
     return str(best.encoding)
 
 

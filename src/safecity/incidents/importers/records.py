@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 
@@ -108,9 +109,12 @@ class IncidentRec:
     offenders: list[OffenderRec] = field(default_factory=list)
     arrestees: list[ArresteeRec] = field(default_factory=list)
     properties: list[PropertyRec] = field(default_factory=list)
+    digest: str = ""  # set by parsers that can fingerprint their raw input cheaply
 
     def content_hash(self) -> str:
         """Fingerprint of what the source said (not of derived fields), to tell unchanged rows from edits."""
+        if self.digest:
+            return self.digest
         parts: list[Any] = [
             self.incident_number, self.occurred_from.isoformat(),
             self.occurred_to.isoformat() if self.occurred_to else "",
@@ -133,8 +137,12 @@ _HOUSE_NUMBER = re.compile(r"^\s*(\d+)(X*)\b\s*(.*)$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def block_address(text: str) -> str:
-    """Mask a street address to its hundred block so no record stores where someone lives."""
+    """Mask a street address to its hundred block so no record stores where someone lives.
+
+    Cached: open-data exports repeat the same (already block-level) addresses many times over.
+    """
     text = _SPACES.sub(" ", text.strip())
     if not text:
         return ""

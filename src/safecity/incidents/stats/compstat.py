@@ -73,12 +73,13 @@ def compstat(*, user: Any, scope: Scope, as_of: dt.date, mode: str = "nibrs",
     pairs = compstat_windows(as_of)
     windows = {w.key: (w.start, w.end) for pair in pairs for w in pair}
     inc = scope.incidents(user)
-    matrix = count_matrix(inc, windows, agency_id=scope.agency.pk, mode=mode)
+    whole = scope.district is None and scope.beat is None
+    matrix = count_matrix(inc, windows, agency_id=scope.agency.pk, mode=mode, whole_agency=whole)
     result = Compstat(scope, as_of, mode, pairs, _rows(matrix.get(None) or empty_cell(windows), pairs, mode))
     if by_area in ("district", "beat"):
         per = count_matrix(inc, windows, agency_id=scope.agency.pk, mode=mode, group=by_area)
         model = District if by_area == "district" else Beat
-        areas = model.objects.filter(agency=scope.agency).order_by("code")
+        areas: Any = model.objects.filter(agency=scope.agency).order_by("code")
         if scope.district is not None and by_area == "beat":
             areas = areas.filter(district=scope.district)
         for area in areas:

@@ -52,7 +52,8 @@ class Projection:
     ky: float = 110_540.0
 
     def xy(self, lon: Any, lat: Any) -> tuple[Any, Any]:
-        return (np.asarray(lon, dtype=float) - self.lon0) * self.kx, (np.asarray(lat, dtype=float) - self.lat0) * self.ky
+        x = (np.asarray(lon, dtype=float) - self.lon0) * self.kx
+        return x, (np.asarray(lat, dtype=float) - self.lat0) * self.ky
 
     def lonlat(self, x: float, y: float) -> tuple[float, float]:
         return self.lon0 + x / self.kx, self.lat0 + y / self.ky
@@ -229,8 +230,8 @@ def near_repeat(*, user: Any, scope: Scope, as_of: dt.date, days: int = 365, cat
     if len(rows) < 2:
         out.note = "Fewer than two located incidents in this period: nothing to test."
         return out
-    lons = [r[0] for r in rows]
-    lats = [r[1] for r in rows]
+    lons = [float(r[0] or 0.0) for r in rows]
+    lats = [float(r[1] or 0.0) for r in rows]
     proj = Projection(float(np.mean(lons)), float(np.mean(lats)))
     x, y = proj.xy(lons, lats)
     t = np.array([(r[2] - start).days for r in rows], dtype=float)

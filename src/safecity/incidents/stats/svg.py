@@ -20,11 +20,11 @@ GREY = "#71767a"
 def _nice_max(v: float) -> float:
     if v <= 0:
         return 1.0
-    mag = 10 ** math.floor(math.log10(v))
-    for m in (1, 2, 2.5, 5, 10):
+    mag = float(10.0 ** math.floor(math.log10(v)))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
         if v <= m * mag:
             return m * mag
-    return 10 * mag
+    return 10.0 * mag
 
 
 def _frame(chart_id: str, title: str, desc: str, width: int, height: int, body: list[str]) -> SafeString:

@@ -40,7 +40,7 @@ def trends(*, user: Any, scope: Scope, as_of: dt.date, months: int = 36, mode: s
     first_shown = add_months(last, -(months - 1))
     first_counted = add_months(first_shown, -11)  # rolling sums need the 11 months before
     matrix = count_matrix(scope.incidents(user), {"all": (first_counted, as_of)}, agency_id=scope.agency.pk,
-                          group="month", mode=mode)
+                          group="month", mode=mode, whole_agency=scope.district is None)
     by_month = {_as_date(k): v for k, v in matrix.items() if k is not None}
     all_months = month_starts(first_counted, last)
     series: dict[str, list[MonthPoint]] = {}

@@ -10,7 +10,10 @@ For each area × category the last 28 days (``C``) are compared with two baselin
 A rise is *real* only if both tests agree (intersection–union: the larger of the two p-values, which is a
 valid level-α test), and after a Benjamini–Hochberg false-discovery-rate correction over every
 area × category tested (Benjamini & Hochberg 1995, JRSS B 57:289–300), with at least ``min_count``
-events. Rows are sorted by that evidence (smallest p first, then largest Z).
+events. Rows are sorted by that evidence (smallest p first, then largest Z). Shooting *victims* are not
+tested (victims cluster within incidents, so Poisson tests would overstate the evidence); shooting
+incidents are. The violent and property totals are left out by default (they would repeat the evidence of
+their parts); CompStat shows them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from safecity.incidents.stats.scope import Scope
 
 ALPHA = 0.05
 MIN_COUNT = 5
+# Shooting victims cluster within incidents (one shooting, several victims), which breaks the Poisson
+# assumption and overstates the evidence; rises in shootings are tested on shooting incidents instead.
+SKIPPED = frozenset({"shooting_victims"})
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ def bh_adjust(pvalues: list[float]) -> list[float]:
 
 
 def upticks(*, user: Any, scope: Scope, as_of: dt.date, level: str = "all", alpha: float = ALPHA,
-            min_count: int = MIN_COUNT, include_totals: bool = True) -> Upticks:
+            min_count: int = MIN_COUNT, include_totals: bool = False) -> Upticks:
     windows = uptick_windows(as_of)
     inc = scope.incidents(user)
     levels = ["district", "beat"] if level == "all" else [level]
@@ -112,7 +118,7 @@ def upticks(*, user: Any, scope: Scope, as_of: dt.date, level: str = "all", alph
         for area in areas:
             cell = matrix.get(area.pk)
             for c in CATEGORIES:
-                if c.is_total and not include_totals:
+                if (c.is_total and not include_totals) or c.key in SKIPPED:
                     continue
                 cur, py, pre = ((cell[c.key][w] if cell else 0) for w in ("cur", "py", "pre"))
                 raw.append({"level": lv, "area": area, "cat": c, "cur": cur, "py": py, "pre": pre})

@@ -1,0 +1,156 @@
+"""Imports over the API: POST a file (multipart), GET a batch, GET its rejected rows (paginated).
+
+Mount with `api.add_router("/imports", import_router)` → /api/v1/imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from ninja import File, Form, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from safecity.core.models import Agency
+from safecity.core.permissions import NotPermitted, has_module
+from safecity.core.roles import Module
+from safecity.core.schemas import ErrorOut
+from safecity.incidents.importers import FORMATS, ImportFailure, ImportOptions, run_import
+from safecity.incidents.models import ImportBatch, ImportRowError
+
+router = Router(tags=["imports"])
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+MAX_INLINE_ERRORS = 100
+
+
+class RowErrorOut(Schema):
+    line: int
+    field: str
+    value: str
+    reason: str
+
+
+class ImportBatchOut(Schema):
+    id: int
+    agency: str
+    format: str
+    file_name: str
+    file_sha256: str
+    status: str
+    dry_run: bool
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    started_by: str | None
+    rows_total: int
+    rows_imported: int
+    rows_unchanged: int
+    rows_rejected: int
+
+    @staticmethod
+    def resolve_agency(obj: Any) -> str:
+        return obj.agency.ori  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_format(obj: Any) -> str:
+        return obj.fmt  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_started_by(obj: Any) -> str | None:
+        return obj.started_by.username if obj.started_by_id else None
+
+
+class ImportOut(Schema):
+    batch: ImportBatchOut | None
+    dry_run: bool
+    status: str
+    encoding: str
+    rows_read: int
+    imported: int
+    unchanged: int
+    rejected: int
+    seconds: float
+    errors: list[RowErrorOut]
+    errors_truncated: bool
+
+
+class ImportForm(Schema):
+    agency: str
+    format: str
+    dry_run: bool = False
+    strict: bool = False
+
+
+def _field_for(failure: ImportFailure) -> str:
+    head = failure.field.split(":")[0].strip()
+    return {"FILE": "file", "--mapping": "mapping", "--format": "format"}.get(head, head.lstrip("-") or "file")
+
+
+@router.post("/", response={201: ImportOut, 200: ImportOut, **ERRORS})
+def import_create(request: HttpRequest, data: Form[ImportForm], file: File[UploadedFile],
+                  mapping: File[UploadedFile] | None = None) -> Any:
+    """Import one file. With dry_run nothing is written and the reply says what would happen."""
+    if data.format not in FORMATS:
+        raise ValidationError({"format": f"Choose one of {', '.join(FORMATS)}."})
+    agency = Agency.objects.filter(ori=data.agency.strip().upper()).first()
+    if agency is None:
+        raise ValidationError({"agency": f"No agency with ORI {data.agency!r}."})
+    folder = Path(tempfile.mkdtemp(prefix="safecity-import-"))
+    try:
+        file_path = folder / "upload.dat"
+        with file_path.open("wb") as out:
+            for chunk in file.chunks():
+                out.write(chunk)
+        mapping_path = None
+        if mapping is not None:
+            mapping_path = folder / ("mapping.toml" if (mapping.name or "").lower().endswith(".toml")
+                                     else "mapping.json")
+            with mapping_path.open("wb") as out:
+                for chunk in mapping.chunks():
+                    out.write(chunk)
+        opts = ImportOptions(path=file_path, agency=agency, fmt=data.format, mapping_path=mapping_path,
+                             dry_run=data.dry_run, strict=data.strict, actor=request.user,
+                             file_name=Path(file.name or "upload").name)
+        try:
+            result = run_import(opts)
+        except NotPermitted as exc:
+            raise HttpError(403, str(exc)) from None
+        except ImportFailure as exc:
+            raise ValidationError({_field_for(exc): exc.message}) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    errors = sorted(result.errors, key=lambda e: e.line)
+    body = {
+        "batch": result.batch, "dry_run": data.dry_run, "status": result.status, "encoding": result.encoding,
+        "rows_read": result.rows_read, "imported": result.imported, "unchanged": result.unchanged,
+        "rejected": result.rejected, "seconds": round(result.seconds, 3),
+        "errors": [{"line": e.line, "field": e.field, "value": e.value, "reason": e.reason}
+                   for e in errors[:MAX_INLINE_ERRORS]],
+        "errors_truncated": len(errors) > MAX_INLINE_ERRORS,
+    }
+    return (200 if data.dry_run else 201), body
+
+
+def _batch(request: HttpRequest, batch_id: int) -> ImportBatch:
+    batch = ImportBatch.objects.select_related("agency", "started_by").filter(pk=batch_id).first()
+    if batch is None or not has_module(request.user, Module.INCIDENTS, "view", batch.agency_id):
+        raise Http404  # hidden and missing look the same
+    return batch
+
+
+@router.get("/{batch_id}", response={200: ImportBatchOut, **ERRORS})
+def import_detail(request: HttpRequest, batch_id: int) -> Any:
+    return _batch(request, batch_id)
+
+
+@router.get("/{batch_id}/errors", response={200: list[RowErrorOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def import_errors(request: HttpRequest, batch_id: int) -> Any:
+    batch = _batch(request, batch_id)
+    return ImportRowError.objects.filter(batch=batch).order_by("line", "id")

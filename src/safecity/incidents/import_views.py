@@ -1,0 +1,200 @@
+"""Upload → preview (a dry run of the whole file) → commit → result, for the incidents import.
+
+Wire with `path("incidents/import/", include("safecity.incidents.import_views"))` (namespace
+"incidents_import"). The upload is staged on disk between preview and commit, keyed by a random token
+kept in the user's session, so one person cannot commit another's upload.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from safecity.core.models import Agency
+from safecity.core.permissions import NotPermitted, agencies_for, has_module
+from safecity.core.roles import Module
+from safecity.core.views import module_required
+from safecity.incidents.importers import FORMATS, ImportFailure, ImportOptions, run_import
+from safecity.incidents.importers.pipeline import error_report_csv
+from safecity.incidents.importers.records import RowError
+from safecity.incidents.models import ImportBatch, ImportRowError
+
+app_name = "incidents_import"
+SESSION_KEY = "incident_import_stage"
+PREVIEW_ROWS = 10
+FORMAT_CHOICES = [
+    ("nibrs", "NIBRS flat file (FBI segments)"),
+    ("chicago", "Chicago 'Crimes – 2001 to Present'"),
+    ("nypd", "NYPD complaint data"),
+    ("lapd", "LAPD crime data"),
+    ("code", "Crime Open Database (CODE)"),
+    ("csv", "Other CSV, described by a mapping file"),
+]
+if [c for c, _ in FORMAT_CHOICES] != list(FORMATS):  # pragma: no cover  (a new format needs a label here)
+    raise RuntimeError("FORMAT_CHOICES is out of step with importers.FORMATS")
+
+
+def staging_dir() -> Path:
+    root = Path(getattr(settings, "IMPORT_STAGING_DIR", "") or Path(tempfile.gettempdir()) / "safecity-imports")
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+class UploadForm(forms.Form):
+    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none(),
+                                    help_text="The agency whose incidents the file holds.")
+    fmt = forms.ChoiceField(label="File format", choices=FORMAT_CHOICES)
+    file = forms.FileField(label="File to import")
+    mapping = forms.FileField(label="Mapping file", required=False,
+                              help_text="JSON or TOML describing the columns; needed for 'Other CSV'.")
+    dry_run = forms.BooleanField(label="Dry run: check the file and show what would happen, import nothing",
+                                 required=False)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = agencies_for(user, Module.INCIDENTS, "add")
+        qs = Agency.objects.filter(is_active=True)
+        self.fields["agency"].queryset = qs if allowed is None else qs.filter(pk__in=allowed)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("fmt") == "csv" and not data.get("mapping"):
+            self.add_error("mapping", "Upload a mapping file to import a CSV in another layout.")
+        return data
+
+
+def _save(upload: UploadedFile, target: Path) -> None:
+    with target.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+
+
+FAILURE_FIELDS = {"FILE": "file", "--mapping": "mapping", "--format": "fmt"}
+
+
+def _form_field(failure: ImportFailure) -> str | None:
+    head = failure.field.split(":")[0].strip()
+    if head in FAILURE_FIELDS:
+        return FAILURE_FIELDS[head]
+    return "mapping" if head.startswith("mapping") or head == "--mapping" else None
+
+
+@module_required(Module.INCIDENTS, "add")
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        token = secrets.token_urlsafe(16)
+        folder = staging_dir() / token
+        folder.mkdir()
+        data = form.cleaned_data
+        file_name = Path(data["file"].name).name
+        file_path = folder / "upload.dat"
+        _save(data["file"], file_path)
+        mapping_path = None
+        if data.get("mapping"):
+            suffix = ".toml" if data["mapping"].name.lower().endswith(".toml") else ".json"
+            mapping_path = folder / f"mapping{suffix}"
+            _save(data["mapping"], mapping_path)
+        opts = ImportOptions(path=file_path, agency=data["agency"], fmt=data["fmt"], mapping_path=mapping_path,
+                             dry_run=True, actor=request.user, file_name=file_name, preview_rows=PREVIEW_ROWS)
+        try:
+            result = run_import(opts)
+        except NotPermitted:
+            shutil.rmtree(folder, ignore_errors=True)
+            return render(request, "403.html", status=403)
+        except ImportFailure as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            form.add_error(_form_field(exc), str(exc))
+        else:
+            if not data["dry_run"]:
+                stage = request.session.get(SESSION_KEY, {})
+                stage[token] = {"agency": data["agency"].pk, "fmt": data["fmt"], "file_name": file_name,
+                                "mapping": str(mapping_path) if mapping_path else ""}
+                request.session[SESSION_KEY] = stage
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+            return render(request, "incidents/import_preview.html", {
+                "result": result, "errors": sorted(result.errors, key=lambda e: e.line)[:100],
+                "token": "" if data["dry_run"] else token, "agency": data["agency"], "fmt": data["fmt"],
+                "file_name": file_name, "dry_run": data["dry_run"]})
+    recent = ImportBatch.objects.select_related("agency").order_by("-started_at")
+    allowed = agencies_for(request.user, Module.INCIDENTS, "view")
+    if allowed is not None:
+        recent = recent.filter(agency_id__in=allowed)
+    return render(request, "incidents/import_upload.html", {"form": form, "recent": recent[:10]},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@module_required(Module.INCIDENTS, "add")
+def commit(request: HttpRequest) -> HttpResponse:
+    token = request.POST.get("token", "")
+    stage = request.session.get(SESSION_KEY, {})
+    entry = stage.pop(token, None) if token else None
+    request.session[SESSION_KEY] = stage
+    folder = staging_dir() / token if token and "/" not in token and ".." not in token else None
+    if entry is None or folder is None or not (folder / "upload.dat").exists():
+        return render(request, "incidents/import_upload.html", {
+            "form": UploadForm(user=request.user), "recent": [],
+            "stale": True}, status=400)
+    agency = Agency.objects.filter(pk=entry["agency"]).first()
+    if agency is None:
+        raise Http404("No such agency.")
+    opts = ImportOptions(path=folder / "upload.dat", agency=agency, fmt=entry["fmt"],
+                         mapping_path=Path(entry["mapping"]) if entry["mapping"] else None,
+                         actor=request.user, file_name=entry["file_name"])
+    try:
+        result = run_import(opts)
+    except NotPermitted:
+        return render(request, "403.html", status=403)
+    except ImportFailure as exc:
+        return render(request, "incidents/import_upload.html", {
+            "form": UploadForm(user=request.user), "recent": [], "failure": str(exc)}, status=400)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return redirect("incidents_import:result", batch_id=result.batch.pk)
+
+
+def _batch_for(request: HttpRequest, batch_id: int) -> ImportBatch:
+    batch = ImportBatch.objects.select_related("agency", "started_by").filter(pk=batch_id).first()
+    if batch is None or not has_module(request.user, Module.INCIDENTS, "view", batch.agency_id):
+        raise Http404("No such import.")
+    return batch
+
+
+@module_required(Module.INCIDENTS)
+def result(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _batch_for(request, batch_id)
+    page = Paginator(ImportRowError.objects.filter(batch=batch).order_by("line", "id"), 100).get_page(
+        request.GET.get("page"))
+    return render(request, "incidents/import_result.html", {"batch": batch, "page": page})
+
+
+@module_required(Module.INCIDENTS)
+def errors_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _batch_for(request, batch_id)
+    rows = [RowError(e.line, e.field, e.value, e.reason)
+            for e in ImportRowError.objects.filter(batch=batch).order_by("line", "id")]
+    response = HttpResponse(error_report_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
+    return response
+
+
+urlpatterns = [
+    path("", upload, name="upload"),
+    path("commit/", commit, name="commit"),
+    path("<int:batch_id>/", result, name="result"),
+    path("<int:batch_id>/errors.csv", errors_csv, name="errors_csv"),
+]
