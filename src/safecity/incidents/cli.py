@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 # Same as importers.DEFAULT_BATCH_SIZE; not imported from there because that needs Django set up first.
-DEFAULT_BATCH_SIZE = 20000
+DEFAULT_BATCH_SIZE = 50000
 FORMAT_HELP = ("nibrs = FBI NIBRS flat file; chicago, nypd, lapd = those cities' open-data exports; "
                "code = Crime Open Database; csv = any table described by --mapping")
 

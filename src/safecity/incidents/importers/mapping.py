@@ -282,6 +282,22 @@ def _datetime(spec: Any, zone: ZoneInfo, required: bool) -> Getter:
     time_column, time_format = spec.get("time_column"), spec.get("time_format", "%H:%M:%S")
     parse_time = _parse_datetime_factory([time_format]) if time_format != "hhmm" else None
 
+    @lru_cache(maxsize=1 << 16)
+    def parse_local(text: str) -> dt.datetime:
+        # The common shape (one column, no separate time): text → aware datetime, cached whole, since
+        # exports repeat timestamps and attaching the zone costs as much as the cached parse.
+        value = parse(text)
+        return value.replace(tzinfo=zone) if value.tzinfo is None else value
+
+    def get_local(row: dict[str, str]) -> dt.datetime | None:
+        text = row[column].strip()
+        if text:
+            try:
+                return parse_local(text)
+            except ValueError:
+                pass
+        return get(row)  # blank or unparseable: the full path names the problem
+
     def get(row: dict[str, str]) -> dt.datetime | None:
         text = row[column].strip()
         if not text:
@@ -308,7 +324,7 @@ def _datetime(spec: Any, zone: ZoneInfo, required: bool) -> Getter:
             value = value.replace(tzinfo=zone)
         return value
 
-    return get
+    return get if time_column else get_local
 
 
 class RowParser:

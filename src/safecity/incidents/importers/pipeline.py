@@ -10,6 +10,8 @@ import csv
 import datetime as dt
 import gc
 import io
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,7 +41,7 @@ from safecity.incidents.importers.records import ImportFailure, IncidentRec, Row
 from safecity.incidents.importers.store import IncidentStore
 
 FORMATS = ("nibrs", "chicago", "nypd", "lapd", "code", "csv")
-DEFAULT_BATCH_SIZE = 20000
+DEFAULT_BATCH_SIZE = 50000
 HOMICIDES = frozenset({"09A", "09B", "09C"})
 
 
@@ -330,10 +332,10 @@ class Importer:
             yield _Batch(pending, pending_errors, rejected)
 
     def _import(self, source: _Source, validator: Validator) -> None:
-        # Parsing and writing run one after the other in this thread. A read-ahead thread that parsed the
-        # next batch during the inserts was measured slower (SQLite releases the GIL for every row's step,
-        # so the two threads hand the GIL back and forth per row instead of overlapping).
-        for batch in self._batches(source, validator):
+        batches = self._batches(source, validator)
+        if not self.opts.dry_run:
+            batches = _read_ahead(batches)
+        for batch in batches:
             self._commit(batch.pending, batch.errors, batch.rejected)
             self._report_progress(source)
         self._report_progress(source)
@@ -428,6 +430,51 @@ class _Batch:
     pending: list[Prepared]
     errors: list[RowError]
     rejected: int
+
+
+_DONE = object()
+
+
+def _read_ahead(batches: Iterator[_Batch], depth: int = 1) -> Iterator[_Batch]:
+    """Parse the next batch in a thread while this one is written.
+
+    SQLite and psycopg release the GIL while the database works, so parsing (pure Python, no database
+    access) overlaps the inserts. That pays only because the store inserts a few hundred rows per
+    statement: with one statement per row the GIL changed hands per row and this thread made the run
+    slower. Errors in the reader are re-raised here; if the writer stops early the reader is told to
+    stop and drains nothing further.
+    """
+    out: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        out.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            out.put(_DONE)
+        except BaseException as exc:  # noqa: BLE001  handed to the writer thread, which re-raises it
+            out.put(exc)
+
+    reader = threading.Thread(target=produce, name="import-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = out.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join(timeout=5)
 
 
 def preview_row(p: Prepared) -> dict[str, Any]:

@@ -23,7 +23,9 @@ class Incident(ProtectedModel):
 
     safecity_module: ClassVar[str] = "incidents"
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="incidents")
+    # No single-column index on agency: every composite index below leads with it, and a lone agency index
+    # tempts PostgreSQL into scanning all of an agency's years (measured in benchmarks/bench_compstat.py).
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="incidents", db_index=False)
     incident_number = models.CharField(max_length=30)
     occurred_from = models.DateTimeField(help_text="Start of the window in which the incident occurred.")
     occurred_to = models.DateTimeField(null=True, blank=True, help_text="End of the window, when not exact.")
@@ -56,7 +58,15 @@ class Incident(ProtectedModel):
             models.UniqueConstraint(fields=["agency", "incident_number"], name="uniq_incident_number"),
         ]
         indexes = [
-            models.Index(fields=["agency", "occurred_date"], name="incident_agency_date"),
+            # Covering index: CompStat's counts are answered from the index alone on PostgreSQL (INCLUDE is
+            # ignored on SQLite, where this is a plain (agency, occurred_date) index).
+            models.Index(fields=["agency", "occurred_date"], name="incident_agency_date",
+                         include=["primary_offense", "is_shooting", "is_fatal", "is_violent", "sensitivity",
+                                  "district", "beat"]),
+            models.Index(fields=["agency", "occurred_date"], name="incident_labelled",
+                         condition=models.Q(sensitivity__gt=0)),
+            models.Index(fields=["agency", "occurred_date"], name="incident_violent_or_shooting",
+                         condition=models.Q(is_violent=True) | models.Q(is_shooting=True)),
             models.Index(fields=["agency", "district", "occurred_date"], name="incident_agency_district_date"),
             models.Index(fields=["agency", "beat", "occurred_date"], name="incident_agency_beat_date"),
         ]
@@ -66,7 +76,7 @@ class Incident(ProtectedModel):
 
 
 class IncidentPart(models.Model):
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE)
     seq = models.PositiveSmallIntegerField(default=1)
 
@@ -87,7 +97,8 @@ class Offense(IncidentPart):
     is_firearm = models.BooleanField(default=False)
 
     class Meta(IncidentPart.Meta):
-        indexes = [models.Index(fields=["agency", "occurred_date"], name="offense_agency_date")]
+        indexes = [models.Index(fields=["agency", "occurred_date"], name="offense_agency_date",
+                                include=["code", "incident"])]
 
     def __str__(self) -> str:
         return f"{self.incident} offense {self.seq}"
