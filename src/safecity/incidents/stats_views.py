@@ -72,7 +72,7 @@ class CompstatForm(StatsForm):
 
 
 class TrendsForm(CompstatForm):
-    category = forms.ChoiceField(label="Chart category", choices=CHOICES, required=False,
+    category = forms.ChoiceField(label="Chart category", choices=CHOICES, required=False, initial="violent",
                                  widget=forms.Select(attrs=SELECT))
     months = forms.IntegerField(label="Months", min_value=12, max_value=120, required=False,
                                 widget=forms.NumberInput(attrs=INPUT))
@@ -85,7 +85,8 @@ class UptickForm(StatsForm):
 
 
 class HotspotForm(StatsForm):
-    category = forms.ChoiceField(label="Category", choices=CHOICES, required=False, widget=forms.Select(attrs=SELECT))
+    category = forms.ChoiceField(label="Category", choices=CHOICES, required=False, initial="violent",
+                                 widget=forms.Select(attrs=SELECT))
     days = forms.IntegerField(label="Days", min_value=7, max_value=3660, required=False,
                               widget=forms.NumberInput(attrs=INPUT))
     cell_m = forms.IntegerField(label="Cell size (metres)", min_value=100, max_value=2000, required=False,
@@ -93,7 +94,8 @@ class HotspotForm(StatsForm):
 
 
 class NearRepeatForm(StatsForm):
-    category = forms.ChoiceField(label="Category", choices=CHOICES, required=False, widget=forms.Select(attrs=SELECT))
+    category = forms.ChoiceField(label="Category", choices=CHOICES, required=False, initial="shooting_incidents",
+                                 widget=forms.Select(attrs=SELECT))
     days = forms.IntegerField(label="Days", min_value=7, max_value=3660, required=False,
                               widget=forms.NumberInput(attrs=INPUT))
     space_band = forms.IntegerField(label="Distance band width (metres)", min_value=10, max_value=2000,
@@ -124,12 +126,21 @@ def _query(request: HttpRequest, **extra: str) -> str:
     return urlencode(params)
 
 
+def _with_defaults(request: HttpRequest, form_class: type[forms.Form]) -> Any:
+    """The query with each field's default filled in, so the form shows what the page actually computed."""
+    data = request.GET.copy()
+    for name, field in form_class.base_fields.items():
+        if not data.get(name) and field.initial is not None:
+            data[name] = field.initial
+    return data
+
+
 def _page(
     request: HttpRequest, form_class: type[StatsForm], template: str, page: str,
     compute: Callable[[Scope, dt.date, dict[str, Any]], dict[str, Any]],
     csv_of: Callable[[dict[str, Any]], tuple[str, int]], what: str, fmt: str = "html",
 ) -> HttpResponse:
-    form = form_class(request.GET, user=request.user)
+    form = form_class(_with_defaults(request, form_class), user=request.user)
     ctx: dict[str, Any] = {"form": form, "nav": _nav(page), "query": _query(request),
                            "csv_url": reverse(f"{page}_csv")}
     if not form.is_valid():

@@ -333,7 +333,10 @@ class Importer:
 
     def _import(self, source: _Source, validator: Validator) -> None:
         batches = self._batches(source, validator)
-        if not self.opts.dry_run:
+        import os, sys
+        if os.environ.get("SWI"):
+            sys.setswitchinterval(float(os.environ["SWI"]))
+        if not self.opts.dry_run and not os.environ.get("NOAHEAD"):
             batches = _read_ahead(batches)
         for batch in batches:
             self._commit(batch.pending, batch.errors, batch.rejected)

@@ -25,7 +25,7 @@ Adapter = Callable[[Any], Any]
 # SQL in this module is assembled only from model metadata (table and column names, quoted by the
 # backend) and placeholder lists; every value travels as a bound parameter, hence the S608 waivers.
 CHUNK = 900  # stays under SQLite's bound-parameter limit when listing incident numbers
-ROWS_PER_INSERT = 250
+ROWS_PER_INSERT = int(os.environ.get('RPI', '50'))
 MAX_PARAMS = 32766  # SQLite's default bound-parameter limit since 3.32; PostgreSQL allows 65535
 LEGACY_PREFIX = "legacy:"  # marks a fingerprint recovered from the old `source` = "FORMAT:HASH" tag
 
@@ -119,7 +119,7 @@ class Table:
         # Multi-row INSERTs: ROWS_PER_INSERT rows per statement, within both backends' parameter limits.
         self.rows_per_insert = max(1, min(ROWS_PER_INSERT, MAX_PARAMS // len(self.fields)))
         self._insert_head = f"INSERT INTO {qn(self.name)} ({cols}) VALUES "  # noqa: S608
-        self._row_marks = f"({marks})"
+        self._row_marks = f"({marks})".replace("%s", "?") if connection.vendor == "sqlite" else f"({marks})"
         self._multi_sql = self.multi_insert_sql(self.rows_per_insert)
         self.update_fields = [i for i, f in enumerate(self.fields)
                               if f.attname not in skip_on_update and not f.primary_key]
@@ -141,6 +141,8 @@ class Table:
         milliseconds in SQLite without the GIL, during which the read-ahead thread parses the next batch.
         """
         size = self.rows_per_insert
+        if connection.vendor == "sqlite":  # the driver's own cursor, same connection and transaction
+            cursor = connection.connection.cursor()
         for start in range(0, len(rows), size):
             chunk = rows[start:start + size]
             sql = self._multi_sql if len(chunk) == size else self.multi_insert_sql(len(chunk))
