@@ -7,7 +7,9 @@
 Each generated incident has one offense and one victim. The importer run is the real command (parse,
 validate, derive, hash, batch, audit). The baseline reads the same CSV with the csv module and inserts the
 same three rows per incident with one executemany per table in a single transaction, into tables with the
-same schema and indexes; it validates and derives nothing. Targets: import ≤ 60 s and ≤ 3× the baseline.
+same schema and indexes (and, on SQLite, the same pragmas as the importer's connection: WAL, synchronous=NORMAL,
+foreign keys, the importer's IMPORT_PRAGMAS); it validates and derives nothing. Targets: import ≤ 60 s and
+≤ 3× the baseline.
 PostgreSQL: give a disposable database; it is migrated, and the baseline uses scratch copies of the tables.
 """
 

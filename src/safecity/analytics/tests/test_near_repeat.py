@@ -10,7 +10,7 @@ TIME = [2, 4]
 
 
 def test_chicago_published_table_default_bins(chicago: tuple[np.ndarray, ...]) -> None:
-    # /work/shared/data/README.md and gun-violence reference §4.4 Test A (tobydavies/NearRepeat default).
+    # the shared data README and gun-violence reference §4.4 Test A (tobydavies/NearRepeat default).
     x, y, t = chicago
     assert len(x) == 11_701
     observed = knox_observed(x, y, t, SPACE, TIME)

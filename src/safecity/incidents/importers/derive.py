@@ -22,6 +22,7 @@ HIERARCHY = ("09A", "11A", "11B", "11C", "120", "13A", "220", "23A", "23B", "23C
 AGAINST_ORDER = {"person": 0, "property": 1, "society": 2, "none": 3}
 VICTIM_IDENTIFYING_CODES = frozenset({"11A", "11B", "11C", "11D", "36A", "36B", "64A", "64B"})
 HOMICIDE = "09A"
+_Facts = tuple[list[bool], bool, bool, bool, bool, str, bool]
 
 
 @dataclass(slots=True)
@@ -93,7 +94,7 @@ class Validator:
         self.number_field = number_field
         self.rank = {code: i for i, code in enumerate(HIERARCHY)}
         self.horizon = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
-        self._facts: dict[tuple[tuple[str, tuple[str, ...]], ...], tuple[list[bool], bool, bool, str, bool]] = {}
+        self._facts: dict[tuple[tuple[str, tuple[str, ...]], ...], _Facts] = {}
 
     def primary(self, codes: list[str]) -> str:
         def key(code: str) -> tuple[int, int, int, str]:
@@ -133,8 +134,8 @@ class Validator:
             return errors
         return self.derive(rec, district_id, beat_id)
 
-    def _offense_facts(self, key: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[list[bool], bool, bool, str, bool]:
-        """(per-offense firearm, shooting, violent, primary offense, victim-identifying) for a set of offenses.
+    def _offense_facts(self, key: tuple[tuple[str, tuple[str, ...]], ...]) -> _Facts:
+        """(per-offense firearm, any firearm, shooting, violent, homicide, primary offense, victim-identifying).
 
         These depend only on the offense codes and weapons, and a file repeats a few hundred combinations
         across a million rows, so each combination is worked out once per run (`derive` keeps the cache).
@@ -144,26 +145,31 @@ class Validator:
         firearm = [any(w.upper() in FIREARM_WEAPON_CODES for w in weapons) for _, weapons in key]
         shooting = any(f and (codes[code].crime_against == "person" or code == "120")
                        for (code, _), f in zip(key, firearm, strict=True))
-        return (firearm, shooting, any(codes[c].is_violent for c in offense_codes), self.primary(offense_codes),
+        return (firearm, any(firearm), shooting, any(codes[c].is_violent for c in offense_codes),
+                HOMICIDE in offense_codes, self.primary(offense_codes),
                 bool(VICTIM_IDENTIFYING_CODES.intersection(offense_codes)))
 
     def derive(self, rec: IncidentRec, district_id: int | None, beat_id: int | None) -> Prepared:
-        key = tuple((o.code, tuple(o.weapon_codes)) for o in rec.offenses)
+        key = tuple([(o.code, tuple(o.weapon_codes)) for o in rec.offenses])
         facts = self._facts.get(key)
         if facts is None:
             facts = self._facts[key] = self._offense_facts(key)
-        firearm, shooting, violent, primary, identifying = facts
-        sensitivity = Sensitivity.NONE
-        if any(p.age is not None and p.age < 18 for p in rec.victims) or \
-                any(p.age is not None and p.age < 18 for p in rec.arrestees):
-            sensitivity |= Sensitivity.JUVENILE
-        if identifying:
-            sensitivity |= Sensitivity.VICTIM_IDENTIFYING
+        firearm, any_firearm, shooting, violent, homicide, primary, identifying = facts
+        sensitivity = int(Sensitivity.VICTIM_IDENTIFYING) if identifying else 0
+        for person in rec.victims:
+            if person.age is not None and person.age < 18:
+                sensitivity |= Sensitivity.JUVENILE
+                break
+        else:
+            for arrestee in rec.arrestees:
+                if arrestee.age is not None and arrestee.age < 18:
+                    sensitivity |= Sensitivity.JUVENILE
+                    break
         return Prepared(
             rec=rec, digest=rec.content_hash(),
             occurred_date=rec.occurred_from.astimezone(self.zone).date(),
-            district_id=district_id, beat_id=beat_id, is_firearm=any(firearm),
-            is_violent=violent, is_shooting=shooting,
-            is_fatal=bool(rec.victims) and any(o.code == HOMICIDE for o in rec.offenses),
-            primary_offense=primary, sensitivity=int(sensitivity), offense_firearm=list(firearm),
+            district_id=district_id, beat_id=beat_id, is_firearm=any_firearm,
+            is_violent=violent, is_shooting=shooting, is_fatal=homicide and bool(rec.victims),
+            primary_offense=primary, sensitivity=int(sensitivity),
+            offense_firearm=firearm,  # shared between rows with the same offenses; only ever read
         )

@@ -513,14 +513,19 @@ class RowParser:
             reported_at=reported, block_address=block_address(self.block(row)) if self.block else "",
             latitude=lat, longitude=lon, location_type=location_type, offenses=offenses,
         )
+        # Plain loops rather than any(generator): this runs for every row.
         if self.victim:
             values = {k: g(row) for k, g in self.victim.items()}
-            if any(v not in ("", None) for v in values.values()):
-                rec.victims.append(VictimRec(offense_codes=list(codes), **values))
-        if not rec.victims and self.default_victim and any(c in self.person_codes for c in codes):
+            for value in values.values():
+                if value is not None and value != "":
+                    rec.victims.append(VictimRec(offense_codes=list(codes), **values))
+                    break
+        if not rec.victims and self.default_victim and not self.person_codes.isdisjoint(codes):
             rec.victims.append(VictimRec(offense_codes=list(codes)))
         if self.offender:
             values = {k: g(row) for k, g in self.offender.items()}
-            if any(v not in ("", None, "U") for v in values.values()):
-                rec.offenders.append(OffenderRec(**values))
+            for value in values.values():
+                if value is not None and value not in ("", "U"):
+                    rec.offenders.append(OffenderRec(**values))
+                    break
         return rec

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +132,61 @@ class CsvSource:
         self.errors = self.lines.errors
 
     def rows(self) -> Iterator[CsvRow]:
+        if self.lines.info.encoding == "utf-8" and not self.lines.info.mixed:
+            return self._clean_rows()
+        return self._rows()
+
+    def _clean_rows(self) -> Iterator[CsvRow]:
+        """The same rows from a file already checked to be valid UTF-8, read by the csv module directly.
+
+        No Python generator per line: csv.reader counts lines itself (line_num), nothing can fail to
+        decode, and a wrong-width row is held until the next read tells whether it was the last line.
+        """
+        info, lines = self.lines.info, self.lines
+        with info.path.open("rb") as probe:
+            if info.size:
+                probe.seek(info.size - 1)
+                lines.ends_with_newline = probe.read(1) == b"\n"
+        with info.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter)
+            try:
+                self.header = [h.strip() for h in next(reader)]
+            except StopIteration:
+                raise ImportFailure("FILE", "the file is empty") from None
+            except csv.Error as exc:
+                raise ImportFailure("FILE", f"cannot read the header row: {exc}") from None
+            width, header, errors = len(self.header), self.header, self.errors
+            wrong: tuple[int, list[str]] | None = None
+            while True:
+                start = reader.line_num + 1
+                try:
+                    values = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    errors.append(RowError(start, "row", "", f"malformed CSV: {exc}"))
+                    continue
+                finally:
+                    lines.line_no = reader.line_num
+                    lines.bytes_read = raw.tell()
+                if wrong is not None:
+                    errors.append(self._width_error(*wrong, last=False))
+                    wrong = None
+                if len(values) == width:
+                    yield CsvRow(start, dict(zip(header, values)))  # noqa: B905  lengths just compared
+                elif values and not (len(values) == 1 and not values[0].strip()):
+                    wrong = (start, values)
+            if wrong is not None:
+                errors.append(self._width_error(*wrong, last=not lines.ends_with_newline))
+            lines.bytes_read = info.size
+
+    def _width_error(self, line: int, values: list[str], last: bool) -> RowError:
+        width = len(self.header)
+        reason = (f"truncated last line: expected {width} columns, found {len(values)}" if last
+                  and len(values) < width else f"expected {width} columns, found {len(values)}")
+        return RowError(line, "row", self.delimiter.join(values)[:200], reason)
+
+    def _rows(self) -> Iterator[CsvRow]:
         reader = csv.reader(iter(self.lines), delimiter=self.delimiter)
         try:
             self.header = [h.strip() for h in next(reader)]

@@ -158,6 +158,7 @@ def block_address(text: str) -> str:
 _AGE_RANGE = re.compile(r"^(\d{1,3})\s*-\s*(\d{1,3})$")
 
 
+@lru_cache(maxsize=4096)  # a file holds a few hundred distinct age spellings
 def parse_age(text: str) -> int | None:
     """Ages arrive as '34', '18-24', '<18', '65+', 'NB'/'BB' (infants) or junk; junk means unknown.
 

@@ -25,8 +25,6 @@ Adapter = Callable[[Any], Any]
 # SQL in this module is assembled only from model metadata (table and column names, quoted by the
 # backend) and placeholder lists; every value travels as a bound parameter, hence the S608 waivers.
 CHUNK = 900  # stays under SQLite's bound-parameter limit when listing incident numbers
-ROWS_PER_INSERT = int(os.environ.get('RPI', '50'))
-MAX_PARAMS = 32766  # SQLite's default bound-parameter limit since 3.32; PostgreSQL allows 65535
 LEGACY_PREFIX = "legacy:"  # marks a fingerprint recovered from the old `source` = "FORMAT:HASH" tag
 
 
@@ -116,11 +114,6 @@ class Table:
         cols = ", ".join(qn(_column(f)) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
         self.insert_sql = f"INSERT INTO {qn(self.name)} ({cols}) VALUES ({marks})"  # noqa: S608
-        # Multi-row INSERTs: ROWS_PER_INSERT rows per statement, within both backends' parameter limits.
-        self.rows_per_insert = max(1, min(ROWS_PER_INSERT, MAX_PARAMS // len(self.fields)))
-        self._insert_head = f"INSERT INTO {qn(self.name)} ({cols}) VALUES "  # noqa: S608
-        self._row_marks = f"({marks})".replace("%s", "?") if connection.vendor == "sqlite" else f"({marks})"
-        self._multi_sql = self.multi_insert_sql(self.rows_per_insert)
         self.update_fields = [i for i, f in enumerate(self.fields)
                               if f.attname not in skip_on_update and not f.primary_key]
         sets = ", ".join(f"{qn(_column(self.fields[i]))} = %s" for i in self.update_fields)
@@ -129,24 +122,6 @@ class Table:
 
         self.plan = [(f.attname, adapter, self.defaults[f.attname])
                      for f, adapter in zip(self.fields, self.adapters, strict=True)]
-
-    def multi_insert_sql(self, rows: int) -> str:
-        return self._insert_head + ", ".join([self._row_marks] * rows)
-
-    def insert(self, cursor: Any, rows: list[Any]) -> None:
-        """Insert rows with one statement per `rows_per_insert` rows.
-
-        One statement per row (executemany) makes SQLite release and re-take the GIL for every row, so
-        no other Python thread gets useful work done meanwhile; a few hundred rows per statement spend
-        milliseconds in SQLite without the GIL, during which the read-ahead thread parses the next batch.
-        """
-        size = self.rows_per_insert
-        if connection.vendor == "sqlite":  # the driver's own cursor, same connection and transaction
-            cursor = connection.connection.cursor()
-        for start in range(0, len(rows), size):
-            chunk = rows[start:start + size]
-            sql = self._multi_sql if len(chunk) == size else self.multi_insert_sql(len(chunk))
-            cursor.execute(sql, [value for row in chunk for value in row])
 
     def adapter(self, name: str) -> Adapter:
         found = self.adapters[self.attnames.index(name)]
@@ -266,7 +241,7 @@ class IncidentStore:
             inserts = [build(values(p, pk, stamp, batch_id, public_id))
                        for pk, p, public_id in zip(ids, new, public_ids, strict=True)]
             if inserts:
-                self.incidents.insert(cursor, inserts)
+                cursor.executemany(self.incidents.insert_sql, inserts)
             if changed:
                 updates = []
                 for pk, p in changed:
@@ -317,9 +292,9 @@ class IncidentStore:
                         **base, "seq": pr.seq, "loss_type": pr.loss_type,
                         "description_code": pr.description_code, "value": pr.value}))
             if offense_rows:
-                self.offenses.insert(cursor, offense_rows)
+                cursor.executemany(self.offenses.insert_sql, offense_rows)
             if victim_rows:
-                self.victims.insert(cursor, victim_rows)
+                cursor.executemany(self.victims.insert_sql, victim_rows)
             for table in self.children[2:]:
                 batch = rows[table.name]
                 if batch:
@@ -327,7 +302,7 @@ class IncidentStore:
                     pk_index = table.attnames.index("id")
                     for child_id, row in zip(child_ids, batch, strict=True):
                         row[pk_index] = child_id
-                    table.insert(cursor, batch)
+                    cursor.executemany(table.insert_sql, batch)
 
     INCIDENT_NAMES = (
         "id", "public_id", "sensitivity", "created", "last_updated", "agency_id", "incident_number",

@@ -148,3 +148,14 @@ def test_unreadable_and_empty_files_fail_whole(agency_a: Agency, tmp_path: Path)
     with pytest.raises(ImportFailure, match="Case Number"):
         run_import(ImportOptions(path=wrong, agency=agency_a, fmt="chicago"))
     assert not ImportBatch.objects.exists()
+
+
+def test_clean_utf8_file_reports_width_errors_and_truncated_last_line(agency_a: Agency, tmp_path: Path) -> None:
+    lines = (FIXTURES / "chicago_sample.csv").read_text(encoding="utf-8").splitlines()
+    source = tmp_path / "cut.csv"
+    short = ",".join(lines[2].split(",")[:5])
+    source.write_text("\ufeff" + "\n".join([lines[0], lines[1], short, lines[3], lines[4][:40]]), encoding="utf-8")
+    result = run_import(ImportOptions(path=source, agency=agency_a, fmt="chicago"))
+    assert result.encoding == "utf-8" and result.imported == 2
+    assert [(e.line, e.field) for e in result.errors] == [(3, "row"), (5, "row")]
+    assert "truncated" not in result.errors[0].reason and "truncated last line" in result.errors[1].reason
