@@ -45,6 +45,36 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+class NullCharacterGuardMiddleware:
+    """Refuse NUL characters in the URL, query or JSON body: no database text field can store them, so they
+    are always an error, and saying so here is clearer than failing deep in a query."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        bad = None
+        if "\x00" in request.path:
+            bad = "path"
+        else:
+            for key, values in request.GET.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    bad = key.replace("\x00", "")
+                    break
+        if bad is None and request.content_type == "application/json" and b"\\u0000" in request.body:
+            bad = "body"
+        if bad is None:
+            return self.get_response(request)
+        from django.http import HttpResponseBadRequest, JsonResponse
+
+        from safecity.core.errors import error_body
+
+        message = f"{bad}: contains a NUL character, which is not allowed."
+        if request.path.startswith("/api/"):
+            return JsonResponse(error_body("invalid", message, [{"field": bad, "message": message}]), status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain")
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response

@@ -106,3 +106,12 @@ def test_audit_endpoint_needs_audit_role(ann_analyst, otto_oversight, api_token,
     assert denied.status_code == 403 and denied.json()["error"]["code"] == "forbidden"
     ok = client.get("/api/v1/audit/verify", HTTP_AUTHORIZATION=f"Bearer {api_token(otto_oversight)}")
     assert ok.status_code == 200 and ok.json()["ok"] is True
+
+
+def test_nul_characters_are_refused_with_the_field_named(ann_analyst, api_token, client: Client) -> None:
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(ann_analyst)}"}
+    resp = client.get("/api/v1/incidents/?agency=ZZ%00", **auth)
+    assert resp.status_code == 400 and resp.json()["error"]["fields"][0]["field"] == "agency"
+    resp = client.post("/api/v1/tokens", data='{"name": "a\\u0000b"}', content_type="application/json", **auth)
+    assert resp.status_code == 400 and resp.json()["error"]["fields"][0]["field"] == "body"
+    assert client.get("/open/?q=%00").status_code == 400

@@ -18,6 +18,21 @@ from safecity.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection() -> object:
+    """Schemathesis calls the WSGI app directly, which closes "old" connections at the end of each request;
+    inside the test's transaction that would close PostgreSQL's connection (Django's test client avoids it
+    the same way)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(agency_a) -> str:  # type: ignore[no-untyped-def]
     user = make_persona("fuzzer", agency_a, Role.ADMIN)
