@@ -75,7 +75,7 @@ class UploadForm(forms.Form):
         return data
 
 
-def _save(upload: UploadedFile, target: Path) -> None:
+def _save(upload: UploadedFile[bytes], target: Path) -> None:
     with target.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)

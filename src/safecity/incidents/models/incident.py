@@ -47,8 +47,8 @@ class Incident(ProtectedModel):
     offense_count = models.PositiveSmallIntegerField(default=0)
     primary_offense = models.CharField(max_length=4, blank=True, db_index=True)
     source = models.CharField(max_length=20, blank=True, help_text="Import format or 'manual'.")
-    content_hash = models.CharField(max_length=32, blank=True,
-                                    help_text="Fingerprint of the imported source row; re-importing it changes nothing.")
+    content_hash = models.CharField(
+        max_length=32, blank=True, help_text="Fingerprint of the imported source row; re-importing it changes nothing.")
     import_batch = models.ForeignKey("incidents.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="incidents")
 
