@@ -14,7 +14,7 @@ and prints both and their ratio. Exit status 1 if the median exceeds ``--limit-m
 
 After loading, the tables are clustered on (agency, occurred_date) — each agency's rows stored together, as
 in the agency-sharded deployment the models are designed for — and vacuumed (so index-only scans work).
-``--indexes proposed`` adds the indexes proposed in docs/analytics.md to measure their effect.
+The indexes are exactly those the migrations create.
 """
 
 from __future__ import annotations
@@ -38,39 +38,14 @@ MIX = [("09A", 0.001, True), ("11A", 0.008, True), ("120", 0.035, False), ("13A"
        ("240", 0.07, False), ("200", 0.004, False), ("290", 0.11, False), ("35A", 0.05, False), ("26A", 0.062, False),
        ("23D", 0.1, False)]
 VIOLENT = {"09A", "11A", "120", "13A"}
-# Indexes proposed for the incidents models (see docs/analytics.md); --indexes proposed measures their effect.
-PROPOSED = [
-    "CREATE INDEX IF NOT EXISTS proposed_incident_cover ON incidents_incident (agency_id, occurred_date) "
-    "INCLUDE (primary_offense, is_shooting, is_fatal, is_violent, sensitivity, district_id, beat_id)",
-    "CREATE INDEX IF NOT EXISTS proposed_incident_labelled ON incidents_incident (agency_id, occurred_date) "
-    "WHERE sensitivity > 0",
-    "CREATE INDEX IF NOT EXISTS proposed_incident_violent ON incidents_incident (agency_id, occurred_date) "
-    "WHERE (is_violent OR is_shooting)",
-    "CREATE INDEX IF NOT EXISTS proposed_offense_cover ON incidents_offense (agency_id, occurred_date) "
-    "INCLUDE (code_id, incident_id)",
-]
-FK_INDEXES = {"incidents_incident": "incidents_incident_agency_id_e06d59d6",
-              "incidents_offense": "incidents_offense_agency_id_5e8a6194"}
-
-
-def _set_indexes(kind: str) -> None:
-    """'app': exactly the indexes the migrations create; 'proposed': plus PROPOSED, minus the redundant
-    single-column agency_id indexes (every composite index already leads with agency_id)."""
+def _vacuum() -> None:
+    """Drop indexes earlier versions of this benchmark added, then refresh statistics and visibility maps."""
     from django.db import connection
 
     with connection.cursor() as c:
         c.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'proposed_%%' OR indexname LIKE 'bench_%%'")
         for (name,) in c.fetchall():
-            if kind == "app":
-                c.execute(f'DROP INDEX IF EXISTS "{name}"')
-        for table, name in FK_INDEXES.items():
-            if kind == "app":
-                c.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON {table} (agency_id)')
-            else:
-                c.execute(f'DROP INDEX IF EXISTS "{name}"')
-        if kind == "proposed":
-            for sql in PROPOSED:
-                c.execute(sql)
+            c.execute(f'DROP INDEX IF EXISTS "{name}"')
         for table in ("incidents_incident", "incidents_offense", "incidents_victim"):
             c.execute(f"VACUUM ANALYZE {table}")
 
@@ -232,8 +207,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--limit-ms", type=float, default=300.0)
     parser.add_argument("--reload", action="store_true", help="delete and reload the benchmark incidents")
-    parser.add_argument("--indexes", choices=["app", "proposed"], default="app",
-                        help="app: the migrations' indexes; proposed: with the indexes proposed in docs/analytics.md")
     args = parser.parse_args(argv)
     if not args.database_url.startswith("postgres"):
         parser.error("--database-url must be a PostgreSQL URL")
@@ -261,8 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"loading {args.incidents:,} incidents over {args.agencies} agencies with COPY …", flush=True)
         secs = _load(args.incidents, agencies, args.share)
         print(f"load: {secs:.1f} s ({args.incidents / secs:,.0f} incidents/s incl. offenses and victims)")
-    _set_indexes(args.indexes)
-    print(f"indexes: {args.indexes}")
+    _vacuum()
     user = User.objects.filter(username="bench_analyst").first() or make_persona("bench_analyst", target, Role.ANALYST)
     scope = resolve_scope(user, target.ori)
     as_of = latest_date(user, scope)
