@@ -13,6 +13,17 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PG = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safecity_bench")
+PG_IMPORT = os.environ.get("BENCH_IMPORT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safecity_bench_import")
+
+
+def fresh_database(url: str) -> None:
+    """(Re)create an empty PostgreSQL database for the import benchmark, so every run starts the same."""
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def run(script: str, *args: str) -> int:
@@ -24,13 +35,18 @@ def run(script: str, *args: str) -> int:
     return subprocess.call([sys.executable, str(path), *args])
 
 
+def run_pg_import(rows: str) -> int:
+    fresh_database(PG_IMPORT)
+    return run("bench_import.py", "--rows", rows, "--database-url", PG_IMPORT)
+
+
 def main() -> int:
     rows = os.environ.get("BENCH_IMPORT_ROWS", "1000000")
     incidents = os.environ.get("BENCH_COMPSTAT_INCIDENTS", "5000000")
     codes = [
         run("bench_analytics.py"),
         run("bench_import.py", "--rows", rows),
-        run("bench_import.py", "--rows", rows, "--database-url", PG),
+        run_pg_import(rows),
         run("bench_compstat.py", "--incidents", incidents, "--database-url", PG),
     ]
     return max(codes)
