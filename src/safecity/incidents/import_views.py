@@ -67,6 +67,9 @@ class UploadForm(forms.Form):
         allowed = agencies_for(user, Module.INCIDENTS, "add")
         qs = Agency.objects.filter(is_active=True)
         self.fields["agency"].queryset = qs if allowed is None else qs.filter(pk__in=allowed)  # type: ignore[attr-defined]
+        choices = self.fields["agency"].queryset  # type: ignore[attr-defined]
+        if choices.count() == 1:  # the usual case: an analyst imports for their own agency
+            self.fields["agency"].initial = choices.first()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
