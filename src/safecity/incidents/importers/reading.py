@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from safecity.incidents.importers.records import ImportFailure, RowError
 
@@ -149,12 +150,7 @@ class CsvSource:
                 lines.ends_with_newline = probe.read(1) == b"\n"
         with info.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
-            try:
-                self.header = [h.strip() for h in next(reader)]
-            except StopIteration:
-                raise ImportFailure("FILE", "the file is empty") from None
-            except csv.Error as exc:
-                raise ImportFailure("FILE", f"cannot read the header row: {exc}") from None
+            self._read_header(reader)
             width, header, errors = len(self.header), self.header, self.errors
             wrong: tuple[int, list[str]] | None = None
             while True:
@@ -186,14 +182,17 @@ class CsvSource:
                   and len(values) < width else f"expected {width} columns, found {len(values)}")
         return RowError(line, "row", self.delimiter.join(values)[:200], reason)
 
-    def _rows(self) -> Iterator[CsvRow]:
-        reader = csv.reader(iter(self.lines), delimiter=self.delimiter)
+    def _read_header(self, reader: Any) -> None:
         try:
             self.header = [h.strip() for h in next(reader)]
         except StopIteration:
             raise ImportFailure("FILE", "the file is empty") from None
         except csv.Error as exc:
             raise ImportFailure("FILE", f"cannot read the header row: {exc}") from None
+
+    def _rows(self) -> Iterator[CsvRow]:
+        reader = csv.reader(iter(self.lines), delimiter=self.delimiter)
+        self._read_header(reader)
         width = len(self.header)
         header = self.header
         while True:
