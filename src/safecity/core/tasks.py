@@ -19,6 +19,8 @@ class DailyReport:
     expired_roles: int
     chain_ok: bool
     chain_problem: str
+    head: str  # "#seq hash" of the newest event: keep it outside the database to detect truncation
+
 
     def lines(self) -> list[str]:
         return [
@@ -26,6 +28,7 @@ class DailyReport:
             + (f" ({', '.join(self.disabled_inactive)})" if self.disabled_inactive else ""),
             f"expired role assignments removed: {self.expired_roles}",
             "audit chain: OK" if self.chain_ok else f"audit chain: BROKEN — {self.chain_problem}",
+            f"audit chain head: {self.head}",
         ]
 
 
@@ -53,6 +56,6 @@ def run_daily() -> DailyReport:
     disabled = disable_inactive_accounts()
     expired = remove_expired_roles()
     result = audit.verify_chain()
-    audit.record(action="tasks.daily", actor="system", outcome="success" if result.ok else "failure",
-                 extra={"disabled": len(disabled), "expired_roles": expired, "chain_ok": result.ok})
-    return DailyReport(disabled, expired, result.ok, str(result.problem or ""))
+    event = audit.record(action="tasks.daily", actor="system", outcome="success" if result.ok else "failure",
+                         extra={"disabled": len(disabled), "expired_roles": expired, "chain_ok": result.ok})
+    return DailyReport(disabled, expired, result.ok, str(result.problem or ""), f"#{event.seq} {event.hash}")

@@ -82,6 +82,8 @@ def test_daily_task_disables_inactive_accounts_and_expired_roles(agency_a, capsy
     assert main(["tasks", "daily"]) == 0
     out = capsys.readouterr().out
     assert "disabled after 90 days without sign-in: 1 (stale)" in out and "expired role assignments removed: 1" in out
+    head = AuditEvent.objects.order_by("-seq").first()
+    assert head is not None and f"audit chain head: #{head.seq} {head.hash}" in out
     assert not User.objects.get(pk=stale.pk).is_active and User.objects.get(pk=fresh.pk).is_active
     assert not RoleAssignment.objects.filter(user=fresh).exists()
     assert AuditEvent.objects.filter(action="user.deactivate", actor_name="system").exists()
