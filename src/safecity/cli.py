@@ -96,10 +96,16 @@ def cmd_tasks_daily(args: argparse.Namespace) -> int:
 
 
 def cmd_passwords_update(args: argparse.Namespace) -> int:
+    _django()
+    from safecity.core.passwords import operator_list_path
     from safecity.core.passwords_update import update_compromised_list
 
-    count = update_compromised_list(args.file)
-    print(f"compromised-password list now holds {count} hashes")
+    try:
+        count = update_compromised_list(args.file)
+    except FileNotFoundError as exc:
+        raise CLIError(str(exc)) from None
+    print(f"compromised-password list {operator_list_path()} now holds {count:,} hashes "
+          "(the packaged list of common passwords applies as well)")
     return 0
 
 
@@ -140,8 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     passwords = sub.add_parser("passwords", help="compromised-password list")
     pw_sub = passwords.add_subparsers(dest="pw_command", required=True, parser_class=Parser)
-    update = pw_sub.add_parser("update", help="replace the list from a file of passwords or SHA-1 hashes")
-    update.add_argument("file")
+    update = pw_sub.add_parser("update", help="replace the operator's list from a file of passwords or SHA-1 hashes "
+                                              "(plain or gzip; Have I Been Pwned HASH:COUNT lines welcome)")
+    update.add_argument("file", help="the list to load; streamed, so a multi-gigabyte download is fine")
     update.set_defaults(func=cmd_passwords_update)
 
     for register in _extensions():

@@ -159,7 +159,16 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 15 if not CJI_MODE else 12},
     },
+    # Django's common-password (20,000) and all-digits checks, with messages that say what to do instead.
+    {"NAME": "safecity.core.passwords.CommonPasswordValidator"},
+    {"NAME": "safecity.core.passwords.NumericPasswordValidator"},
+    # CJIS IA-5(1)(a): packaged + operator-loaded compromised lists (`safecity passwords update`, quarterly).
     {"NAME": "safecity.core.passwords.CompromisedPasswordValidator"},
+    # zxcvbn guess estimate: 0 trivial … 4 very strong; 3 ≈ 10^8+ guesses.
+    {"NAME": "safecity.core.passwords.StrengthValidator",
+     "OPTIONS": {"min_score": env_int("SAFECITY_PASSWORD_MIN_SCORE", 3)}},
+    # NIST 800-63B-4 §3.1.1.2: no repetitive or sequential passwords (aaaa, abcabc, 123456, qwerty).
+    {"NAME": "safecity.core.passwords.RepeatSequenceValidator"},
     {"NAME": "safecity.core.passwords.MaximumLengthValidator"},
 ]
 
