@@ -1,4 +1,4 @@
-"""Build the demo city, Riverton, reproducibly from a seed. Safe to run again: it updates in place."""
+"""Build the demo city, Riverton, reproducibly from a seed (public ids stay random). Safe to run again."""
 
 from __future__ import annotations
 
@@ -57,7 +57,9 @@ def demo_password(username: str) -> str:
     return f"{_WORDS[n % 14]}-{_WORDS[(n // 14) % 14]}-tide-{n % 97:02d}"
 
 
-def build_demo(*, seed: int = 2026, incidents: bool = True, out: IO[str] | None = None) -> None:
+def build_demo(*, seed: int = 2026, incidents: bool = True, out: IO[str] | None = None,
+               ids: random.Random | None = None) -> None:
+    """Build the demo city. `seed` fixes the data; public ids are random unless a test passes a seeded `ids`."""
     from safecity.incidents.codes import load_code_table
 
     rng = random.Random(seed)
@@ -70,8 +72,8 @@ def build_demo(*, seed: int = 2026, incidents: bool = True, out: IO[str] | None 
     if incidents:
         from safecity.demo.incidents import generate_incidents
 
-        generate_incidents(agency=agencies[POLICE_ORI], seed=seed, out=out)
-        generate_incidents(agency=agencies["ZZ0020000"], seed=seed + 7, out=out, scale=0.1)
+        generate_incidents(agency=agencies[POLICE_ORI], seed=seed, out=out, ids=ids)
+        generate_incidents(agency=agencies["ZZ0020000"], seed=seed + 7, out=out, scale=0.1, ids=ids)
     if out is not None:
         out.write(f"\nDemo city {CITY} is ready. Sign in with any of these accounts (demo only):\n")
         out.write(f"  {'user name':<12} {'password':<32} role\n")

@@ -22,13 +22,16 @@ What the generator builds, per agency (numbers at ``scale=1`` for Riverton, 612,
   derives them. Rape incidents carry the victim-identifying sensitivity label.
 
 Reproducible from ``seed`` and idempotent: incident numbers are ``DEMO-YYYYMMDD-NNNN`` (ordered by time
-within the day) and numbers already on file are skipped.
+within the day) and numbers already on file are skipped. Public ids (the ones in URLs) are *not* derived from
+the seed or the number: they are random version-4 UUIDs, so nobody can compute them from this source; a test
+that needs the same ids twice passes a seeded generator as ``ids``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -56,7 +59,6 @@ HAWKES_DELAY_DAYS = 4.0
 HAWKES_SIGMA_M = 80.0
 SHOOTING_BACKGROUND = 330  # background (immigrant) shootings a year at scale 1
 FATAL_SHARE = 0.16
-NAMESPACE = uuid.UUID("5b0c3d1e-4a8f-4f7e-9a51-2c7d0e6b9f10")
 
 # code: (annual count at scale 1, seasonal amplitude, share at hot spots, location types, weapons)
 OFFENSE_MIX: dict[str, tuple[float, float, float, tuple[str, ...], tuple[str, ...]]] = {
@@ -257,9 +259,16 @@ def _simulate(city: City, rng: np.random.Generator, start: dt.date, n_days: int,
     return events
 
 
+def public_id(ids: random.Random | None = None) -> uuid.UUID:
+    """A version-4 UUID: from the operating system's randomness, or from `ids` when a test seeds one."""
+    if ids is None:
+        return uuid.uuid4()
+    return uuid.UUID(int=ids.getrandbits(128), version=4)
+
+
 def _rows_for(events: list[Event], city: City, agency: Agency, start: dt.date, codes: dict[str, Any],
-              rng: np.random.Generator, existing: set[str]) -> tuple[list[Incident], list[list[Offense]],
-                                                                  list[list[Victim]]]:
+              rng: np.random.Generator, existing: set[str],
+              ids: random.Random | None = None) -> tuple[list[Incident], list[list[Offense]], list[list[Victim]]]:
     tz = ZoneInfo(settings.TIME_ZONE)
     events.sort(key=lambda e: (e.day, e.extra.get("hour", 0.0), e.code, e.x))
     lon, lat = city.lonlat(np.array([e.x for e in events]), np.array([e.y for e in events]))
@@ -320,7 +329,7 @@ def _rows_for(events: list[Event], city: City, agency: Agency, start: dt.date, c
         firearm = any(w in FIREARM_WEAPON_CODES for _, ws in offs for w in ws)
         beat = city.beats[e.beat]
         inc = Incident(
-            agency=agency, incident_number=number, public_id=uuid.uuid5(NAMESPACE, f"{agency.ori}/{number}"),
+            agency=agency, incident_number=number, public_id=public_id(ids),
             occurred_from=when, occurred_date=day, reported_at=when + dt.timedelta(minutes=int(rng.integers(5, 600))),
             block_address=f"{int(rng.integers(1, 60))}XX {STREETS[int(rng.integers(len(STREETS)))]} St",
             latitude=round(float(lat[i]), 6), longitude=round(float(lon[i]), 6), district=beat.district, beat=beat,
@@ -346,8 +355,12 @@ def _rows_for(events: list[Event], city: City, agency: Agency, start: dt.date, c
 
 
 def generate_incidents(*, agency: Agency, seed: int, out: IO[str] | None = None, scale: float = 1.0,
-                       end: dt.date | None = None, plant_uptick: bool = True) -> int:
-    """Generate the demo incidents for ``agency``; returns how many new incidents were written."""
+                       end: dt.date | None = None, plant_uptick: bool = True,
+                       ids: random.Random | None = None) -> int:
+    """Generate the demo incidents for ``agency``; returns how many new incidents were written.
+
+    ``seed`` fixes the data (what happened where and when); public ids stay random unless ``ids`` is given.
+    """
     started = time.perf_counter()
     if not 0 < scale <= 10:
         raise ValueError("scale must be in (0, 10]")
@@ -363,7 +376,7 @@ def generate_incidents(*, agency: Agency, seed: int, out: IO[str] | None = None,
     events = _simulate(city, rng, start, n_days, scale, plant_uptick)
     existing = set(Incident.objects.filter(agency=agency, incident_number__startswith="DEMO-")
                    .values_list("incident_number", flat=True))
-    incidents, offenses, victims = _rows_for(events, city, agency, start, codes, rng, existing)
+    incidents, offenses, victims = _rows_for(events, city, agency, start, codes, rng, existing, ids)
     up_beat = city.beats[_uptick_beat(city)]
     with transaction.atomic():
         created = Incident.objects.bulk_create(incidents, batch_size=2000)
