@@ -152,6 +152,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# zxcvbn's score: 0 trivial … 4 very strong; 3 ≈ 10^8+ guesses (docs/security.md, finding 6).
+PASSWORD_MIN_SCORE = env_int("SAFECITY_PASSWORD_MIN_SCORE", 3)
+if not 0 <= PASSWORD_MIN_SCORE <= 4:
+    raise ImproperlyConfigured(f"SAFECITY_PASSWORD_MIN_SCORE must be 0–4, not {PASSWORD_MIN_SCORE}")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     # CJIS IA-5(1)(a): at least 8 characters; NIST 800-63B-4 asks for 15 when a password is the only factor.
@@ -164,9 +168,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "safecity.core.passwords.NumericPasswordValidator"},
     # CJIS IA-5(1)(a): packaged + operator-loaded compromised lists (`safecity passwords update`, quarterly).
     {"NAME": "safecity.core.passwords.CompromisedPasswordValidator"},
-    # zxcvbn guess estimate: 0 trivial … 4 very strong; 3 ≈ 10^8+ guesses.
-    {"NAME": "safecity.core.passwords.StrengthValidator",
-     "OPTIONS": {"min_score": env_int("SAFECITY_PASSWORD_MIN_SCORE", 3)}},
+    {"NAME": "safecity.core.passwords.StrengthValidator", "OPTIONS": {"min_score": PASSWORD_MIN_SCORE}},
     # NIST 800-63B-4 §3.1.1.2: no repetitive or sequential passwords (aaaa, abcabc, 123456, qwerty).
     {"NAME": "safecity.core.passwords.RepeatSequenceValidator"},
     {"NAME": "safecity.core.passwords.MaximumLengthValidator"},
