@@ -54,7 +54,7 @@ class LimitedUploadHandler(FileUploadHandler):
         self.received = 0
 
     def handle_raw_input(self, input_data: Any, META: dict[str, Any], content_length: int,  # noqa: N803
-                         boundary: bytes, encoding: str | None = None) -> None:
+                         boundary: str, encoding: str | None = None) -> None:
         if content_length > self.limit:
             raise UploadTooLarge(self.limit)
 
@@ -114,7 +114,8 @@ class UploadLimitMiddleware:
         try:
             request.POST  # noqa: B018  parse now, so every problem with the body is answered here
         except (SuspiciousOperation, MultiPartParserError) as exc:
-            request._mark_post_parse_error()  # type: ignore[attr-defined]  nothing may parse the rest again
+            # nothing may try to parse the rest of the body again
+            request._mark_post_parse_error()  # type: ignore[attr-defined]
             return self._refused(request, exc, limit, memory_limit)
         return self.get_response(request)
 

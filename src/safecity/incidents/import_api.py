@@ -116,9 +116,10 @@ def _detail(failure: ImportFailure) -> str:
     return f"{inner.strip()}: {failure.message}" if inner.strip() else failure.message
 
 
-@router.post("/", response={201: ImportOut, 200: ImportOut, **ERRORS})
+# 400 (a broken multipart body) and 413 (over SAFECITY_MAX_UPLOAD_MB) come from core.uploads' middleware.
+@router.post("/", response={201: ImportOut, 200: ImportOut, 400: ErrorOut, 413: ErrorOut, **ERRORS})
 def import_create(request: HttpRequest, data: Form[ImportForm], file: File[UploadedFile],
-                  mapping: File[UploadedFile | None] = None) -> Any:  # type: ignore[assignment]
+                  mapping: File[UploadedFile | None] = None) -> Any:
     """Import one file. With dry_run nothing is written and the reply says what would happen.
 
     `mapping` (JSON or TOML) describes the columns of `format=csv` and may replace the shipped crosswalk of
