@@ -252,3 +252,22 @@ def test_staging_purge_ignores_files_it_did_not_make(staging: Path, db: Any) -> 
     os.utime(staging / "README", (stamp, stamp))
     assert purge_staged_uploads(now=dt.datetime.now(dt.UTC)) == 0
     assert (staging / "README").exists()
+
+
+def test_body_without_content_length_over_the_memory_limit_answers_413_in_the_api(
+        ann_analyst: User, api_token: Callable[[User], str]) -> None:
+    """Chunked on ASGI: no Content-Length for the middleware to check, so Django's own limit fires inside
+    the API operation; that is the client's problem (413), not a 500 from the catch-all handler."""
+    from django.urls import resolve
+
+    stream = SpooledTemporaryFile()  # noqa: SIM115  (ASGIRequest owns and closes it)
+    stream.write(b"x" * (51 * MB))
+    stream.seek(0)
+    scope = {"type": "http", "method": "POST", "path": "/api/v1/tokens", "query_string": b"",
+             "headers": [(b"content-type", b"text/plain"),
+                         (b"authorization", f"Bearer {api_token(ann_analyst)}".encode())]}
+    request = ASGIRequest(scope, stream)
+    match = resolve(request.path)
+    reply = match.func(request, *match.args, **match.kwargs)
+    assert reply.status_code == 413, reply.content
+    assert json.loads(reply.content)["error"]["code"] == "too_large"
