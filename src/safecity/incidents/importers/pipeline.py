@@ -361,6 +361,7 @@ class Importer:
     def _interrupted_run(self) -> Any:
         """The newest killed run of this same file for this agency, marked interrupted; None if there is none."""
         from safecity.incidents.models import ImportBatch
+
         candidates = ImportBatch.objects.filter(agency=self.opts.agency, file_sha256=self.info.sha256,
                                                 dry_run=False, status__in=("running", "interrupted"))
         for batch in candidates.order_by("-started_at", "-pk")[:20]:
