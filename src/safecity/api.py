@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -83,6 +89,16 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}.get(
         exc.status_code, "error")
     return _reply(request, exc.status_code, code, str(exc))
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # An operation reading a body the upload middleware could not measure (no Content-Length) meets
+    # Django's own limits here; they are the client's problem, not a 500.
+    if isinstance(exc, RequestDataTooBig):
+        return _reply(request, 413, "too_large", "body: larger than the limit for a request that is not a file "
+                                                 "upload.", [{"field": "body", "message": str(exc)}])
+    return _reply(request, 400, "bad_request", f"body: {exc}", [{"field": "body", "message": str(exc)}])
 
 
 @api.exception_handler(Exception)

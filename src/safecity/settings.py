@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "safecity.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "safecity.core.uploads.UploadLimitMiddleware",  # before anything reads the body
     "safecity.core.middleware.NullCharacterGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -227,8 +228,19 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024  # bodies read into memory (JSON, forms); larger answer 413
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploads over the web and the API (the command line reads local files and has no limit): 413 above this.
+MAX_UPLOAD_MB = env_int("SAFECITY_MAX_UPLOAD_MB", 100)
+# Imports: uploads wait for "Import" in the staging folder, batches keep their full error report in
+# IMPORT_DIR/batches/<id>/; the database keeps at most IMPORT_MAX_STORED_ERRORS error rows per import.
+IMPORT_DIR = Path(os.environ.get("SAFECITY_IMPORT_DIR") or VAR_DIR / "imports")
+IMPORT_STAGING_DIR = Path(os.environ.get("SAFECITY_IMPORT_STAGING_DIR") or IMPORT_DIR / "staging")
+IMPORT_STAGING_MAX_AGE_HOURS = env_int("SAFECITY_IMPORT_STAGING_MAX_AGE_HOURS", 24)
+IMPORT_MAX_STORED_ERRORS = env_int("SAFECITY_IMPORT_MAX_STORED_ERRORS", 1000)
+# A running import writes a heartbeat at least this often; one silent for IMPORT_STALE_MINUTES was killed.
+IMPORT_HEARTBEAT_SECONDS = env_int("SAFECITY_IMPORT_HEARTBEAT_SECONDS", 30)
+IMPORT_STALE_MINUTES = env_int("SAFECITY_IMPORT_STALE_MINUTES", 10)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -12,6 +13,16 @@ from safecity.core.models import RoleAssignment, User
 
 INACTIVE_DAYS = 90  # CJIS AC-2(3): disable accounts inactive for 90 days
 
+# Other apps' daily housekeeping (core imports no app, so they register here from AppConfig.ready);
+# each takes the run's time and returns one line for the report.
+DailyHook = Callable[[dt.datetime], str]
+DAILY_HOOKS: list[DailyHook] = []
+
+
+def register_daily(hook: DailyHook) -> None:
+    if hook not in DAILY_HOOKS:
+        DAILY_HOOKS.append(hook)
+
 
 @dataclass(frozen=True)
 class DailyReport:
@@ -20,6 +31,7 @@ class DailyReport:
     chain_ok: bool
     chain_problem: str
     head: str  # "#seq hash" of the newest event: keep it outside the database to detect truncation
+    other: tuple[str, ...] = ()  # one line per registered hook
 
 
     def lines(self) -> list[str]:
@@ -28,6 +40,7 @@ class DailyReport:
             + (f" ({', '.join(self.disabled_inactive)})" if self.disabled_inactive else ""),
             f"expired role assignments removed: {self.expired_roles}",
             "audit chain: OK" if self.chain_ok else f"audit chain: BROKEN — {self.chain_problem}",
+            *self.other,
             f"audit chain head: {self.head}",
         ]
 
@@ -55,7 +68,8 @@ def remove_expired_roles(now: dt.datetime | None = None) -> int:
 def run_daily() -> DailyReport:
     disabled = disable_inactive_accounts()
     expired = remove_expired_roles()
+    other = tuple(hook(timezone.now()) for hook in DAILY_HOOKS)
     result = audit.verify_chain()
     event = audit.record(action="tasks.daily", actor="system", outcome="success" if result.ok else "failure",
                          extra={"disabled": len(disabled), "expired_roles": expired, "chain_ok": result.ok})
-    return DailyReport(disabled, expired, result.ok, str(result.problem or ""), f"#{event.seq} {event.hash}")
+    return DailyReport(disabled, expired, result.ok, str(result.problem or ""), f"#{event.seq} {event.hash}", other)

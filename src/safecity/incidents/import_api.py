@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import File, Form, Router, Schema
@@ -52,6 +53,21 @@ class ImportBatchOut(Schema):
     rows_imported: int
     rows_unchanged: int
     rows_rejected: int
+    errors_total: int
+    errors_stored: int
+    rerun_of: int | None
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return obj.shown_status  # type: ignore[no-any-return]  # "interrupted" once a running batch goes silent
+
+    @staticmethod
+    def resolve_errors_stored(obj: Any) -> int:
+        return obj.errors.count()  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_rerun_of(obj: Any) -> int | None:
+        return obj.rerun_of_id  # type: ignore[no-any-return]
 
     @staticmethod
     def resolve_agency(obj: Any) -> str:
@@ -78,6 +94,8 @@ class ImportOut(Schema):
     seconds: float
     errors: list[RowErrorOut]
     errors_truncated: bool
+    errors_total: int
+    more_errors: str
 
 
 class ImportForm(Schema):
@@ -92,10 +110,21 @@ def _field_for(failure: ImportFailure) -> str:
     return {"FILE": "file", "--mapping": "mapping", "--format": "format"}.get(head, head.lstrip("-") or "file")
 
 
-@router.post("/", response={201: ImportOut, 200: ImportOut, **ERRORS})
+def _detail(failure: ImportFailure) -> str:
+    """The message, keeping a mapping setting's name ("occurred_from: …") as the web form shows it."""
+    _, _, inner = failure.field.partition(":")
+    return f"{inner.strip()}: {failure.message}" if inner.strip() else failure.message
+
+
+# 400 (a broken multipart body) and 413 (over SAFECITY_MAX_UPLOAD_MB) come from core.uploads' middleware.
+@router.post("/", response={201: ImportOut, 200: ImportOut, 400: ErrorOut, 413: ErrorOut, **ERRORS})
 def import_create(request: HttpRequest, data: Form[ImportForm], file: File[UploadedFile],
-                  mapping: File[UploadedFile] | None = None) -> Any:
-    """Import one file. With dry_run nothing is written and the reply says what would happen."""
+                  mapping: File[UploadedFile | None] = None) -> Any:
+    """Import one file. With dry_run nothing is written and the reply says what would happen.
+
+    `mapping` (JSON or TOML) describes the columns of `format=csv` and may replace the shipped crosswalk of
+    the other CSV formats, checked exactly as on the web and the command line. Uploads are limited to
+    SAFECITY_MAX_UPLOAD_MB (413 above it)."""
     if data.format not in FORMATS:
         raise ValidationError({"format": f"Choose one of {', '.join(FORMATS)}."})
     agency = Agency.objects.filter(ori=data.agency.strip().upper()).first()
@@ -116,13 +145,14 @@ def import_create(request: HttpRequest, data: Form[ImportForm], file: File[Uploa
                     out.write(chunk)
         opts = ImportOptions(path=file_path, agency=agency, fmt=data.format, mapping_path=mapping_path,
                              dry_run=data.dry_run, strict=data.strict, actor=request.user,
-                             file_name=Path(file.name or "upload").name)
+                             file_name=Path(file.name or "upload").name,
+                             keep_errors=max(MAX_INLINE_ERRORS, int(settings.IMPORT_MAX_STORED_ERRORS)))
         try:
             result = run_import(opts)
         except NotPermitted as exc:
             raise HttpError(403, str(exc)) from None
         except ImportFailure as exc:
-            raise ValidationError({_field_for(exc): exc.message}) from None
+            raise ValidationError({_field_for(exc): _detail(exc)}) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     errors = sorted(result.errors, key=lambda e: e.line)
@@ -132,9 +162,23 @@ def import_create(request: HttpRequest, data: Form[ImportForm], file: File[Uploa
         "rejected": result.rejected, "seconds": round(result.seconds, 3),
         "errors": [{"line": e.line, "field": e.field, "value": e.value, "reason": e.reason}
                    for e in errors[:MAX_INLINE_ERRORS]],
-        "errors_truncated": len(errors) > MAX_INLINE_ERRORS,
+        "errors_truncated": result.errors_total > MAX_INLINE_ERRORS,
+        "errors_total": result.errors_total,
+        "more_errors": more_errors(result.errors_total, MAX_INLINE_ERRORS, result.batch),
     }
     return (200 if data.dry_run else 201), body
+
+
+def more_errors(total: int, shown: int, batch: ImportBatch | None) -> str:
+    """'N more errors in the full report', saying where the rest can be read."""
+    if total <= shown:
+        return ""
+    if batch is None:
+        where = "a dry run keeps no report; the command line writes every error to a file"
+    else:
+        where = (f"GET /api/v1/imports/{batch.pk}/errors lists the first {batch.errors.count()}; "
+                 f"the error report download on the import's page has all of them")
+    return f"{total - shown} more errors in the full report ({where})."
 
 
 def _batch(request: HttpRequest, batch_id: int) -> ImportBatch:

@@ -2,22 +2,22 @@
 
 Wire with `path("incidents/import/", include("safecity.incidents.import_views"))` (namespace
 "incidents_import"). The upload is staged on disk between preview and commit, keyed by a random token
-kept in the user's session, so one person cannot commit another's upload.
+kept in the user's session, so one person cannot commit another's upload. Previews never committed are
+removed by `safecity tasks daily` (incidents.tasks) after IMPORT_STAGING_MAX_AGE_HOURS.
 """
 
 from __future__ import annotations
 
 import secrets
 import shutil
-import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
@@ -34,6 +34,7 @@ from safecity.incidents.models import ImportBatch, ImportRowError
 app_name = "incidents_import"
 SESSION_KEY = "incident_import_stage"
 PREVIEW_ROWS = 10
+PREVIEW_ERRORS = 100
 FORMAT_CHOICES = [
     ("nibrs", "NIBRS flat file (FBI segments)"),
     ("chicago", "Chicago 'Crimes – 2001 to Present'"),
@@ -47,7 +48,7 @@ if [c for c, _ in FORMAT_CHOICES] != list(FORMATS):  # pragma: no cover  (a new 
 
 
 def staging_dir() -> Path:
-    root = Path(getattr(settings, "IMPORT_STAGING_DIR", "") or Path(tempfile.gettempdir()) / "safecity-imports")
+    root = Path(settings.IMPORT_STAGING_DIR)
     root.mkdir(parents=True, exist_ok=True)
     return root
 
@@ -111,7 +112,8 @@ def upload(request: HttpRequest) -> HttpResponse:
             mapping_path = folder / f"mapping{suffix}"
             _save(data["mapping"], mapping_path)
         opts = ImportOptions(path=file_path, agency=data["agency"], fmt=data["fmt"], mapping_path=mapping_path,
-                             dry_run=True, actor=request.user, file_name=file_name, preview_rows=PREVIEW_ROWS)
+                             dry_run=True, actor=request.user, file_name=file_name, preview_rows=PREVIEW_ROWS,
+                             keep_errors=PREVIEW_ERRORS)
         try:
             result = run_import(opts)
         except NotPermitted:
@@ -129,7 +131,8 @@ def upload(request: HttpRequest) -> HttpResponse:
             else:
                 shutil.rmtree(folder, ignore_errors=True)
             return render(request, "incidents/import_preview.html", {
-                "result": result, "errors": sorted(result.errors, key=lambda e: e.line)[:100],
+                "result": result, "errors": sorted(result.errors, key=lambda e: e.line)[:PREVIEW_ERRORS],
+                "more_errors": max(result.errors_total - PREVIEW_ERRORS, 0),
                 "token": "" if data["dry_run"] else token, "agency": data["agency"], "fmt": data["fmt"],
                 "file_name": file_name, "dry_run": data["dry_run"]})
     recent = ImportBatch.objects.select_related("agency").order_by("-started_at")
@@ -157,7 +160,7 @@ def commit(request: HttpRequest) -> HttpResponse:
         raise Http404("No such agency.")
     opts = ImportOptions(path=folder / "upload.dat", agency=agency, fmt=entry["fmt"],
                          mapping_path=Path(entry["mapping"]) if entry["mapping"] else None,
-                         actor=request.user, file_name=entry["file_name"])
+                         actor=request.user, file_name=entry["file_name"], keep_errors=0)
     try:
         result = run_import(opts)
     except NotPermitted:
@@ -182,12 +185,17 @@ def result(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch_for(request, batch_id)
     page = Paginator(ImportRowError.objects.filter(batch=batch).order_by("line", "id"), 100).get_page(
         request.GET.get("page"))
-    return render(request, "incidents/import_result.html", {"batch": batch, "page": page})
+    more = max(batch.errors_total - page.paginator.count, 0)
+    return render(request, "incidents/import_result.html", {"batch": batch, "page": page, "more_errors": more})
 
 
 @module_required(Module.INCIDENTS)
 def errors_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch_for(request, batch_id)
+    if batch.report_path.is_file():  # more errors than the database keeps: the full report
+        full = FileResponse(batch.report_path.open("rb"), content_type="text/csv; charset=utf-8")
+        full["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
+        return cast(HttpResponse, full)  # streamed: the report can be as large as the upload
     rows = [RowError(e.line, e.field, e.value, e.reason)
             for e in ImportRowError.objects.filter(batch=batch).order_by("line", "id")]
     response = HttpResponse(error_report_csv(rows), content_type="text/csv; charset=utf-8")

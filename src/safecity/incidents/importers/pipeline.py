@@ -1,7 +1,12 @@
 """One import run: read → parse → validate → commit in batches, each batch its own audited transaction.
 
 A batch commits its new and changed incidents, its rejected-row errors and the run's running totals
-together, so a run killed midway leaves whole batches behind and a re-run finds them "unchanged".
+together, so a run killed midway leaves whole batches behind and a re-run finds them "unchanged". The run
+also writes a heartbeat on its ImportBatch, so a killed run shows as interrupted instead of running forever,
+and the re-run of the same file links to it.
+
+At most IMPORT_MAX_STORED_ERRORS error rows are stored per import; every error also goes to the batch's
+full report (`ImportBatch.report_path`), which is kept when it holds more than the stored rows.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import csv
 import datetime as dt
 import gc
 import io
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,6 +62,7 @@ class ImportOptions:
     file_name: str = ""
     progress: Callable[[int], None] | None = None  # called with bytes read so far
     preview_rows: int = 0
+    keep_errors: int | None = None  # errors kept in ImportResult.errors (None: all, for the command line)
 
 
 @dataclass
@@ -70,6 +77,7 @@ class ImportResult:
     preview: list[dict[str, Any]] = field(default_factory=list)
     status: str = "done"
     encoding: str = "utf-8"
+    errors_total: int = 0  # every error found; `errors` may hold only the first `keep_errors`
 
     @property
     def exit_code(self) -> int:
@@ -89,6 +97,29 @@ def error_report_csv(errors: list[RowError]) -> str:
     for error in sorted(errors, key=lambda e: (e.line, e.field)):
         writer.writerow(error.as_row())
     return out.getvalue()
+
+
+class _FullReport:
+    """Every error of a run, appended batch by batch to the batch's errors.csv through error_report_csv."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.started = False
+
+    def add(self, errors: list[RowError]) -> None:
+        if not errors:
+            return
+        text = error_report_csv(errors)
+        if self.started:
+            text = text.split("\n", 1)[1]  # the header is written once
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a" if self.started else "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        self.started = True
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path.parent, ignore_errors=True)
 
 
 def check_permission(actor: Any, agency: Any) -> None:
@@ -217,6 +248,11 @@ class Importer:
         self.store = IncidentStore(opts.agency.pk, opts.fmt, {c: row.pk for c, row in self.codes.items()})
         self.result = ImportResult(encoding=self.info.encoding)
         self.batch: Any = None
+        self.max_stored = int(settings.IMPORT_MAX_STORED_ERRORS)
+        self.stored_errors = 0
+        self.report: _FullReport | None = None
+        self.beat_every = float(settings.IMPORT_HEARTBEAT_SECONDS)
+        self.last_beat = time.monotonic()
 
     def _source(self) -> _Source:
         return _Source(self.opts, self.info, self.mapping, self.person_codes)
@@ -243,19 +279,23 @@ class Importer:
         validator = Validator(opts.agency, self.codes, settings.TIME_ZONE, source.number_field, self.areas)
         if not opts.dry_run:
             with audited(actor=opts.actor, action="import.start") as frame:
+                interrupted = self._interrupted_run()
                 self.batch = ImportBatch.objects.create(
                     agency=opts.agency, fmt=opts.fmt, file_name=(opts.file_name or opts.path.name)[:255],
                     file_sha256=self.info.sha256, started_by=opts.actor if opts.actor != "system" else None,
-                    dry_run=False, status="running")
+                    dry_run=False, status="running", heartbeat=timezone.now(), rerun_of=interrupted)
                 frame.obj = self.batch
                 frame.extra = {"format": opts.fmt, "file": self.batch.file_name, "sha256": self.info.sha256,
-                               "strict": opts.strict}
+                               "strict": opts.strict, "rerun_of": interrupted.pk if interrupted else None}
             self.result.batch = self.batch
+            self.report = _FullReport(self.batch.report_path)
+            self.report.discard()  # a folder left by an earlier database with the same batch id
         try:
             if opts.strict:
                 errors = self._validate_only(source, validator)
                 if errors:
                     self._finish_rejected(errors)
+                    self._keep_report()
                     self.result.seconds = time.monotonic() - started
                     return self.result
                 self.result = ImportResult(batch=self.batch, encoding=self.info.encoding)
@@ -265,6 +305,7 @@ class Importer:
             if self.batch is not None:
                 ImportBatch.objects.filter(pk=self.batch.pk).update(status="failed", finished_at=timezone.now())
             raise
+        self._keep_report()
         self.result.seconds = time.monotonic() - started
         self.result.status = "done" if not self.result.rejected else "partial"
         if self.batch is not None:
@@ -279,7 +320,11 @@ class Importer:
         number_field = source.number_field
         reading_errors = source.errors
         drained = 0
+        count = 0
         for item in source:
+            count += 1
+            if count % 1000 == 0:
+                self._beat()
             if len(reading_errors) > drained:
                 for error in reading_errors[drained:]:
                     yield None, [error]
@@ -310,6 +355,56 @@ class Importer:
                 errors.extend(row_errors)
             self._report_progress(source)
         return errors
+
+    # ---- heartbeat, re-runs and the error cap -------------------------------------------------------
+
+    def _interrupted_run(self) -> Any:
+        """The newest killed run of this same file for this agency, marked interrupted; None if there is none."""
+        from safecity.incidents.models import ImportBatch
+
+        candidates = ImportBatch.objects.filter(agency=self.opts.agency, file_sha256=self.info.sha256,
+                                                dry_run=False, status__in=("running", "interrupted"))
+        for batch in candidates.order_by("-started_at", "-pk")[:20]:
+            if batch.is_interrupted:
+                if batch.status != "interrupted":
+                    ImportBatch.objects.filter(pk=batch.pk, status="running").update(status="interrupted")
+                    batch.status = "interrupted"
+                return batch
+        return None
+
+    def _beat(self) -> None:
+        """Say the run is alive, at most every IMPORT_HEARTBEAT_SECONDS (batch commits beat too)."""
+        from safecity.incidents.models import ImportBatch
+
+        if self.batch is None or time.monotonic() - self.last_beat < self.beat_every:
+            return
+        ImportBatch.objects.filter(pk=self.batch.pk).update(heartbeat=timezone.now())
+        self.last_beat = time.monotonic()
+
+    def _to_store(self, errors: list[RowError]) -> list[Any]:
+        """Error rows for the database, up to the cap for the whole run; every error goes to the full report."""
+        from safecity.incidents.models import ImportRowError
+
+        if self.report is not None:
+            self.report.add(errors)
+        room = max(self.max_stored - self.stored_errors, 0)
+        kept = errors[:room]
+        self.stored_errors += len(kept)
+        return [ImportRowError(batch=self.batch, line=e.line, field=e.field[:64], value=e.value[:200],
+                               reason=e.reason[:300]) for e in kept]
+
+    def _keep_errors(self, errors: list[RowError]) -> None:
+        result, keep = self.result, self.opts.keep_errors
+        result.errors_total += len(errors)
+        if keep is None:
+            result.errors.extend(errors)
+        elif len(result.errors) < keep:
+            result.errors.extend(errors[:keep - len(result.errors)])
+
+    def _keep_report(self) -> None:
+        """The full report stays only when the database holds fewer errors than it."""
+        if self.report is not None and self.result.errors_total <= self.stored_errors:
+            self.report.discard()
 
     def _batches(self, source: _Source, validator: Validator) -> Iterator[_Batch]:
         pending: list[Prepared] = []
@@ -370,16 +465,16 @@ class Importer:
         with audited(actor=self.opts.actor, action="import.batch", obj=batch) as frame:
             self.store.write(new, changed, batch.pk)
             self.store.backfill(backfill)
-            ImportRowError.objects.bulk_create([
-                ImportRowError(batch=batch, line=e.line, field=e.field[:64], value=e.value[:200],
-                               reason=e.reason[:300]) for e in errors])
+            ImportRowError.objects.bulk_create(self._to_store(errors))
             totals = {
                 "rows_total": result.rows_read + counts["read"],
                 "rows_imported": result.imported + len(new) + len(changed),
                 "rows_unchanged": result.unchanged + unchanged,
                 "rows_rejected": result.rejected + rejected,
+                "errors_total": result.errors_total + len(errors),
             }
-            ImportBatch.objects.filter(pk=batch.pk).update(**totals)
+            ImportBatch.objects.filter(pk=batch.pk).update(**totals, heartbeat=timezone.now())
+            self.last_beat = time.monotonic()
             frame.extra = {**counts, "first_line": min([p.rec.line for p in pending] + [e.line for e in errors],
                                                        default=0)}
         self._add(counts, errors)  # only after the commit, so totals never count a rolled-back batch
@@ -389,7 +484,7 @@ class Importer:
         self.result.imported += counts["inserted"] + counts["updated"]
         self.result.unchanged += counts["unchanged"]
         self.result.rejected += counts["rejected"]
-        self.result.errors.extend(errors)
+        self._keep_errors(errors)
 
     def _finish(self) -> None:
         from safecity.incidents.models import ImportBatch
@@ -409,16 +504,15 @@ class Importer:
         from safecity.incidents.models import ImportBatch, ImportRowError
 
         self.result.status = "rejected"
-        self.result.errors = errors
+        self.result.errors = []
+        self._keep_errors(errors)
         if self.batch is None:
             return
         with audited(actor=self.opts.actor, action="import.finish", obj=self.batch) as frame:
-            ImportRowError.objects.bulk_create([
-                ImportRowError(batch=self.batch, line=e.line, field=e.field[:64], value=e.value[:200],
-                               reason=e.reason[:300]) for e in errors])
+            ImportRowError.objects.bulk_create(self._to_store(errors))
             ImportBatch.objects.filter(pk=self.batch.pk).update(
                 status="rejected", finished_at=timezone.now(), rows_total=self.result.rows_read,
-                rows_rejected=self.result.rejected)
+                rows_rejected=self.result.rejected, errors_total=len(errors), heartbeat=timezone.now())
             frame.extra = {"status": "rejected", "strict": True, "read": self.result.rows_read,
                            "rejected": self.result.rejected}
         self.batch.refresh_from_db()

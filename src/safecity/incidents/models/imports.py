@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from safecity.core.models import Agency
 
@@ -23,12 +27,50 @@ class ImportBatch(models.Model):
     rows_rejected = models.PositiveIntegerField(default=0)
     dry_run = models.BooleanField(default=False)
     status = models.CharField(max_length=12, default="running")
+    # Written while the run works (every batch commit and every IMPORT_HEARTBEAT_SECONDS): a `running`
+    # batch whose heartbeat is older than IMPORT_STALE_MINUTES was killed and is shown as interrupted.
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    # Every error found, also those past the IMPORT_MAX_STORED_ERRORS rows kept in ImportRowError.
+    errors_total = models.PositiveIntegerField(default=0)
+    rerun_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reruns",
+                                 help_text="The interrupted import of the same file that this run repeats.")
 
     class Meta:
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
         return f"{self.fmt} import of {self.file_name}"
+
+    @property
+    def is_interrupted(self) -> bool:
+        if self.status == "interrupted":
+            return True
+        if self.status != "running":
+            return False
+        last = self.heartbeat or self.started_at
+        return last is not None and last < stale_before()
+
+    @property
+    def shown_status(self) -> str:
+        """The status to show: a `running` batch that stopped beating was killed."""
+        return "interrupted" if self.is_interrupted else self.status
+
+    @property
+    def folder(self) -> Path:
+        return batch_folder(self.pk)
+
+    @property
+    def report_path(self) -> Path:
+        """The full error report (every rejected row), kept when there were more errors than rows stored."""
+        return self.folder / "errors.csv"
+
+
+def stale_before(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or timezone.now()) - dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+
+
+def batch_folder(batch_id: int) -> Path:
+    return Path(settings.IMPORT_DIR) / "batches" / str(batch_id)
 
 
 class ImportRowError(models.Model):
