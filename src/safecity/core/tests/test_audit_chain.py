@@ -263,6 +263,12 @@ def test_altered_checkpoint_line_is_named(tmp_path: Path, capsys: pytest.Capture
     assert "checkpoint line 2" in capsys.readouterr().err
 
 
+def test_triggers_survive_the_key_migration() -> None:
+    # SQLite adds `key_id` by rebuilding the table, which drops its triggers; 0004 must put them back.
+    assert audit.missing_triggers() == []
+
+
+@pytest.mark.django_db(transaction=True)  # `manage check` closes the database connection when it ends
 def test_missing_triggers_fail_verify_and_manage_check(capsys: pytest.CaptureFixture[str]) -> None:
     _append(2)
     assert audit.missing_triggers() == []
