@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safecity.cli import main
-from safecity.core import audit, audit_checkpoints, audit_keys
+from safecity.core import audit, audit_checkpoints, audit_keys, checks
 from safecity.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -321,6 +321,7 @@ def test_wrong_key_fails(settings: Any, tmp_path: Path, capsys: pytest.CaptureFi
     # an operator who swaps the key without rotating cannot continue the chain silently
     with pytest.raises(audit_keys.AuditKeyError, match=events[0].key_id):
         audit.record(action="test.event", actor="system")
+    assert [m.id for m in checks.audit_guards() if events[0].key_id in m.msg] == ["safecity.E002"]
 
 
 def test_syslog_sink_sends_a_signed_checkpoint(settings: Any) -> None:
