@@ -114,7 +114,8 @@ def load(path: Path, ring: dict[str, audit_keys.AuditKey]) -> tuple[list[Labelle
         if checkpoint.key_id not in ring:
             return found, BadCheckpoint(where, f"signed with key {checkpoint.key_id}, which is not in the keyring")
         if not signature_ok(checkpoint, ring):
-            return found, BadCheckpoint(where, f"the signature does not match: checkpoint #{checkpoint.seq} was altered")
+            reason = f"the signature does not match: checkpoint #{checkpoint.seq} was altered"
+            return found, BadCheckpoint(where, reason)
         found.append(Labelled(checkpoint, where))
     return found, None
 
