@@ -10,6 +10,7 @@ first keyed event, which links to the last of them. Signed checkpoints outside t
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 import hmac
 import json
@@ -192,11 +193,11 @@ def _iter_events(batch: int = 5000) -> Iterator[AuditEvent]:
         last_seq = rows[-1].seq
 
 
-class _Default:
-    pass
+class _Configured(enum.Enum):
+    CHECKPOINT_FILE = "the configured checkpoint file"
 
 
-DEFAULT_CHECKPOINTS: Any = _Default()
+CONFIGURED = _Configured.CHECKPOINT_FILE
 
 
 def _event_problem(event: AuditEvent, ring: dict[str, audit_keys.AuditKey], current: str,
@@ -219,7 +220,7 @@ def _event_problem(event: AuditEvent, ring: dict[str, audit_keys.AuditKey], curr
     return ""
 
 
-def verify_chain(checkpoint_file: str | Path | None = DEFAULT_CHECKPOINTS) -> VerifyResult:
+def verify_chain(checkpoint_file: str | Path | _Configured | None = CONFIGURED) -> VerifyResult:
     """Walk the chain in order; report the first event that was altered, removed or reordered.
 
     Checkpoints are read from `checkpoint_file` (by default the configured checkpoint file, when it exists;
@@ -227,9 +228,9 @@ def verify_chain(checkpoint_file: str | Path | None = DEFAULT_CHECKPOINTS) -> Ve
     """
     from safecity.core import audit_checkpoints
 
-    if isinstance(checkpoint_file, _Default):
-        default = Path(settings.AUDIT_CHECKPOINT_FILE)
-        checkpoint_file = default if default.exists() else None
+    if checkpoint_file is CONFIGURED:
+        configured = Path(settings.AUDIT_CHECKPOINT_FILE)
+        checkpoint_file = configured if configured.exists() else None
     ring = audit_keys.keyring()
     expected: dict[int, list[audit_checkpoints.Labelled]] = {}
     count = 0
