@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 
@@ -35,14 +36,41 @@ def _system_context() -> Any:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     _django()
-    from safecity.core.audit import verify_chain
+    from safecity.core import audit
 
-    result = verify_chain()
-    if result.ok:
-        print(f"audit chain OK: {result.checked} events verified")
-        return 0
-    print(f"audit chain BROKEN at {result.problem}", file=sys.stderr)
-    return 1
+    missing = audit.missing_triggers()
+    if missing:
+        print(f"audit table NOT append-only: append-only triggers missing or disabled: {', '.join(missing)}",
+              file=sys.stderr)
+    result = audit.verify_chain(**({"checkpoint_file": args.checkpoints} if args.checkpoints else {}))
+    if not result.ok:
+        print(f"audit chain BROKEN at {result.problem}", file=sys.stderr)
+        return 1
+    detail = f" ({result.legacy} legacy unkeyed)" if result.legacy else ""
+    anchored = f", matching {result.checkpoints} checkpoints" if result.checkpoints else ", no checkpoints checked"
+    print(f"audit chain OK: {result.checked} events verified{detail}{anchored}")
+    return 1 if missing else 0
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    _django()
+    from safecity.core import audit_checkpoints
+
+    result = audit_checkpoints.write_checkpoint(out=args.out)
+    print(result.checkpoint.line())
+    for line in audit_checkpoints.describe(result):
+        print(line, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+def cmd_audit_rotate_key(args: argparse.Namespace) -> int:
+    _django()
+    from safecity.core import audit
+
+    with _system_context():
+        old, new = audit.rotate_key(actor="system")
+    print(f"audit key rotated: {old} -> {new}; keep every key in the keyring to verify older events")
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -115,8 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=Parser)
-    verify = audit_sub.add_parser("verify", help="verify the whole hash chain; exit 1 naming the first bad event")
+    verify = audit_sub.add_parser("verify", help="verify the whole keyed chain, its checkpoints and its triggers; "
+                                  "exit 1 naming the first bad event or checkpoint")
+    verify.add_argument("--checkpoints", type=Path, metavar="FILE",
+                        help="checkpoint file to check against (default: SAFECITY_AUDIT_CHECKPOINT_FILE if present)")
     verify.set_defaults(func=cmd_audit_verify)
+    checkpoint = audit_sub.add_parser("checkpoint", help="sign the chain head and write it outside the database")
+    checkpoint.add_argument("--out", type=Path, metavar="FILE", help="append to FILE instead of the checkpoint file")
+    checkpoint.set_defaults(func=cmd_audit_checkpoint)
+    rotate = audit_sub.add_parser("rotate-key", help="start signing with a new audit key (recorded in the chain)")
+    rotate.set_defaults(func=cmd_audit_rotate_key)
 
     demo = sub.add_parser("demo", help="build (or refresh) the demo city")
     demo.add_argument("--seed", type=int, default=2026)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -131,3 +132,24 @@ def _audit_guard_for_flushing_tests(request: pytest.FixtureRequest) -> Any:
     set_audit_triggers(True)
     yield
     set_audit_triggers(False)
+
+
+@pytest.fixture(scope="session")
+def _audit_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import secrets
+
+    path = tmp_path_factory.mktemp("audit-key") / "audit_key"
+    path.write_text(secrets.token_hex(32))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _audit_files_outside_var(settings: Any, tmp_path_factory: pytest.TempPathFactory, _audit_key_file: Path) -> None:
+    """Tests never touch the installation's audit key, keyring or checkpoint file in var/ (each test starts
+    an empty chain, so it gets an empty checkpoint file and keyring; one key serves the whole session)."""
+    run = tmp_path_factory.mktemp("audit")
+    settings.AUDIT_KEY = ""
+    settings.AUDIT_KEY_FILE = str(_audit_key_file)
+    settings.AUDIT_KEYRING_DIR = run / "keys"
+    settings.AUDIT_CHECKPOINT_FILE = run / "checkpoints.log"
+    settings.AUDIT_CHECKPOINT_SINKS = ["file"]

@@ -203,6 +203,19 @@ if TLS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SAFECITY_SSL_REDIRECT", True)
 
+# Audit chain (AU-9): the HMAC key, old keys and signed checkpoints live outside the database.
+# See docs/security.md, "Keyed audit chain" and "Anchored audit chain".
+AUDIT_KEY = os.environ.get("SAFECITY_AUDIT_KEY", "")
+AUDIT_KEY_FILE = os.environ.get("SAFECITY_AUDIT_KEY_FILE", "")
+AUDIT_KEY_GENERATED_FILE = VAR_DIR / "audit_key"  # made once (0600) when neither of the two above is set
+AUDIT_KEYRING_DIR = Path(os.environ.get("SAFECITY_AUDIT_KEYRING") or VAR_DIR / "audit-keys")
+AUDIT_CHECKPOINT_FILE = Path(os.environ.get("SAFECITY_AUDIT_CHECKPOINT_FILE") or VAR_DIR / "audit-checkpoints.log")
+AUDIT_CHECKPOINT_SINKS = env_list("SAFECITY_AUDIT_CHECKPOINT_SINKS", ["file"])
+for _sink in AUDIT_CHECKPOINT_SINKS:
+    if _sink != "file" and not _sink.startswith(("file:/", "syslog:/", "http://", "https://")):
+        raise ImproperlyConfigured(f"SAFECITY_AUDIT_CHECKPOINT_SINKS: unknown sink {_sink!r} "
+                                   "(use file, file:/path, syslog://host:port, syslog:/dev/log or an http(s) URL)")
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safecity"}}
 
 LANGUAGE_CODE = "en-us"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from safecity.core import actions, audit
+from safecity.core import actions, audit, audit_checkpoints
 from safecity.core.models import RoleAssignment, User
 
 INACTIVE_DAYS = 90  # CJIS AC-2(3): disable accounts inactive for 90 days
@@ -28,20 +28,24 @@ def register_daily(hook: DailyHook) -> None:
 class DailyReport:
     disabled_inactive: list[str]
     expired_roles: int
-    chain_ok: bool
+    chain_ok: bool  # the chain verifies against its checkpoints, its triggers are present and it was checkpointed
     chain_problem: str
-    head: str  # "#seq hash" of the newest event: keep it outside the database to detect truncation
+    head: str  # "#seq hash" of the newest event, also written as a signed checkpoint outside the database
+    missing_triggers: tuple[str, ...] = ()
+    checkpoint: tuple[str, ...] = ()  # what audit_checkpoints.describe() says about today's checkpoint
     other: tuple[str, ...] = ()  # one line per registered hook
-
 
     def lines(self) -> list[str]:
         return [
             f"accounts disabled after {INACTIVE_DAYS} days without sign-in: {len(self.disabled_inactive)}"
             + (f" ({', '.join(self.disabled_inactive)})" if self.disabled_inactive else ""),
             f"expired role assignments removed: {self.expired_roles}",
-            "audit chain: OK" if self.chain_ok else f"audit chain: BROKEN — {self.chain_problem}",
+            "audit chain: BROKEN — " + self.chain_problem if self.chain_problem else "audit chain: OK",
             *self.other,
             f"audit chain head: {self.head}",
+            "audit append-only triggers: " + (f"MISSING ({', '.join(self.missing_triggers)})"
+                                              if self.missing_triggers else "present"),
+            *self.checkpoint,
         ]
 
 
@@ -69,7 +73,13 @@ def run_daily() -> DailyReport:
     disabled = disable_inactive_accounts()
     expired = remove_expired_roles()
     other = tuple(hook(timezone.now()) for hook in DAILY_HOOKS)
-    result = audit.verify_chain()
-    event = audit.record(action="tasks.daily", actor="system", outcome="success" if result.ok else "failure",
-                         extra={"disabled": len(disabled), "expired_roles": expired, "chain_ok": result.ok})
-    return DailyReport(disabled, expired, result.ok, str(result.problem or ""), f"#{event.seq} {event.hash}", other)
+    result = audit.verify_chain()  # against the configured checkpoint file, which catches truncation
+    missing = tuple(audit.missing_triggers())
+    healthy = result.ok and not missing
+    event = audit.record(action="tasks.daily", actor="system", outcome="success" if healthy else "failure",
+                         extra={"disabled": len(disabled), "expired_roles": expired, "chain_ok": result.ok,
+                                "missing_triggers": list(missing)})
+    # Anchored after the day's own event, so that removing it (or anything before it) is detectable.
+    written = audit_checkpoints.write_checkpoint()
+    return DailyReport(disabled, expired, healthy and written.ok, str(result.problem or ""),
+                       f"#{event.seq} {event.hash}", missing, tuple(audit_checkpoints.describe(written)), other)

@@ -26,3 +26,7 @@ SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS core_auditevent_no_update;",
     "DROP TRIGGER IF EXISTS core_auditevent_no_delete;",
 ]
+
+# Names the system check and `safecity audit verify` expect to find (and enabled, on PostgreSQL).
+PG_TRIGGER_NAMES = ("core_auditevent_no_update", "core_auditevent_no_truncate")
+SQLITE_TRIGGER_NAMES = ("core_auditevent_no_update", "core_auditevent_no_delete")

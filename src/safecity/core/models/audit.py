@@ -12,8 +12,12 @@ from django.db import models
 class AuditEvent(models.Model):
     """One audited event. Rows are never updated or deleted (a database trigger refuses it).
 
-    `hash` = SHA-256 over the canonical form of the event and the previous event's hash, so altering,
-    removing or reordering any row breaks every later link (see `safecity.core.audit.verify_chain`).
+    `hash` = HMAC-SHA-256, under a key kept outside the database, over the canonical form of every stored
+    field (the previous event's hash and `key_id` included), so altering, removing or reordering any row breaks
+    every later link, and nobody without the key can recompute them (see `safecity.core.audit.verify_chain`).
+    `key_id` names the signing key by a fingerprint; an `audit.key.rotate` event hands over to the next key.
+    Events from before the chain was keyed have an empty `key_id` and a plain SHA-256 `hash` (a legacy prefix,
+    protected by the first keyed event's link). Signed checkpoints outside the database catch truncation.
     """
 
     seq = models.BigIntegerField(unique=True, help_text="Position in the chain, from 1 without gaps.")
@@ -36,6 +40,8 @@ class AuditEvent(models.Model):
     extra = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=16, blank=True, default="",
+                              help_text="Fingerprint of the audit key that signed this event; empty for legacy events.")
 
     class Meta:
         ordering = ["seq"]
