@@ -185,7 +185,8 @@ def result(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch_for(request, batch_id)
     page = Paginator(ImportRowError.objects.filter(batch=batch).order_by("line", "id"), 100).get_page(
         request.GET.get("page"))
-    return render(request, "incidents/import_result.html", {"batch": batch, "page": page})
+    can_export = has_module(request.user, Module.INCIDENTS, EXPORT, batch.agency_id)
+    return render(request, "incidents/import_result.html", {"batch": batch, "page": page, "can_export": can_export})
 
 
 @module_required(Module.INCIDENTS, EXPORT)

@@ -182,7 +182,8 @@ def _page(
         return render(request, template, ctx, status=400)
     if fmt == "csv" and not _may_export(request, scope, what):
         return render(request, "403.html", status=403)
-    ctx.update({"scope": scope, "as_of": as_of})
+    ctx.update({"scope": scope, "as_of": as_of,
+                "can_export": has_module(request.user, Module.INCIDENTS, EXPORT, scope.agency.pk)})
     ctx.update(compute(scope, as_of, data))
     if fmt == "csv":
         body, n = csv_of(ctx)

@@ -32,14 +32,16 @@ def city(agency_a, agency_b):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_pages_render_for_officer(page, city, olivia_officer, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_pages_render_for_officer(page, city, olivia_officer, ann_analyst, signed_in) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(olivia_officer)
     response = client.get(reverse(f"incidents:{page}"), {"as_of": AS_OF})
     assert response.status_code == 200, response.content[:500]
     html = response.content.decode()
     assert "Alpha Police Department" in html and "Bravo" not in html
     assert "<caption>" in html and 'scope="col"' in html and "style=" not in html and "<script>" not in html
-    assert reverse(f"incidents:{page}_csv") in html
+    assert reverse(f"incidents:{page}_csv") not in html  # officers may not export: no dead download link
+    analyst = signed_in(ann_analyst).get(reverse(f"incidents:{page}"), {"as_of": AS_OF}).content.decode()
+    assert reverse(f"incidents:{page}_csv") in analyst
 
 
 @pytest.mark.parametrize("page", PAGES)
