@@ -220,6 +220,14 @@ def test_walk_covers_the_exports_and_imports(agency_a: Agency, world: dict[str, 
     assert {"safecity_incidents_import_api_import_create", "safecity_incidents_api_incident_list"} <= ops
 
 
+def test_downloads_declare_export(world: dict[str, Any]) -> None:
+    """A file download (.csv, .pdf) must declare `export`, so a new one cannot slip through as a mere view."""
+    downloads = [e for e in url_endpoints(world) if e.path.endswith((".csv", ".pdf"))]
+    assert len(downloads) >= 8
+    for e in downloads:
+        assert e.requires is not None and "export" in e.requires[1], f"{e.name} does not declare export"
+
+
 def test_an_undeclared_endpoint_fails_the_matrix() -> None:
     def undeclared_view(request: Any) -> Any:  # pragma: no cover  (never called)
         return None
