@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from safecity.core import actions, selectors
+from safecity.core.api_guard import requires
 from safecity.core.audit import verify_chain
 from safecity.core.models import Agency, ApiToken
 from safecity.core.pagination import Pagination
@@ -106,13 +107,15 @@ class AuditFilter(Schema):
 
 
 @router.get("/audit/events", response={200: list[AuditEventOut], **ERRORS})
-@paginate(Pagination)
+@requires(Module.AUDIT)
+@paginate(Pagination, export_module=Module.AUDIT, what="core.auditevent")
 def audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
     return selectors.audit_event_list(
         user=request.user, action=filters.action[:64], actor=filters.actor[:150], outcome=filters.outcome[:16])
 
 
 @router.get("/audit/verify", response={200: VerifyOut, **ERRORS})
+@requires(Module.AUDIT)
 def audit_verify(request: HttpRequest) -> Any:
     ensure_module(request.user, Module.AUDIT, "view")
     result = verify_chain()

@@ -15,6 +15,13 @@ from django.utils import timezone
 
 from safecity.core.roles import ROLE_CLEARANCES, Module, Role, Sensitivity, role_allows
 
+MODULE_FROM_URL = "{module}"  # declared by views whose module is their `module` URL argument
+
+
+def declare(view: Any, module: str, needs: tuple[str, ...]) -> None:
+    """Record what a view or API operation needs (`safecity_requires`) where the role-matrix test reads it."""
+    view.safecity_requires = (module, frozenset(needs))
+
 
 class NotPermitted(PermissionDenied):
     """Raised by actions and selectors; views and the API turn it into a 403 (or 404 for hidden ids)."""

@@ -28,8 +28,8 @@ from safecity.core.audit import verify_chain
 from safecity.core.forms import AgencyForm, ApiTokenForm, RoleGrantForm, SignInForm, TokenForm, UserCreateForm
 from safecity.core.middleware import client_ip
 from safecity.core.models import ApiToken, RoleAssignment, User
-from safecity.core.permissions import NotPermitted, has_module, modules_for
-from safecity.core.roles import Module, Role
+from safecity.core.permissions import MODULE_FROM_URL, NotPermitted, declare, has_module, modules_for
+from safecity.core.roles import VIEW, Module, Role
 
 MODULE_BLURBS = {
     Module.POLICING: "Officer roster, training and body-camera compliance, use of force, complaints and "
@@ -46,18 +46,27 @@ MODULE_BLURBS = {
 View = Callable[..., HttpResponse]
 
 
-def module_required(module: str, action: str = "view") -> Callable[[View], View]:
-    """Allow the view only to users whose roles open `module`; refusals are audited."""
+def module_required(module: str, *needs: str) -> Callable[[View], View]:
+    """Allow the view only to users whose roles grant every action in `needs` (default view) in `module`.
+
+    The requirement is also stored on the view (`safecity_requires`), so the role × module × action test
+    can check every URL against `core.roles.ROLE_MODULES`. Refusals are audited.
+    """
+    needed = needs or (VIEW,)
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not has_module(request.user, module, action):
-                actions.permission_denied(actor=request.user, what=f"module:{module}", reason=request.path)
+            missing = [a for a in needed if not has_module(request.user, module, a)]
+            if missing:
+                actions.permission_denied(actor=request.user, what=f"module:{module}",
+                                          reason=request.path)
                 return render(request, "403.html", status=403)
             return view(request, *args, **kwargs)
 
-        return login_required(wrapped)
+        guarded = login_required(wrapped)
+        declare(guarded, module, needed)
+        return guarded
 
     return decorator
 
@@ -373,6 +382,9 @@ def module_dashboard(request: HttpRequest, module: str) -> HttpResponse:
         actions.permission_denied(actor=request.user, what=f"module:{module}", reason=request.path)
         return render(request, "403.html", status=403)
     return render(request, "core/module.html", {"module": Module(module), "blurb": MODULE_BLURBS[Module(module)]})
+
+
+declare(module_dashboard, MODULE_FROM_URL, (VIEW,))
 
 
 def open_data(request: HttpRequest) -> HttpResponse:

@@ -7,7 +7,9 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from safecity.core.actions import record_read
+from safecity.core.api_guard import requires
 from safecity.core.pagination import Pagination
+from safecity.core.roles import Module
 from safecity.core.schemas import ErrorOut
 from safecity.incidents import selectors
 from safecity.incidents.models import Incident
@@ -24,12 +26,14 @@ class IncidentFilter(Schema):
 
 
 @router.get("/", response={200: list[IncidentOut], **ERRORS})
-@paginate(Pagination)
+@requires(Module.INCIDENTS)
+@paginate(Pagination, export_module=Module.INCIDENTS, what="incidents.incident")
 def incident_list(request: HttpRequest, filters: Query[IncidentFilter]) -> Any:
     return selectors.incident_list(user=request.user, agency_ori=filters.agency[:9])
 
 
 @router.get("/{incident_id}", response={200: IncidentOut, **ERRORS})
+@requires(Module.INCIDENTS)
 def incident_detail(request: HttpRequest, incident_id: uuid.UUID) -> Any:
     try:
         incident = selectors.incident_get(user=request.user, public_id=incident_id)

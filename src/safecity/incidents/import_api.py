@@ -17,13 +17,16 @@ from django.http import Http404, HttpRequest
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from safecity.core.api_guard import requires
 from safecity.core.models import Agency
+from safecity.core.pagination import Pagination
 from safecity.core.permissions import NotPermitted, has_module
 from safecity.core.roles import Module
 from safecity.core.schemas import ErrorOut
 from safecity.incidents.importers import FORMATS, ImportFailure, ImportOptions, run_import
+from safecity.incidents.importers.pipeline import IMPORT_ACTIONS
 from safecity.incidents.models import ImportBatch, ImportRowError
 
 router = Router(tags=["imports"])
@@ -118,6 +121,7 @@ def _detail(failure: ImportFailure) -> str:
 
 # 400 (a broken multipart body) and 413 (over SAFECITY_MAX_UPLOAD_MB) come from core.uploads' middleware.
 @router.post("/", response={201: ImportOut, 200: ImportOut, 400: ErrorOut, 413: ErrorOut, **ERRORS})
+@requires(Module.INCIDENTS, *IMPORT_ACTIONS)
 def import_create(request: HttpRequest, data: Form[ImportForm], file: File[UploadedFile],
                   mapping: File[UploadedFile | None] = None) -> Any:
     """Import one file. With dry_run nothing is written and the reply says what would happen.
@@ -189,12 +193,15 @@ def _batch(request: HttpRequest, batch_id: int) -> ImportBatch:
 
 
 @router.get("/{batch_id}", response={200: ImportBatchOut, **ERRORS})
+@requires(Module.INCIDENTS)
 def import_detail(request: HttpRequest, batch_id: int) -> Any:
     return _batch(request, batch_id)
 
 
 @router.get("/{batch_id}/errors", response={200: list[RowErrorOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@requires(Module.INCIDENTS)
+@paginate(Pagination, export_module=Module.INCIDENTS, what="incidents.import_errors",
+          agency_field="batch__agency_id")
 def import_errors(request: HttpRequest, batch_id: int) -> Any:
     batch = _batch(request, batch_id)
     return ImportRowError.objects.filter(batch=batch).order_by("line", "id")

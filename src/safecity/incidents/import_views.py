@@ -22,12 +22,13 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from safecity.core.actions import permission_denied, record_export
 from safecity.core.models import Agency
 from safecity.core.permissions import NotPermitted, agencies_for, has_module
-from safecity.core.roles import Module
+from safecity.core.roles import EXPORT, Module
 from safecity.core.views import module_required
 from safecity.incidents.importers import FORMATS, ImportFailure, ImportOptions, run_import
-from safecity.incidents.importers.pipeline import error_report_csv
+from safecity.incidents.importers.pipeline import IMPORT_ACTIONS, error_report_csv
 from safecity.incidents.importers.records import RowError
 from safecity.incidents.models import ImportBatch, ImportRowError
 
@@ -65,9 +66,11 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = agencies_for(user, Module.INCIDENTS, "add")
         qs = Agency.objects.filter(is_active=True)
-        self.fields["agency"].queryset = qs if allowed is None else qs.filter(pk__in=allowed)  # type: ignore[attr-defined]
+        for action in IMPORT_ACTIONS:  # only agencies where the user holds every right an import needs
+            allowed = agencies_for(user, Module.INCIDENTS, action)
+            qs = qs if allowed is None else qs.filter(pk__in=allowed)
+        self.fields["agency"].queryset = qs  # type: ignore[attr-defined]
         choices = self.fields["agency"].queryset  # type: ignore[attr-defined]
         if choices.count() == 1:  # the usual case: an analyst imports for their own agency
             self.fields["agency"].initial = choices.first()
@@ -95,7 +98,7 @@ def _form_field(failure: ImportFailure) -> str | None:
     return "mapping" if head.startswith("mapping") or head == "--mapping" else None
 
 
-@module_required(Module.INCIDENTS, "add")
+@module_required(Module.INCIDENTS, *IMPORT_ACTIONS)
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -144,7 +147,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@module_required(Module.INCIDENTS, "add")
+@module_required(Module.INCIDENTS, *IMPORT_ACTIONS)
 def commit(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
     stage = request.session.get(SESSION_KEY, {})
@@ -186,19 +189,30 @@ def result(request: HttpRequest, batch_id: int) -> HttpResponse:
     page = Paginator(ImportRowError.objects.filter(batch=batch).order_by("line", "id"), 100).get_page(
         request.GET.get("page"))
     more = max(batch.errors_total - page.paginator.count, 0)
-    return render(request, "incidents/import_result.html", {"batch": batch, "page": page, "more_errors": more})
+    can_export = has_module(request.user, Module.INCIDENTS, EXPORT, batch.agency_id)
+    return render(request, "incidents/import_result.html",
+                  {"batch": batch, "page": page, "more_errors": more, "can_export": can_export})
 
 
-@module_required(Module.INCIDENTS)
+@module_required(Module.INCIDENTS, EXPORT)
 def errors_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """The rejected rows with their raw source values: an export, so it needs `export` for the batch's agency."""
     batch = _batch_for(request, batch_id)
+    if not has_module(request.user, Module.INCIDENTS, EXPORT, batch.agency_id):
+        permission_denied(actor=request.user, what="incidents.import_errors", reason=request.path)
+        return render(request, "403.html", status=403)
+    purpose = f"import {batch.pk} ({batch.agency.ori}, {batch.file_name})"
     if batch.report_path.is_file():  # more errors than the database keeps: the full report
+        record_export(actor=request.user, what="incidents.import_errors", rows=batch.errors_total, fmt="csv",
+                      purpose=purpose)
         full = FileResponse(batch.report_path.open("rb"), content_type="text/csv; charset=utf-8")
         full["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
         return cast(HttpResponse, full)  # streamed: the report can be as large as the upload
     rows = [RowError(e.line, e.field, e.value, e.reason)
             for e in ImportRowError.objects.filter(batch=batch).order_by("line", "id")]
-    response = HttpResponse(error_report_csv(rows), content_type="text/csv; charset=utf-8")
+    body = error_report_csv(rows)
+    record_export(actor=request.user, what="incidents.import_errors", rows=len(rows), fmt="csv", purpose=purpose)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
     return response
 

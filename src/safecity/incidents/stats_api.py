@@ -12,6 +12,8 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from safecity.core.api_guard import requires
+from safecity.core.roles import Module
 from safecity.core.schemas import ErrorOut
 from safecity.incidents.stats.compstat import compstat
 from safecity.incidents.stats.firearm import firearm_violence
@@ -253,6 +255,7 @@ def _rows(rows: Any) -> list[dict[str, Any]]:
 
 
 @router.get("/compstat", response={200: CompstatOut, **ERRORS})
+@requires(Module.INCIDENTS)
 def compstat_api(request: HttpRequest, q: Query[CompstatQuery]) -> Any:
     scope, as_of = _scope(request, q)
     by = None if scope.beat is not None else ("beat" if scope.district is not None else "district")
@@ -267,6 +270,7 @@ def compstat_api(request: HttpRequest, q: Query[CompstatQuery]) -> Any:
 
 
 @router.get("/trends", response={200: TrendsOut, **ERRORS})
+@requires(Module.INCIDENTS)
 def trends_api(request: HttpRequest, q: Query[TrendsQuery]) -> Any:
     scope, as_of = _scope(request, q)
     t = trends(user=request.user, scope=scope, as_of=as_of, months=q.months, mode=q.mode)
@@ -276,6 +280,7 @@ def trends_api(request: HttpRequest, q: Query[TrendsQuery]) -> Any:
 
 
 @router.get("/upticks", response={200: UpticksOut, **ERRORS})
+@requires(Module.INCIDENTS)
 def upticks_api(request: HttpRequest, q: Query[UptickQuery]) -> Any:
     scope, as_of = _scope(request, q)
     u = upticks(user=request.user, scope=scope, as_of=as_of, level=q.level)
@@ -285,6 +290,7 @@ def upticks_api(request: HttpRequest, q: Query[UptickQuery]) -> Any:
 
 
 @router.get("/hotspots", response={200: HotspotsOut, **ERRORS})
+@requires(Module.INCIDENTS)
 def hotspots_api(request: HttpRequest, q: Query[HotspotQuery]) -> Any:
     scope, as_of = _scope(request, q)
     h = hotspots(user=request.user, scope=scope, as_of=as_of, days=q.days, category=q.category, cell_m=q.cell_m,
@@ -295,6 +301,7 @@ def hotspots_api(request: HttpRequest, q: Query[HotspotQuery]) -> Any:
 
 
 @router.get("/near-repeat", response={200: NearRepeatOut, **ERRORS})
+@requires(Module.INCIDENTS)
 def near_repeat_api(request: HttpRequest, q: Query[NearRepeatQuery]) -> Any:
     scope, as_of = _scope(request, q)
     space = tuple(float(q.space_band * (i + 1)) for i in range(q.bands))
@@ -312,6 +319,7 @@ def _year(y: Any) -> dict[str, Any]:
 
 
 @router.get("/firearm-violence", response={200: FirearmOut, **ERRORS})
+@requires(Module.INCIDENTS)
 def firearm_api(request: HttpRequest, q: Query[ScopeQuery]) -> Any:
     scope, as_of = _scope(request, q)
     f = firearm_violence(user=request.user, scope=scope, as_of=as_of)

@@ -7,19 +7,21 @@ never a 500), and offers its numbers as an accessible table and a CSV download (
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from safecity.core.actions import record_export
-from safecity.core.roles import Module
+from safecity.core.actions import permission_denied, record_export
+from safecity.core.permissions import has_module
+from safecity.core.roles import EXPORT, Module
 from safecity.core.views import module_required
 from safecity.incidents.stats import exports, svg
 from safecity.incidents.stats.categories import CHOICES, UNIT_MODES
@@ -135,11 +137,36 @@ def _with_defaults(request: HttpRequest, form_class: type[forms.Form]) -> Any:
     return data
 
 
+def _may_export(request: HttpRequest, scope: Scope, what: str) -> bool:
+    """The decorator checked `export` somewhere; the numbers belong to one agency, so check it there too."""
+    if has_module(request.user, Module.INCIDENTS, EXPORT, scope.agency.pk):
+        return True
+    permission_denied(actor=request.user, what=what, reason=f"{request.path} (export, {scope.agency.ori})")
+    return False
+
+
+def _csv_view(page_view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The .csv twin of a page: the same view with fmt="csv", declared (and checked) as an export."""
+
+    unguarded = inspect.unwrap(page_view)
+
+    def view(request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = unguarded(request, fmt="csv")
+        return response
+
+    view.__name__ = view.__qualname__ = f"{page_view.__name__.removesuffix('_page')}_csv"
+    view.__doc__ = f"CSV of {page_view.__name__} (an export)."
+    return module_required(Module.INCIDENTS, EXPORT)(view)
+
+
 def _page(
     request: HttpRequest, form_class: type[StatsForm], template: str, page: str,
     compute: Callable[[Scope, dt.date, dict[str, Any]], dict[str, Any]],
     csv_of: Callable[[dict[str, Any]], tuple[str, int]], what: str, fmt: str = "html",
 ) -> HttpResponse:
+    if fmt != "csv" and request.GET.get("format") == "csv":
+        # One URL per download, so the export right is declared (and checked) in one place: the .csv view.
+        return redirect(f"{reverse(f'{page}_csv')}?{_query(request)}")
     form = form_class(_with_defaults(request, form_class), user=request.user)
     ctx: dict[str, Any] = {"form": form, "nav": _nav(page), "query": _query(request),
                            "csv_url": reverse(f"{page}_csv")}
@@ -153,9 +180,12 @@ def _page(
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         return render(request, template, ctx, status=400)
-    ctx.update({"scope": scope, "as_of": as_of})
+    if fmt == "csv" and not _may_export(request, scope, what):
+        return render(request, "403.html", status=403)
+    ctx.update({"scope": scope, "as_of": as_of,
+                "can_export": has_module(request.user, Module.INCIDENTS, EXPORT, scope.agency.pk)})
     ctx.update(compute(scope, as_of, data))
-    if fmt == "csv" or request.GET.get("format") == "csv":
+    if fmt == "csv":
         body, n = csv_of(ctx)
         record_export(actor=request.user, what=what, rows=n, fmt="csv",
                       purpose=f"{scope.agency.ori} {scope.area_param} as of {as_of}".strip())
@@ -179,7 +209,7 @@ def compstat_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                  lambda ctx: exports.compstat_csv(ctx["report"]), "incidents.compstat", fmt)
 
 
-@module_required(Module.INCIDENTS)
+@module_required(Module.INCIDENTS, EXPORT)
 def compstat_pdf(request: HttpRequest) -> HttpResponse:
     from safecity.incidents.report_pdf import compstat_pdf as render_pdf
 
@@ -195,6 +225,8 @@ def compstat_pdf(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         return HttpResponse("Invalid report parameters: " + "; ".join(exc.messages), status=400,
                             content_type="text/plain")
+    if not _may_export(request, scope, "incidents.compstat"):
+        return render(request, "403.html", status=403)
     by = None if scope.beat is not None else ("beat" if scope.district is not None else "district")
     report = compstat(user=request.user, scope=scope, as_of=as_of, mode=data.get("mode") or "nibrs", by_area=by)
     pdf = render_pdf(report, generated_by=request.user.get_username())
@@ -282,3 +314,11 @@ def firearm_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
 
     return _page(request, StatsForm, "incidents/stats/firearm.html", "incidents:stats_firearm", compute,
                  lambda ctx: exports.firearm_csv(ctx["fa"]), "incidents.firearm_violence", fmt)
+
+
+compstat_csv = _csv_view(compstat_page)
+trends_csv = _csv_view(trends_page)
+upticks_csv = _csv_view(upticks_page)
+hotspots_csv = _csv_view(hotspots_page)
+near_repeat_csv = _csv_view(near_repeat_page)
+firearm_csv = _csv_view(firearm_page)

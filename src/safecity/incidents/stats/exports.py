@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
+from safecity.core import csvsafe
 from safecity.incidents.stats.categories import BY_KEY
 from safecity.incidents.stats.compstat import Compstat
 from safecity.incidents.stats.firearm import MEASURES, Firearm
@@ -16,16 +15,8 @@ from safecity.incidents.stats.upticks import Upticks
 
 
 def _csv(header: list[str], rows: Iterable[list[Any]], preamble: list[str]) -> tuple[str, int]:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    for line in preamble:
-        w.writerow([f"# {line}"])
-    w.writerow(header)
-    n = 0
-    for row in rows:
-        w.writerow(["" if v is None else v for v in row])
-        n += 1
-    return buf.getvalue(), n
+    # Area codes and names come from agency data: the platform's writer keeps them from running as formulas.
+    return csvsafe.render(header, rows, preamble)
 
 
 def _num(v: float | None, digits: int = 3) -> Any:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from safecity.conftest import make_persona
 from safecity.core.models import AuditEvent
 from safecity.core.roles import Role
 from safecity.incidents.tests.factories import geography, make_incident
@@ -31,18 +32,20 @@ def city(agency_a, agency_b):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_pages_render_for_officer(page, city, olivia_officer, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_pages_render_for_officer(page, city, olivia_officer, ann_analyst, signed_in) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(olivia_officer)
     response = client.get(reverse(f"incidents:{page}"), {"as_of": AS_OF})
     assert response.status_code == 200, response.content[:500]
     html = response.content.decode()
     assert "Alpha Police Department" in html and "Bravo" not in html
     assert "<caption>" in html and 'scope="col"' in html and "style=" not in html and "<script>" not in html
-    assert reverse(f"incidents:{page}_csv") in html
+    assert reverse(f"incidents:{page}_csv") not in html  # officers may not export: no dead download link
+    analyst = signed_in(ann_analyst).get(reverse(f"incidents:{page}"), {"as_of": AS_OF}).content.decode()
+    assert reverse(f"incidents:{page}_csv") in analyst
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_pages_isolate_agencies(page, city, bob_officer_b, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_pages_isolate_agencies(page, city, agency_b, bob_officer_b, signed_in) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(bob_officer_b)
     response = client.get(reverse(f"incidents:{page}"), {"agency": "ZZ0000001", "as_of": AS_OF})
     assert response.status_code == 400
@@ -50,7 +53,10 @@ def test_pages_isolate_agencies(page, city, bob_officer_b, signed_in) -> None:  
     own = client.get(reverse(f"incidents:{page}"), {"as_of": AS_OF})
     assert own.status_code == 200
     assert "Bravo" in own.content.decode() and "Alpha" not in own.content.decode()
-    csv = client.get(reverse(f"incidents:{page}_csv"), {"agency": "ZZ0000001"})
+    # Exporting needs the export right (officers have none); an analyst at B may export, but only B's numbers.
+    assert client.get(reverse(f"incidents:{page}_csv"), {"agency": "ZZ0000001"}).status_code == 403
+    analyst_b = signed_in(make_persona("bea", agency_b, Role.ANALYST))
+    csv = analyst_b.get(reverse(f"incidents:{page}_csv"), {"agency": "ZZ0000001"})
     assert csv.status_code == 400 and csv["Content-Type"].startswith("text/html")
 
 
@@ -67,8 +73,8 @@ def test_compstat_page_numbers_and_flag_note(city, olivia_officer, signed_in) ->
     assert "Robbery (120)" in html and "offenses" in html and "victims" in html
 
 
-def test_csv_download_is_audited(city, olivia_officer, signed_in) -> None:  # type: ignore[no-untyped-def]
-    client = signed_in(olivia_officer)
+def test_csv_download_is_audited(city, ann_analyst, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(ann_analyst)
     before = AuditEvent.objects.filter(action="export").count()
     response = client.get(reverse("incidents:stats_compstat_csv"), {"as_of": AS_OF})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
@@ -90,8 +96,8 @@ def test_csv_download_is_audited(city, olivia_officer, signed_in) -> None:  # ty
     assert AuditEvent.objects.filter(action="export").count() == before + len(PAGES)
 
 
-def test_pdf_report(city, olivia_officer, signed_in) -> None:  # type: ignore[no-untyped-def]
-    response = signed_in(olivia_officer).get(reverse("incidents:stats_compstat_pdf"), {"as_of": AS_OF})
+def test_pdf_report(city, ann_analyst, signed_in) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in(ann_analyst).get(reverse("incidents:stats_compstat_pdf"), {"as_of": AS_OF})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     body = response.content
     assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
@@ -100,14 +106,14 @@ def test_pdf_report(city, olivia_officer, signed_in) -> None:  # type: ignore[no
     assert AuditEvent.objects.filter(action="export", extra__format="pdf").exists()
 
 
-def test_bad_page_params_are_400_not_500(city, olivia_officer, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_bad_page_params_are_400_not_500(city, olivia_officer, ann_analyst, signed_in) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(olivia_officer)
     for params in ({"as_of": "not-a-date"}, {"as_of": "99999-01-01"}, {"area": "beat:999"}, {"months": "5"},
                    {"agency": "ZZ9999999"}):
         page = "incidents:stats_trends" if "months" in params else "incidents:stats_compstat"
         assert client.get(reverse(page), params).status_code == 400, params
     assert client.get(reverse("incidents:stats_hotspots"), {"cell_m": "99999999999999999999"}).status_code == 400
-    assert client.get(reverse("incidents:stats_compstat_pdf"), {"as_of": "x"}).status_code == 400
+    assert signed_in(ann_analyst).get(reverse("incidents:stats_compstat_pdf"), {"as_of": "x"}).status_code == 400
 
 
 # ---- API ---------------------------------------------------------------------------------------------
