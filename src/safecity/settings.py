@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from safecity.core import proxies
+
 SRC_DIR = Path(__file__).resolve().parent
 BASE_DIR = SRC_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("SAFECITY_VAR_DIR", BASE_DIR / "var"))
@@ -72,6 +74,8 @@ DEMO_MODE = env_bool("SAFECITY_DEMO_MODE", False)
 # Served behind TLS: enables HSTS and secure cookies.
 TLS = env_bool("SAFECITY_TLS", False)
 CITY_NAME = os.environ.get("SAFECITY_CITY_NAME", "safecity")
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto we believe: CIDRs, or a hop count. Default none.
+TRUSTED_PROXIES = proxies.parse(os.environ.get("SAFECITY_TRUSTED_PROXIES"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -89,6 +93,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "safecity.core.middleware.ProxyHeadersMiddleware",
     "safecity.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "safecity.core.middleware.NullCharacterGuardMiddleware",
