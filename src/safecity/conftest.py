@@ -131,3 +131,19 @@ def _audit_guard_for_flushing_tests(request: pytest.FixtureRequest) -> Any:
     set_audit_triggers(True)
     yield
     set_audit_triggers(False)
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_per_test(settings: Any) -> Any:
+    """Database counters roll back with each test; Redis counters (SAFECITY_REDIS_URL) get a prefix per test."""
+    if not settings.REDIS_URL:
+        yield
+        return
+    import uuid
+
+    from safecity.core import ratelimit
+
+    settings.RATE_LIMIT_REDIS_PREFIX = f"safecity-test:{uuid.uuid4().hex}:"
+    used = ratelimit.store()  # the test may point settings elsewhere; clean up where it started
+    yield
+    used.clear()
