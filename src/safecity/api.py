@@ -13,7 +13,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from safecity.core.api import router as core_router
 from safecity.core.api_auth import SessionAuth, TokenAuth
-from safecity.core.errors import error_body
+from safecity.core.dbbusy import is_lock_timeout
+from safecity.core.errors import busy, error_body
 from safecity.incidents.api import router as incidents_router
 from safecity.incidents.import_api import router as imports_router
 
@@ -87,6 +88,9 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_lock_timeout(exc):
+        log.warning("database lock timeout on %s: %s", request.path, exc)
+        return busy(request)
     log.exception("API error on %s", request.path)
     return _reply(request, 500, "server_error", "Something went wrong on our side; it has been logged.")
 

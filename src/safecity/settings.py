@@ -145,6 +145,10 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Optional PostgreSQL lock_timeout (seconds; 0 waits forever): a request blocked longer answers 503.
+    pg_lock_timeout = env_float("SAFECITY_PG_LOCK_TIMEOUT", 0.0)
+    if pg_lock_timeout and "postgresql" in DATABASES["default"]["ENGINE"]:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={int(pg_lock_timeout * 1000)}"
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
-from safecity.core import context
+from safecity.core import context, dbbusy
 from safecity.core.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -73,7 +73,7 @@ def record(
             agency = getattr(obj, "agency", None)
             agency_ori = getattr(agency, "ori", "") or ""
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
+    with dbbusy.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)

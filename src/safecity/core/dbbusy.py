@@ -8,14 +8,15 @@ errors are recognised here, in one place, and answered `503 Service Unavailable`
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 
 T = TypeVar("T")
 
@@ -55,3 +56,12 @@ def retry_outermost(work: Callable[[], T]) -> T:
                 raise
             time.sleep(0.05 * attempt + random.random() * 0.05)  # jitter so retries do not collide again
     raise AssertionError("unreachable")
+
+
+@contextlib.contextmanager
+def atomic() -> Iterator[None]:
+    """`transaction.atomic()` whose outermost BEGIN is retried after a lock timeout (nothing has run yet);
+    nested blocks behave exactly like `transaction.atomic()`."""
+    with contextlib.ExitStack() as stack:
+        retry_outermost(lambda: stack.enter_context(transaction.atomic()))
+        yield

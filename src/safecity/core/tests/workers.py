@@ -48,14 +48,11 @@ def database_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def sqlite_path(env: dict[str, str]) -> str:
-    return env["SAFECITY_SQLITE_PATH"]
-
-
 def start_worker(env: dict[str, str], name: str, barrier: Path, wait_for: list[str],
-                 requests: list[dict[str, Any]], frozen_at: float | None = None) -> subprocess.Popen[str]:
+                 requests: list[dict[str, Any]], frozen_at: float | None = None,
+                 login_as: str = "") -> subprocess.Popen[str]:
     spec = {"name": name, "barrier": str(barrier), "wait_for": wait_for, "requests": requests,
-            "frozen_at": frozen_at}
+            "frozen_at": frozen_at, "login_as": login_as}
     return subprocess.Popen([sys.executable, "-m", "safecity.core.tests.workers", json.dumps(spec)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -79,7 +76,13 @@ def _main(spec: dict[str, Any]) -> None:
     django.setup()
     from django.test import Client
 
-    client = Client(raise_request_exception=False)
+    client = Client()
+    if spec["login_as"]:
+        from safecity.conftest import verified_client
+        from safecity.core.models import User
+
+        client = verified_client(User.objects.get(username=spec["login_as"]))
+    client.raise_request_exception = False  # answer as a server would, not by raising in the test
     client.get("/healthz")  # load URL conf, middleware and templates before the barrier
     barrier = Path(spec["barrier"])
     (barrier / f"ready-{spec['name']}").touch()
@@ -90,7 +93,7 @@ def _main(spec: dict[str, Any]) -> None:
     def send() -> None:
         for req in spec["requests"]:
             resp = getattr(client, req["method"])(req["path"], req.get("data") or {}, **req.get("headers", {}))
-            results.append([resp.status_code, resp.get("Retry-After"), resp.content.decode(errors="replace")[:300]])
+            results.append([resp.status_code, resp.get("Retry-After"), resp.content.decode(errors="replace")[:20000]])
 
     if spec["frozen_at"] is not None:
         import time_machine
