@@ -32,7 +32,8 @@ from safecity.core.models import RateLimitCounter
 log = logging.getLogger("safecity.ratelimit")
 
 WINDOW_SECONDS = 60
-_MAX_KEY = 160  # longer keys are hashed so a bucket name always fits the column
+_MAX_KEY = 160
+DOCUMENTS = ("/openapi.json", "/docs", "/docs/")  # longer keys are hashed so a bucket name always fits the column
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,8 @@ class ApiRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/"):
+        # The API's own description is a static public document, like /static/: not counted.
+        if request.path.startswith("/api/") and not request.path.endswith(DOCUMENTS):
             verdict = hit(f"api:{client_ip(request)}", settings.RATE_LIMIT_API_PER_MINUTE)
             if verdict.limited:
                 return too_many(verdict, "Too many requests; slow down and retry after a minute.")
