@@ -83,7 +83,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
             405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}.get(
         exc.status_code, "error")
-    return _reply(request, exc.status_code, code, str(exc))
+    response = _reply(request, exc.status_code, code, str(exc))
+    if exc.status_code == 429:
+        response["Retry-After"] = "60"  # limits are per minute (core.ratelimit)
+    return response
 
 
 @api.exception_handler(Exception)

@@ -98,8 +98,9 @@ def test_bearer_token_calls_are_limited(store: str, olivia_officer: User, signed
 @pytest.mark.django_db
 def test_failed_tokens_are_limited(store: str, settings: Any) -> None:
     settings.RATE_LIMIT_TOKEN_FAILURES_PER_MINUTE = 2
-    codes = [Client().get("/api/v1/me", HTTP_AUTHORIZATION="Bearer sc_nope_nope").status_code for _ in range(4)]
-    assert codes == [401, 401, 429, 429]
+    responses = [Client().get("/api/v1/me", HTTP_AUTHORIZATION="Bearer sc_nope_nope") for _ in range(4)]
+    assert [r.status_code for r in responses] == [401, 401, 429, 429]
+    assert responses[-1]["Retry-After"] == "60" and responses[-1].json()["error"]["code"] == "rate_limited"
 
 
 @pytest.mark.django_db
