@@ -19,7 +19,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from safecity.core.api import router as core_router
 from safecity.core.api_auth import SessionAuth, TokenAuth
-from safecity.core.errors import error_body
+from safecity.core.dbbusy import is_lock_timeout
+from safecity.core.errors import busy, error_body
 from safecity.incidents.api import router as incidents_router
 from safecity.incidents.import_api import router as imports_router
 
@@ -88,7 +89,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
             405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}.get(
         exc.status_code, "error")
-    return _reply(request, exc.status_code, code, str(exc))
+    response = _reply(request, exc.status_code, code, str(exc))
+    if exc.status_code == 429:
+        response["Retry-After"] = "60"  # limits are per minute (core.ratelimit)
+    return response
 
 
 @api.exception_handler(SuspiciousOperation)
@@ -103,6 +107,9 @@ def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpRespons
 
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_lock_timeout(exc):
+        log.warning("database lock timeout on %s: %s", request.path, exc)
+        return busy(request)
     log.exception("API error on %s", request.path)
     return _reply(request, 500, "server_error", "Something went wrong on our side; it has been logged.")
 

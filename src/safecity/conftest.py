@@ -153,3 +153,19 @@ def _audit_files_outside_var(settings: Any, tmp_path_factory: pytest.TempPathFac
     settings.AUDIT_KEYRING_DIR = run / "keys"
     settings.AUDIT_CHECKPOINT_FILE = run / "checkpoints.log"
     settings.AUDIT_CHECKPOINT_SINKS = ["file"]
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_per_test(settings: Any) -> Any:
+    """Database counters roll back with each test; Redis counters (SAFECITY_REDIS_URL) get a prefix per test."""
+    if not settings.REDIS_URL:
+        yield
+        return
+    import uuid
+
+    from safecity.core import ratelimit
+
+    settings.RATE_LIMIT_REDIS_PREFIX = f"safecity-test:{uuid.uuid4().hex}:"
+    used = ratelimit.store()  # the test may point settings elsewhere; clean up where it started
+    yield
+    used.clear()

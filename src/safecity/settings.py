@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from safecity.core import proxies
+
 SRC_DIR = Path(__file__).resolve().parent
 BASE_DIR = SRC_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("SAFECITY_VAR_DIR", BASE_DIR / "var"))
@@ -38,6 +40,19 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not 0 <= value <= 3600:
+        raise ImproperlyConfigured(f"{name} must be between 0 and 3600 seconds, not {raw!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -72,6 +87,8 @@ DEMO_MODE = env_bool("SAFECITY_DEMO_MODE", False)
 # Served behind TLS: enables HSTS and secure cookies.
 TLS = env_bool("SAFECITY_TLS", False)
 CITY_NAME = os.environ.get("SAFECITY_CITY_NAME", "safecity")
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto we believe: CIDRs, or a hop count. Default none.
+TRUSTED_PROXIES = proxies.parse(os.environ.get("SAFECITY_TRUSTED_PROXIES"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -89,6 +106,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "safecity.core.middleware.ProxyHeadersMiddleware",
     "safecity.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "safecity.core.uploads.UploadLimitMiddleware",  # before anything reads the body
@@ -100,6 +118,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "safecity.core.middleware.RequestContextMiddleware",
+    "safecity.core.ratelimit.ApiRateLimitMiddleware",
     "safecity.core.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -127,6 +146,10 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Optional PostgreSQL lock_timeout (seconds; 0 waits forever): a request blocked longer answers 503.
+    pg_lock_timeout = env_float("SAFECITY_PG_LOCK_TIMEOUT", 0.0)
+    if pg_lock_timeout and "postgresql" in DATABASES["default"]["ENGINE"]:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={int(pg_lock_timeout * 1000)}"
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -136,12 +159,15 @@ else:
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, which is what serializes audit-chain appends.
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # Seconds a write waits for another's lock before the request answers 503 (Retry-After).
+                "timeout": env_float("SAFECITY_SQLITE_BUSY_TIMEOUT", 20.0),
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             },
             "TEST": {"NAME": os.environ.get("SAFECITY_SQLITE_TEST_PATH") or None},
         }
     }
+# A write that timed out on a lock before doing anything is tried this many more times before 503.
+DB_BUSY_RETRIES = env_int("SAFECITY_DB_BUSY_RETRIES", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -191,6 +217,12 @@ LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_SECONDS = 15 * 60
 RATE_LIMIT_SIGNIN_PER_MINUTE = env_int("SAFECITY_RATE_LIMIT_SIGNIN_PER_MINUTE", 30)
 RATE_LIMIT_API_PER_MINUTE = env_int("SAFECITY_RATE_LIMIT_API_PER_MINUTE", 600)
+RATE_LIMIT_TOKEN_FAILURES_PER_MINUTE = env_int("SAFECITY_RATE_LIMIT_TOKEN_FAILURES_PER_MINUTE", 20)
+# Rate-limit counters are shared by every worker: in the database by default, in Redis when this is set.
+REDIS_URL = os.environ.get("SAFECITY_REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"SAFECITY_REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}")
+RATE_LIMIT_REDIS_PREFIX = os.environ.get("SAFECITY_RATE_LIMIT_REDIS_PREFIX", "safecity:rl:")
 API_TOKEN_MAX_DAYS = 365
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

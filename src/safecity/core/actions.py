@@ -17,10 +17,10 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
-from safecity.core import audit
+from safecity.core import audit, dbbusy
 from safecity.core.history import snapshot
 from safecity.core.models import (
     Agency,
@@ -69,7 +69,7 @@ def audited(*, actor: Any, action: str, obj: Any = None, purpose: str = "") -> I
     """Run an action's body in one transaction and append its audit event (and history) before commit."""
     frame = AuditFrame(actor=actor, action=action, purpose=purpose, obj=obj)
     try:
-        with transaction.atomic():
+        with dbbusy.atomic():
             yield frame
             event = audit.record(action=action, actor=actor, obj=frame.obj, purpose=purpose, extra=frame.extra)
             for changed, kind, before, after in frame.changes:
@@ -276,7 +276,7 @@ def login_failed(*, username: str, source_ip: str | None, window_seconds: int, l
     from django.conf import settings  # noqa: F401  (settings read by caller)
 
     username = username.strip()[:150]
-    with transaction.atomic():
+    with dbbusy.atomic():
         LoginFailure.objects.create(username=username, source_ip=source_ip)
         since = timezone.now() - dt.timedelta(seconds=window_seconds)
         recent = LoginFailure.objects.filter(username__iexact=username, at__gte=since).count()
@@ -294,7 +294,7 @@ def login_failed(*, username: str, source_ip: str | None, window_seconds: int, l
 
 
 def login_succeeded(*, user: User, method: str) -> None:
-    with transaction.atomic():
+    with dbbusy.atomic():
         LoginFailure.objects.filter(username__iexact=user.username).delete()
         audit.record(action="auth.login", actor=user, obj=user, extra={"method": method})
 

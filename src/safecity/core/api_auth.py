@@ -12,23 +12,20 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
+from safecity.core import ratelimit
 from safecity.core.actions import TOKEN_PREFIX, hash_token_secret
 from safecity.core.middleware import client_ip
 from safecity.core.models import ApiToken
 
 
 def _too_many_failures(request: HttpRequest) -> bool:
-    from safecity.core.views import _rate_limited
-
-    return _rate_limited(f"apitoken-fail:{client_ip(request)}", 20)
+    # Requests in general are limited for every API caller by ratelimit.ApiRateLimitMiddleware.
+    return ratelimit.hit(f"apitoken-fail:{client_ip(request)}",
+                         settings.RATE_LIMIT_TOKEN_FAILURES_PER_MINUTE).limited
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from safecity.core.views import _rate_limited
-
-        if _rate_limited(f"api:{client_ip(request)}", settings.RATE_LIMIT_API_PER_MINUTE):
-            raise HttpError(429, "Too many requests; slow down and retry after a minute.")
         user = self._user_for(token)
         if user is None:
             if _too_many_failures(request):

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from safecity.core import audit_keys, context
+from safecity.core import audit_keys, context, dbbusy
 from safecity.core.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -108,7 +108,7 @@ def record(
             agency = getattr(obj, "agency", None)
             agency_ori = getattr(agency, "ori", "") or ""
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
+    with dbbusy.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-seq").values("seq", "hash", "key_id", "action", "extra").first()
         seq, prev_hash = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+
+from safecity.core import dbbusy
 
 
 def _api_or_page(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
@@ -34,4 +37,15 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception, so the exception is still at hand.
+    if dbbusy.is_lock_timeout(sys.exc_info()[1]):
+        return busy(request)
     return _api_or_page(request, 500, "server_error", "Something went wrong on our side; it has been logged.")
+
+
+def busy(request: HttpRequest) -> HttpResponse:
+    """503 + Retry-After for a lock timeout, wherever it surfaced (views, middleware, API handlers)."""
+    response = _api_or_page(request, 503, "busy", "The database is busy with another change; "
+                            f"try again in {dbbusy.RETRY_AFTER_SECONDS} seconds.")
+    response["Retry-After"] = str(dbbusy.RETRY_AFTER_SECONDS)
+    return response

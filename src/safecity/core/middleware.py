@@ -11,7 +11,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from safecity.core import context
+from safecity.core import context, proxies
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -39,10 +39,23 @@ class SecurityHeadersMiddleware:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a trusted proxy (SAFECITY_TLS) the proxy's X-Forwarded-For first hop is the client.
-    if settings.TLS and (fwd := request.META.get("HTTP_X_FORWARDED_FOR")):
-        return fwd.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: the peer, or the right-most untrusted X-Forwarded-For hop behind our proxies."""
+    return proxies.client_address(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR"),
+                                  settings.TRUSTED_PROXIES)
+
+
+class ProxyHeadersMiddleware:
+    """Drop X-Forwarded-Proto unless the peer is a trusted proxy, so `request.is_secure()` (and with it the
+    HTTPS redirect, HSTS and secure-cookie decisions) cannot be talked into anything by a client."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not proxies.peer_is_trusted(
+                request.META.get("REMOTE_ADDR"), settings.TRUSTED_PROXIES):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
+        return self.get_response(request)
 
 
 class NullCharacterGuardMiddleware:

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safecity.core import actions, selectors
+from safecity.core import actions, ratelimit, selectors
 from safecity.core.audit import verify_chain
 from safecity.core.forms import AgencyForm, ApiTokenForm, RoleGrantForm, SignInForm, TokenForm, UserCreateForm
 from safecity.core.middleware import client_ip
@@ -71,17 +70,6 @@ def module_required(module: str, *needs: str) -> Callable[[View], View]:
     return decorator
 
 
-def _rate_limited(key: str, per_minute: int) -> bool:
-    bucket = f"rl:{key}:{int(time.time() // 60)}"
-    count = cache.get_or_set(bucket, 0, 70)
-    try:
-        count = cache.incr(bucket)
-    except ValueError:
-        cache.set(bucket, 1, 70)
-        count = 1
-    return bool(count > per_minute)
-
-
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -119,8 +107,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     ended = request.GET.get("ended")
     status = 200
+    limit: ratelimit.Verdict | None = None
     if request.method == "POST":
-        if _rate_limited(f"signin:{client_ip(request)}", settings.RATE_LIMIT_SIGNIN_PER_MINUTE):
+        limit = ratelimit.hit(f"signin:{client_ip(request)}", settings.RATE_LIMIT_SIGNIN_PER_MINUTE)
+        if limit.limited:
             form.add_error(None, "Too many sign-in attempts from your address. Wait a minute and try again.")
             status = 429
         elif form.is_valid():
@@ -148,8 +138,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 return redirect(_safe_next(request))
         else:
             status = 400
-    return render(request, "core/login.html", {"form": form, "ended": ended,
-                                               "next": request.GET.get("next", "")}, status=status)
+    response = render(request, "core/login.html", {"form": form, "ended": ended,
+                                                   "next": request.GET.get("next", "")}, status=status)
+    if limit is not None and limit.limited:
+        response["Retry-After"] = str(limit.retry_after)
+    return response
 
 
 def mfa_verify(request: HttpRequest) -> HttpResponse:

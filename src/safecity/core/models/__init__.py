@@ -2,6 +2,7 @@ from safecity.core.models.agency import Agency, AgencyPopulation, AgencyType
 from safecity.core.models.audit import AuditEvent, ObjectChange
 from safecity.core.models.base import ProtectedModel, RestrictedQuerySet
 from safecity.core.models.geography import Beat, District
+from safecity.core.models.ratelimit import RateLimitCounter
 from safecity.core.models.users import ApiToken, LoginFailure, RoleAssignment, User
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "LoginFailure",
     "ObjectChange",
     "ProtectedModel",
+    "RateLimitCounter",
     "RestrictedQuerySet",
     "RoleAssignment",
     "User",
