@@ -2,7 +2,7 @@ from safecity.core.models.agency import Agency, AgencyPopulation, AgencyType
 from safecity.core.models.audit import AuditEvent, ObjectChange
 from safecity.core.models.base import ProtectedModel, RestrictedQuerySet
 from safecity.core.models.geography import Beat, District
-from safecity.core.models.users import ApiToken, LoginFailure, RoleAssignment, User
+from safecity.core.models.users import ApiToken, LoginFailure, RoleAssignment, TokenOrigin, User
 
 __all__ = [
     "Agency",
@@ -17,5 +17,6 @@ __all__ = [
     "ProtectedModel",
     "RestrictedQuerySet",
     "RoleAssignment",
+    "TokenOrigin",
     "User",
 ]
