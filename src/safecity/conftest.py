@@ -78,6 +78,7 @@ def verified_client(user: User) -> Client:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     client = Client()
+    user.refresh_from_db(fields=["session_epoch"])  # a stale copy would sign in with an already-ended epoch
     client.force_login(user)
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
     session = client.session

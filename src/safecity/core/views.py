@@ -162,7 +162,8 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-            if device is not None and user.is_active and not user.is_locked and device.verify_token(form.cleaned_data["token"].strip()):
+            usable = device is not None and user.is_active and not user.is_locked
+            if usable and device is not None and device.verify_token(form.cleaned_data["token"].strip()):
                 next_url = request.session.get("pending_next") or reverse("core:home")
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 otp_login(request, device)

@@ -66,6 +66,7 @@ def test_losing_the_last_role_ends_sessions_and_revokes_tokens(olivia_officer: U
     actions.role_revoke(actor=alice_admin, assignment=officer)
     assert _me(secret) == 200  # one role left: the token stays
     client = verified_client(olivia_officer)
+    assert client.get("/").status_code == 200
     actions.role_revoke(actor=alice_admin, assignment=analyst)
     assert _me(secret) == 401 and ApiToken.objects.get(user=olivia_officer).revoked_at is not None
     assert client.get("/").status_code == 302
