@@ -359,10 +359,29 @@ def manage_user_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif op == "reset-mfa":
             actions.mfa_remove(actor=request.user, user=target)
             messages.success(request, f"Two-step sign-in reset for {target.username}.")
+        elif op == "token":
+            return _admin_token(request, target)
         else:
             messages.error(request, "Unknown operation.")
     except NotPermitted as exc:
         messages.error(request, str(exc))
+    return redirect("core:manage")
+
+
+def _admin_token(request: HttpRequest, target: User) -> HttpResponse:
+    """An administrator creates a token for a user of their agency (a service account, a TAXII client)."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _, secret = actions.api_token_create(actor=request.user, owner=target,  # type: ignore[arg-type]
+                                                 name=form.cleaned_data["name"], days=form.cleaned_data["days"])
+        except ValidationError as exc:
+            form.add_error(None, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
+        else:
+            return render(request, "core/manage_token.html", {"target": target, "new_secret": secret})
+    problems = "; ".join(f"{form.fields[k].label if k in form.fields else 'token'}: {' '.join(v)}"
+                         for k, v in form.errors.items())
+    messages.error(request, f"No token created for {target.username} — {problems}")
     return redirect("core:manage")
 
 

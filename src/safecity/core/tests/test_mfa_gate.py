@@ -212,3 +212,25 @@ def test_non_cji_mode_keeps_password_only_sessions(olivia_officer: User, setting
     client = Client()
     client.post("/accounts/login/", {"username": "olivia", "password": PASSWORD, "acknowledge": "on"})
     assert client.get("/accounts/").status_code == 200
+
+
+def test_administrator_creates_a_token_on_the_manage_page(olivia_officer: User, alice_admin: User,
+                                                          signed_in: Any) -> None:
+    TOTPDevice.objects.create(user=olivia_officer, name="phone", confirmed=True)
+    admin = signed_in(alice_admin)
+    assert f'id="token-name-{olivia_officer.pk}"' in admin.get("/manage/").content.decode()
+    resp = admin.post(f"/manage/users/{olivia_officer.pk}/", {"op": "token", "name": "taxii", "days": "30"})
+    assert resp.status_code == 200
+    secret = resp.content.decode().split('id="new-token">', 1)[1].split("<", 1)[0]
+    token = ApiToken.objects.get(user=olivia_officer)
+    assert (token.created_via, token.created_by_id) == ("admin", alice_admin.pk)
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").json()["username"] == "olivia"
+    bad = admin.post(f"/manage/users/{olivia_officer.pk}/", {"op": "token", "name": "", "days": "999"}, follow=True)
+    page = bad.content.decode()
+    assert "No token created for olivia" in page and "Token name" in page and "Expires after" in page
+    assert ApiToken.objects.filter(user=olivia_officer).count() == 1
+    # an officer's session reaches neither the page nor the operation
+    officer = signed_in(olivia_officer)
+    assert officer.post(f"/manage/users/{olivia_officer.pk}/", {"op": "token", "name": "x", "days": "1"}
+                        ).status_code == 403
+    assert ApiToken.objects.filter(user=olivia_officer).count() == 1
