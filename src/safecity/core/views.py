@@ -379,7 +379,7 @@ def _admin_token(request: HttpRequest, target: User) -> HttpResponse:
             form.add_error(None, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
         else:
             return render(request, "core/manage_token.html", {"target": target, "new_secret": secret})
-    problems = "; ".join(f"{form.fields[k].label if k in form.fields else 'token'}: {' '.join(v)}"
+    problems = "; ".join(f"{form.fields[k].label if k in form.fields else 'token'}: {' '.join(str(m) for m in v)}"
                          for k, v in form.errors.items())
     messages.error(request, f"No token created for {target.username} — {problems}")
     return redirect("core:manage")
