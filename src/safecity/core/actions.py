@@ -366,8 +366,7 @@ def api_token_create(*, actor: User | str, name: str, days: int = 90,
     if errors:
         raise ValidationError(errors)
     with audited(actor=actor, action="api_token.create", obj=owner) as frame:
-        if actor == "system":
-            assert owner is not None
+        if actor == "system" and owner is not None:
             via, user, created_by = TokenOrigin.CLI, owner, None
         elif not isinstance(actor, User):
             raise NotPermitted("Only a signed-in user, an administrator or the command line may create tokens.")

@@ -192,10 +192,15 @@ def test_a_token_cannot_mint_another(olivia_officer: User, api_token: Any) -> No
 
 
 def test_only_an_administrator_creates_tokens_for_others(olivia_officer: User, ann_analyst: User) -> None:
+    from django.core.exceptions import ValidationError
+
     from safecity.core.permissions import NotPermitted
 
     with pytest.raises(NotPermitted):
         actions.api_token_create(actor=_verified(ann_analyst), owner=olivia_officer, name="x", days=5)
+    with pytest.raises(ValidationError) as err:
+        actions.api_token_create(actor="system", name="x", days=5)
+    assert "owner" in err.value.message_dict
     assert not ApiToken.objects.filter(user=olivia_officer).exists()
 
 
