@@ -112,6 +112,34 @@ def cmd_unlock(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_token(args: argparse.Namespace) -> int:
+    _django()
+    from django.conf import settings
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from safecity.core import actions
+    from safecity.core.models import User
+
+    if not args.name.strip():
+        raise CLIError("--name: give the token a name so it can be recognised (and revoked) later")
+    if not 1 <= args.days <= settings.API_TOKEN_MAX_DAYS:
+        raise CLIError(f"--days: must be between 1 and {settings.API_TOKEN_MAX_DAYS}, not {args.days}")
+    user = User.objects.filter(username__iexact=args.username).first()
+    if user is None:
+        raise CLIError(f"USERNAME: no user called {args.username!r}")
+    if not user.is_active:
+        raise CLIError(f"USERNAME: {user.username} is deactivated; activate the account first")
+    with _system_context():
+        token, secret = actions.api_token_create(actor="system", owner=user, name=args.name, days=args.days)
+    if settings.CJI_MODE and user.is_staff_member and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        print(f"safecity: warning: {user.username} has no two-step sign-in device; CJI mode refuses this token "
+              "until they enrol one", file=sys.stderr)
+    print(f"token {token.name!r} for {user.username}, expires {token.expires_at:%Y-%m-%d}; shown once:",
+          file=sys.stderr)
+    print(secret)
+    return 0
+
+
 def cmd_tasks_daily(args: argparse.Namespace) -> int:
     _django()
     from safecity.core.tasks import run_daily
@@ -174,6 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
     unlock = users_sub.add_parser("unlock", help="release an account locked after failed sign-ins")
     unlock.add_argument("username")
     unlock.set_defaults(func=cmd_unlock)
+    token = users_sub.add_parser("token", help="create an API token for a user and print it once")
+    token.add_argument("username", metavar="USERNAME")
+    token.add_argument("--name", required=True, help="what the token is for, e.g. taxii-feed")
+    token.add_argument("--days", type=int, default=90, help="days until it expires (default 90)")
+    token.set_defaults(func=cmd_users_token)
 
     tasks = sub.add_parser("tasks", help="scheduled housekeeping")
     tasks_sub = tasks.add_subparsers(dest="tasks_command", required=True, parser_class=Parser)

@@ -79,6 +79,7 @@ def verified_client(user: User) -> Client:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     client = Client()
+    user.refresh_from_db(fields=["session_epoch"])  # a stale copy would sign in with an already-ended epoch
     client.force_login(user)
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
     session = client.session
@@ -94,8 +95,13 @@ def signed_in() -> Callable[[User], Client]:
 
 @pytest.fixture
 def api_token() -> Callable[[User], str]:
+    """A bearer token for `user`, made by the command line's path; the owner gets a confirmed TOTP device
+    because CJI mode refuses staff tokens whose owner has none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     def make(user: User) -> str:
-        _, secret = actions.api_token_create(actor=user, name="test", days=30)
+        TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        _, secret = actions.api_token_create(actor="system", owner=user, name="test", days=30)
         return secret
 
     return make

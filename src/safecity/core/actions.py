@@ -32,6 +32,7 @@ from safecity.core.models import (
     LoginFailure,
     ObjectChange,
     RoleAssignment,
+    TokenOrigin,
     User,
 )
 from safecity.core.permissions import NotPermitted, ensure_module
@@ -228,23 +229,46 @@ def role_grant(*, actor: Any, user: User, agency: Agency, role: str,
 
 
 def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
-    with audited(actor=actor, action="role.revoke", obj=assignment.user) as frame:
+    user = assignment.user
+    with audited(actor=actor, action="role.revoke", obj=user) as frame:
         if actor != "system":
             _require_admin(actor, assignment.agency)
+            if _same_user(actor, user) and assignment.role == Role.ADMIN:
+                _refuse_if_last_admin(user, [assignment.agency_id], "remove your own administrator role")
         before = snapshot(assignment)
         frame.extra = {"agency": assignment.agency.ori, "role": assignment.role}
         frame.deleted(assignment, before)
         assignment.delete()
-        _end_sessions(assignment.user)
+        _end_sessions(user)
+        if not RoleAssignment.objects.filter(user=user).exists():
+            # CJIS AC-2: an account with no role left has no business holding credentials either
+            frame.extra["tokens_revoked"] = _revoke_tokens(user)
+
+
+def _same_user(actor: Any, user: User) -> bool:
+    return isinstance(actor, User) and actor.pk == user.pk
+
+
+def _refuse_if_last_admin(user: User, agency_ids: list[int], doing: str) -> None:
+    """An agency must keep an active administrator: nobody else could then unlock, grant or deactivate."""
+    now = timezone.now()
+    for agency_id in agency_ids:
+        others = (RoleAssignment.objects.filter(agency_id=agency_id, role=Role.ADMIN, user__is_active=True)
+                  .exclude(user=user).exclude(expires_at__lte=now))
+        if not others.exists():
+            agency = Agency.objects.get(pk=agency_id)
+            raise NotPermitted(f"You cannot {doing}: you are the last active administrator of {agency.name}. "
+                               "Grant the administrator role to someone else first.")
 
 
 def _end_sessions(user: User) -> None:
-    from django.contrib.sessions.models import Session
+    """End every session of `user` at once: raising the epoch invalidates the hash each session carries."""
+    User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])  # a later save() of this instance must not roll it back
 
-    key = str(user.pk)
-    doomed = [s.session_key for s in Session.objects.filter(expire_date__gt=timezone.now())
-              if s.get_decoded().get("_auth_user_id") == key]
-    Session.objects.filter(session_key__in=doomed).delete()
+
+def _revoke_tokens(user: User) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def user_unlock(*, actor: Any, user: User) -> None:
@@ -262,11 +286,15 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> None:
     with audited(actor=actor, action="user.activate" if active else "user.deactivate", obj=user) as frame:
         if actor != "system":
             _require_admin(actor, user.home_agency)
+            if not active and _same_user(actor, user):
+                admin_of = list(RoleAssignment.objects.filter(user=user, role=Role.ADMIN)
+                                .values_list("agency_id", flat=True))
+                _refuse_if_last_admin(user, admin_of, "deactivate your own account")
         before = snapshot(user)
         user.is_active = active
         user.save(update_fields=["is_active"])
         if not active:
-            ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+            frame.extra = {"tokens_revoked": _revoke_tokens(user)}
             _end_sessions(user)
         frame.updated(user, before)
 
@@ -285,6 +313,9 @@ def login_failed(*, username: str, source_ip: str | None, window_seconds: int, l
         if user is not None and recent >= limit and user.locked_at is None:
             user.locked_at = timezone.now()
             user.save(update_fields=["locked_at"])
+            # Sessions end now; tokens are refused while locked (TokenAuth) but not revoked, because anyone who
+            # knows a user name can trigger a lockout and must not be able to destroy an agency's integrations.
+            _end_sessions(user)
             locked = True
         audit.record(action="auth.login", actor=username or "(blank)", outcome="failure",
                      obj=user, extra={"recent_failures": recent})
@@ -308,8 +339,20 @@ def hash_token_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def api_token_create(*, actor: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
-    """Create a token for `actor`; returns it and the full secret, which is never stored or shown again."""
+def _passed_second_step(actor: Any) -> bool:
+    # django-otp's middleware gives the request's user `is_verified()`; a bare model instance has none.
+    is_verified = getattr(actor, "is_verified", None)
+    return bool(is_verified is not None and is_verified())
+
+
+def api_token_create(*, actor: User | str, name: str, days: int = 90,
+                     owner: User | None = None) -> tuple[ApiToken, str]:
+    """Create a token; returns it and the full secret, which is never stored or shown again.
+
+    Three paths only, recorded on the token: a user's own session (`owner` omitted; in CJI mode a staff
+    session must have passed two-step sign-in), an administrator creating one for `owner` in their agency,
+    or the command line (`actor="system"`, `owner` required).
+    """
     from django.conf import settings
 
     name = name.strip()
@@ -318,15 +361,33 @@ def api_token_create(*, actor: User, name: str, days: int = 90) -> tuple[ApiToke
         errors["name"] = "Give the token a name so you can recognise it later."
     if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
         errors["days"] = f"Expiry must be between 1 and {settings.API_TOKEN_MAX_DAYS} days."
+    if actor == "system" and owner is None:
+        errors["owner"] = "Name the user the token is for."
     if errors:
         raise ValidationError(errors)
-    with audited(actor=actor, action="api_token.create") as frame:
+    with audited(actor=actor, action="api_token.create", obj=owner) as frame:
+        if actor == "system" and owner is not None:
+            via, user, created_by = TokenOrigin.CLI, owner, None
+        elif not isinstance(actor, User):
+            raise NotPermitted("Only a signed-in user, an administrator or the command line may create tokens.")
+        elif owner is None or owner.pk == actor.pk:
+            via, user, created_by = TokenOrigin.SESSION, actor, actor
+        else:
+            _require_admin(actor, owner.home_agency)
+            via, user, created_by = TokenOrigin.ADMIN, owner, actor
+        if isinstance(actor, User) and settings.CJI_MODE and actor.is_staff_member \
+                and not _passed_second_step(actor):
+            raise NotPermitted("Complete two-step sign-in before creating an API token (CJI mode).")
+        if not user.is_active:
+            raise ValidationError({"owner": f"{user.username} is deactivated; activate the account first."})
         prefix = secrets.token_hex(4)
         secret = secrets.token_urlsafe(32)
         token = ApiToken.objects.create(
-            user=actor, name=name[:100], prefix=prefix, key_hash=hash_token_secret(secret),
-            expires_at=timezone.now() + dt.timedelta(days=days))
+            user=user, name=name[:100], prefix=prefix, key_hash=hash_token_secret(secret),
+            expires_at=timezone.now() + dt.timedelta(days=days), created_via=via, created_by=created_by)
+        frame.obj = token
         frame.created(token)
+        frame.extra = {"created_via": str(via), "owner": user.username}
     return token, f"{TOKEN_PREFIX}{prefix}_{secret}"
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -131,6 +132,11 @@ def tokens(request: HttpRequest) -> Any:
 
 @router.post("/tokens", response={201: TokenCreatedOut, **ERRORS})
 def token_create(request: HttpRequest, payload: TokenIn) -> Any:
+    if getattr(request, "api_token", False):
+        # a stolen token must not be able to extend its own life by minting a fresh one
+        actions.permission_denied(actor=request.user, what="core.apitoken", reason="token minting a token")
+        raise PermissionDenied("A token cannot create another token; create it from a signed-in session, ask an "
+                               "administrator, or use `safecity users token`.")
     token, secret = actions.api_token_create(actor=request.user, name=payload.name, days=payload.days)  # type: ignore[arg-type]
     return 201, {**TokenOut.from_orm(token).dict(), "token": secret}
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
 from safecity.core import context, proxies
@@ -21,8 +21,10 @@ CSP = (
 )
 
 # Paths anyone may open without signing in (CJIS AC-14: document actions allowed without identification).
-PUBLIC_PREFIXES = ("/static/", "/healthz", "/readyz", "/accounts/login", "/accounts/mfa", "/api/",
-                   "/open/", "/favicon.ico")
+PUBLIC_PREFIXES = ("/static/", "/healthz", "/readyz", "/accounts/login/", "/open/", "/favicon.ico")
+# What a staff session that has passed only the password step may also open in CJI mode: the second step
+# itself and the way out. Everything else, the account page and the whole API included, waits for it.
+SECOND_STEP_PREFIXES = ("/accounts/mfa/", "/accounts/logout/")
 
 
 class SecurityHeadersMiddleware:
@@ -130,8 +132,16 @@ class SessionPolicyMiddleware:
                 return HttpResponseRedirect(f"{reverse('core:login')}?ended={reason}&next={request.path}")
             session["last_activity"] = now
             session.setdefault("auth_time", now)
-            if settings.CJI_MODE and not request.path.startswith(PUBLIC_PREFIXES):
-                needs_mfa = not user.is_verified() and user.is_staff_member  # type: ignore[attr-defined]
-                if needs_mfa and not request.path.startswith("/accounts/"):
-                    return HttpResponseRedirect(reverse("core:mfa_setup"))
+            if (settings.CJI_MODE and not request.path.startswith(PUBLIC_PREFIXES + SECOND_STEP_PREFIXES)
+                    and not user.is_verified() and user.is_staff_member):  # type: ignore[attr-defined]
+                return _second_step_required(request)
         return self.get_response(request)
+
+
+def _second_step_required(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from safecity.core.errors import error_body
+
+        message = "Complete two-step sign-in (CJI mode) before using the API: open /accounts/mfa/setup/."
+        return JsonResponse(error_body("mfa_required", message), status=401)
+    return HttpResponseRedirect(reverse("core:mfa_setup"))

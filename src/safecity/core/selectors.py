@@ -72,7 +72,7 @@ def object_history(*, user: Any, obj: Model) -> QuerySet[ObjectChange]:
 
 
 def token_list(*, user: Any) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=user).order_by("-created")
+    return ApiToken.objects.filter(user=user).select_related("created_by").order_by("-created")
 
 
 def can_manage(user: Any) -> bool:

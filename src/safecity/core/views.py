@@ -71,8 +71,15 @@ def module_required(module: str, *needs: str) -> Callable[[View], View]:
 
 
 def _safe_next(request: HttpRequest) -> str:
+    """Where to go after signing in: a same-site absolute path only, else home.
+
+    Anything else is refused rather than interpreted: `redirect("abc")` would look "abc" up as a view name
+    (NoReverseMatch, a 500 after the sign-in was already recorded), and "//host" or "/\\host" is another site.
+    """
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if (target.startswith("/") and not target.startswith(("//", "/\\"))
+            and not any(c.isspace() or not c.isprintable() for c in target)
+            and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})):
         return target
     return reverse("core:home")
 
@@ -157,7 +164,8 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-            if device is not None and not user.is_locked and device.verify_token(form.cleaned_data["token"].strip()):
+            usable = device is not None and user.is_active and not user.is_locked
+            if usable and device is not None and device.verify_token(form.cleaned_data["token"].strip()):
                 next_url = request.session.get("pending_next") or reverse("core:home")
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 otp_login(request, device)
@@ -176,8 +184,17 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 
     user = request.user
     assert isinstance(user, User)
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and user.is_verified():  # type: ignore[attr-defined]
-        return redirect("core:account")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        if user.is_verified():  # type: ignore[attr-defined]
+            return redirect("core:account")
+        # A device was enrolled since this session signed in with its password alone (another browser): the
+        # session must now prove that device, not enrol a second one of its own choosing.
+        from safecity.core import audit
+
+        audit.record(action="auth.session_end", actor=user, obj=user, extra={"reason": "mfa_enrolled"})
+        logout(request)
+        messages.info(request, "Two-step sign-in is on for this account: sign in again with your code.")
+        return redirect("core:login")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -247,6 +264,9 @@ def account(request: HttpRequest) -> HttpResponse:
                 for field, errs in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errs)
                 status = 400
+            except NotPermitted as exc:
+                form.add_error(None, str(exc))
+                status = 403
         else:
             status = 400
     return render(request, "core/account.html", {
@@ -341,10 +361,29 @@ def manage_user_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif op == "reset-mfa":
             actions.mfa_remove(actor=request.user, user=target)
             messages.success(request, f"Two-step sign-in reset for {target.username}.")
+        elif op == "token":
+            return _admin_token(request, target)
         else:
             messages.error(request, "Unknown operation.")
     except NotPermitted as exc:
         messages.error(request, str(exc))
+    return redirect("core:manage")
+
+
+def _admin_token(request: HttpRequest, target: User) -> HttpResponse:
+    """An administrator creates a token for a user of their agency (a service account, a TAXII client)."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _, secret = actions.api_token_create(actor=request.user, owner=target,  # type: ignore[arg-type]
+                                                 name=form.cleaned_data["name"], days=form.cleaned_data["days"])
+        except ValidationError as exc:
+            form.add_error(None, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
+        else:
+            return render(request, "core/manage_token.html", {"target": target, "new_secret": secret})
+    problems = "; ".join(f"{form.fields[k].label if k in form.fields else 'token'}: {' '.join(str(m) for m in v)}"
+                         for k, v in form.errors.items())
+    messages.error(request, f"No token created for {target.username} — {problems}")
     return redirect("core:manage")
 
 

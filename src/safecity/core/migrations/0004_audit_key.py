@@ -13,7 +13,7 @@ def reinstall_sqlite_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_audit_append_only")]
+    dependencies = [("core", "0003_apitoken_origin")]
     operations = [
         migrations.AddField(
             model_name="auditevent",

@@ -3,7 +3,7 @@ from safecity.core.models.audit import AuditEvent, ObjectChange
 from safecity.core.models.base import ProtectedModel, RestrictedQuerySet
 from safecity.core.models.geography import Beat, District
 from safecity.core.models.ratelimit import RateLimitCounter
-from safecity.core.models.users import ApiToken, LoginFailure, RoleAssignment, User
+from safecity.core.models.users import ApiToken, LoginFailure, RoleAssignment, TokenOrigin, User
 
 __all__ = [
     "Agency",
@@ -19,5 +19,6 @@ __all__ = [
     "RateLimitCounter",
     "RestrictedQuerySet",
     "RoleAssignment",
+    "TokenOrigin",
     "User",
 ]

@@ -26,8 +26,22 @@ class User(AbstractUser):
         null=True, blank=True, help_text="Set after repeated failed sign-ins; only an administrator clears it."
     )
     password_changed_at = models.DateTimeField(null=True, blank=True)
+    session_epoch = models.PositiveIntegerField(
+        default=0, help_text="Raised to end every session of the account at once (lock, deactivation, role loss)."
+    )
 
     REQUIRED_FIELDS: ClassVar[list[str]] = ["email"]
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django stores this in each session at sign-in and flushes any session whose copy no longer matches.
+
+        Mixing in `session_epoch` makes ending every session of an account one UPDATE of one row, checked on
+        the next request at no extra cost (the user row is read anyway), instead of decoding every session.
+        """
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac("safecity.core.User.session", f"{self.password}:{self.session_epoch}", secret=secret,
+                           algorithm="sha256").hexdigest()
 
     @property
     def is_locked(self) -> bool:
@@ -57,6 +71,15 @@ class RoleAssignment(models.Model):
         return f"{self.user} — {self.get_role_display()} at {self.agency.ori}"
 
 
+class TokenOrigin(models.TextChoices):
+    """How a token came to exist: only these three paths may create one (finding 1 of issue 6)."""
+
+    SESSION = "session", "Account page or API session"
+    ADMIN = "admin", "Administrator"
+    CLI = "cli", "Command line"
+    LEGACY = "legacy", "Before origins were recorded"
+
+
 class ApiToken(models.Model):
     """Per-user API token. Only a SHA-256 hash of the secret is stored; the secret is shown once."""
 
@@ -68,6 +91,11 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Rows that existed before these fields default to LEGACY: in CJI mode they may have been minted through
+    # the MFA bypass, so staff tokens of that origin are refused and must be re-created.
+    created_via = models.CharField(max_length=8, choices=TokenOrigin.choices, default=TokenOrigin.LEGACY)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   help_text="Who created it; empty for the command line and legacy rows.")
 
     class Meta:
         ordering = ["-created"]
@@ -78,6 +106,13 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def origin(self) -> str:
+        """For the Account page: how it was created, naming the administrator who did it for someone else."""
+        if self.created_via == TokenOrigin.ADMIN and self.created_by is not None:
+            return f"Administrator {self.created_by.username}"
+        return str(self.get_created_via_display())
 
 
 class LoginFailure(models.Model):

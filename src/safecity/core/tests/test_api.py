@@ -74,8 +74,9 @@ def test_pagination_is_capped(ann_analyst, api_token, client: Client) -> None:
     assert bad.json()["error"]["fields"][0]["field"] == "limit"
 
 
-def test_token_create_validates_fields(ann_analyst, api_token, client: Client) -> None:
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(ann_analyst)}"}
+def test_token_create_validates_fields(ann_analyst, signed_in) -> None:  # type: ignore[no-untyped-def]
+    # tokens are created from a verified session (a token may not mint another: test_a_token_cannot_mint_another)
+    client, auth = signed_in(ann_analyst), {}
     resp = client.post("/api/v1/tokens", data=json.dumps({"name": "", "days": 9999}),
                        content_type="application/json", **auth)
     assert resp.status_code == 422

@@ -42,7 +42,10 @@ def token(agency_a) -> str:  # type: ignore[no-untyped-def]
     incident_create(actor="system", agency=agency_a, incident_number="F-1",
                     occurred_from=dt.datetime(2025, 5, 1, 12, tzinfo=dt.UTC), offenses=[OffenseIn(code="13A")],
                     latitude=0.5, longitude=0.5)
-    _, secret = actions.api_token_create(actor=user, name="fuzz", days=1)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=user, name="fuzz", confirmed=True)  # CJI mode: staff tokens need a device
+    _, secret = actions.api_token_create(actor="system", owner=user, name="fuzz", days=1)
     return secret
 
 
