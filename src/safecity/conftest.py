@@ -93,18 +93,19 @@ def signed_in() -> Callable[[User], Client]:
     return verified_client
 
 
-@pytest.fixture
-def api_token() -> Callable[[User], str]:
+def make_api_token(user: User, name: str = "test", days: int = 30) -> str:
     """A bearer token for `user`, made by the command line's path; the owner gets a confirmed TOTP device
     because CJI mode refuses staff tokens whose owner has none."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    def make(user: User) -> str:
-        TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-        _, secret = actions.api_token_create(actor="system", owner=user, name="test", days=30)
-        return secret
+    TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    _, secret = actions.api_token_create(actor="system", owner=user, name=name, days=days)
+    return secret
 
-    return make
+
+@pytest.fixture
+def api_token() -> Callable[[User], str]:
+    return make_api_token
 
 
 def set_audit_triggers(enabled: bool) -> None:

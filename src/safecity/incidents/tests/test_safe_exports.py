@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from safecity.conftest import make_persona
+from safecity.conftest import make_api_token, make_persona
 from safecity.core import actions, csvsafe
 from safecity.core.models import Agency, AuditEvent, User
 from safecity.core.roles import Role
@@ -230,8 +230,7 @@ def test_export_right_is_per_agency(hostile_world: dict[str, Any], agency_a: Age
 
 
 def bearer(user: User) -> dict[str, str]:
-    _, secret = actions.api_token_create(actor=user, name="bulk", days=7)
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {make_api_token(user, name='bulk', days=7)}"}
 
 
 def test_bulk_api_reads_need_export_and_are_audited(hostile_world: dict[str, Any], olivia_officer: User,
