@@ -28,6 +28,7 @@ def database_env(tmp_path: Path) -> dict[str, str]:
 
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SAFECITY_SQLITE_PATH"}}
     env["DJANGO_SETTINGS_MODULE"] = "safecity.settings"
+    env.update(_audit_env())
     settings_dict = connection.settings_dict
     if connection.vendor == "postgresql":
         user = quote(settings_dict.get("USER") or "")
@@ -46,6 +47,16 @@ def database_env(tmp_path: Path) -> dict[str, str]:
         path = Path(settings_dict["NAME"])
     env["SAFECITY_SQLITE_PATH"] = str(path)
     return env
+
+
+def _audit_env() -> dict[str, str]:
+    """The test's audit key, keyring and checkpoint file: a worker signing with a key of its own would find
+    the chain signed by a key it does not hold and refuse every audited write."""
+    from django.conf import settings
+
+    return {"SAFECITY_AUDIT_KEY": settings.AUDIT_KEY, "SAFECITY_AUDIT_KEY_FILE": str(settings.AUDIT_KEY_FILE),
+            "SAFECITY_AUDIT_KEYRING": str(settings.AUDIT_KEYRING_DIR),
+            "SAFECITY_AUDIT_CHECKPOINT_FILE": str(settings.AUDIT_CHECKPOINT_FILE)}
 
 
 def start_worker(env: dict[str, str], name: str, barrier: Path, wait_for: list[str],
