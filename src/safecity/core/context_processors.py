@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from safecity.core.middleware import second_step_pending
 from safecity.core.permissions import modules_for
 from safecity.core.roles import Module
 
@@ -25,12 +26,14 @@ MODULE_URLS = {
 def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     nav = []
-    if user is not None and user.is_authenticated:
+    pending = second_step_pending(request)
+    if user is not None and user.is_authenticated and not pending:
         for module in modules_for(user):
             nav.append({"key": module, "label": Module(module).label, "url": MODULE_URLS[Module(module)],
                         "current": request.path.startswith(MODULE_URLS[Module(module)])})
     return {
         "nav_modules": nav,
+        "second_step_pending": pending,
         "city_name": settings.CITY_NAME,
         "cji_mode": settings.CJI_MODE,
         "demo_mode": settings.DEMO_MODE,

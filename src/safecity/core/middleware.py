@@ -132,10 +132,18 @@ class SessionPolicyMiddleware:
                 return HttpResponseRedirect(f"{reverse('core:login')}?ended={reason}&next={request.path}")
             session["last_activity"] = now
             session.setdefault("auth_time", now)
-            if (settings.CJI_MODE and not request.path.startswith(PUBLIC_PREFIXES + SECOND_STEP_PREFIXES)
-                    and not user.is_verified() and user.is_staff_member):  # type: ignore[attr-defined]
+            if second_step_pending(request) and not request.path.startswith(PUBLIC_PREFIXES + SECOND_STEP_PREFIXES):
                 return _second_step_required(request)
         return self.get_response(request)
+
+
+def second_step_pending(request: HttpRequest) -> bool:
+    """A staff session in CJI mode that has passed only the password step: it may open nothing but the second
+    step and the way out (the page header shows it no module either)."""
+    user = getattr(request, "user", None)
+    if not settings.CJI_MODE or user is None or not user.is_authenticated:
+        return False
+    return not user.is_verified() and bool(user.is_staff_member)  # type: ignore[attr-defined]
 
 
 def _second_step_required(request: HttpRequest) -> HttpResponse:

@@ -239,3 +239,14 @@ def test_administrator_creates_a_token_on_the_manage_page(olivia_officer: User, 
     assert officer.post(f"/manage/users/{olivia_officer.pk}/", {"op": "token", "name": "x", "days": "1"}
                         ).status_code == 403
     assert ApiToken.objects.filter(user=olivia_officer).count() == 1
+
+
+def test_second_step_page_offers_no_module_it_would_refuse(alice_admin: User, signed_in: Any) -> None:
+    """The header of a password-only session lists no module and no account page: each would only bounce
+    back to the second step. After it, the administrator sees them all."""
+    page = _password_only("alice").get(MFA_SETUP).content.decode()
+    assert 'aria-label="Modules"' in page and "Sign out" in page
+    for link in ('href="/incidents/"', 'href="/manage/"', 'href="/audit/"', 'href="/accounts/"'):
+        assert link not in page, link
+    home = signed_in(alice_admin).get("/").content.decode()
+    assert 'href="/manage/"' in home and 'href="/accounts/"' in home
