@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,25 +49,46 @@ def _dummy_for(converter: Any) -> str:
     return "x"
 
 
-def _walk(patterns: list[Any], prefix: str, namespace: str) -> list[tuple[str, str, dict[str, Any]]]:
-    found: list[tuple[str, str, dict[str, Any]]] = []
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            ns = ":".join(p for p in (namespace, entry.namespace or "") if p)
-            found.extend(_walk(entry.url_patterns, prefix + str(entry.pattern), ns))
-        elif isinstance(entry, URLPattern):
-            route = prefix + str(entry.pattern)
-            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or route)
-            found.append((name, route, dict(getattr(entry.pattern, "converters", {}))))
-    return found
+def url_patterns(skip_namespaces: frozenset[str] = frozenset()) -> list[tuple[str, str, URLPattern]]:
+    """(name, route, pattern) for every route in the URL conf; `name` is "namespace:name", or the route
+    itself when unnamed. Routes under a namespace in `skip_namespaces` are left out."""
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> list[tuple[str, str, URLPattern]]:
+        found: list[tuple[str, str, URLPattern]] = []
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in skip_namespaces:
+                    continue
+                ns = ":".join(p for p in (namespace, entry.namespace or "") if p)
+                found.extend(walk(entry.url_patterns, prefix + str(entry.pattern), ns))
+            elif isinstance(entry, URLPattern):
+                route = prefix + str(entry.pattern)
+                name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or route)
+                found.append((name, route, entry))
+        return found
+
+    return walk(get_resolver().url_patterns, "", "")
+
+
+def api_views() -> dict[str, Callable[..., Any]]:
+    """The view function behind each operationId of the API (where `requires` leaves its declaration)."""
+    from safecity.api import api
+
+    api.urls  # noqa: B018  (binds the routers)
+    views: dict[str, Callable[..., Any]] = {}
+    for bound in api._get_bound_routers():
+        for path_view in bound.path_operations.values():
+            for op in path_view.operations:
+                views[op.operation_id or api.get_openapi_operation_id(op)] = op.view_func
+    return views
 
 
 def all_url_paths(values: dict[str, str] | None = None) -> list[Route]:
     """Every route in the URL conf with its parameters filled in (`values` overrides by parameter name)."""
     values = values or {}
     routes: list[Route] = []
-    for name, pattern, converters in _walk(get_resolver().url_patterns, "", ""):
-        converters_by_name = dict(converters)
+    for name, pattern, entry in url_patterns():
+        converters_by_name = dict(getattr(entry.pattern, "converters", {}))
 
         def fill(match: re.Match[str], conv: dict[str, Any] = converters_by_name) -> str:
             param = match["name"]

@@ -12,7 +12,7 @@ new module cannot forget to declare its rights.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,12 +20,13 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from safecity.conftest import make_persona, verified_client
 from safecity.core.models import Agency, User
 from safecity.core.permissions import MODULE_FROM_URL
 from safecity.core.roles import Module, Role, role_allows
+from safecity.core.tests.routes import api_views, url_patterns
 
 # Endpoints that need no module right, each with the reason. Anything else must declare (module, actions).
 PUBLIC_URLS = {
@@ -73,21 +74,10 @@ class Endpoint:
         return getattr(self.view, "safecity_requires", None)
 
 
-def _walk(patterns: list[Any], ns: str = "", route: str = "") -> Iterator[tuple[str, str, URLPattern]]:
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            if p.namespace == API_NAMESPACE:
-                continue
-            inner = f"{ns}{p.namespace}:" if p.namespace else ns
-            yield from _walk(p.url_patterns, inner, route + str(p.pattern))
-        elif isinstance(p, URLPattern):
-            yield f"{ns}{p.name}", route + str(p.pattern), p
-
-
 def url_endpoints(samples: dict[str, Any]) -> list[Endpoint]:
     """Every URL in the URL conf outside the API, with sample arguments filled in (one per module for `m/`)."""
     found = []
-    for name, route, pattern in _walk(get_resolver().url_patterns):
+    for name, route, pattern in url_patterns(skip_namespaces=frozenset({API_NAMESPACE})):
         converters = list(pattern.pattern.converters)
         variants: list[dict[str, Any]] = [{}]
         if "module" in converters:
@@ -103,14 +93,7 @@ def url_endpoints(samples: dict[str, Any]) -> list[Endpoint]:
 
 def api_endpoints(client: Client, samples: dict[str, Any]) -> list[Endpoint]:
     """Every operation in the OpenAPI document served at /api/v1/openapi.json, joined to its view function."""
-    from safecity.api import api
-
-    api.urls  # noqa: B018  (binds the routers)
-    views = {}
-    for bound in api._get_bound_routers():
-        for path_view in bound.path_operations.values():
-            for op in path_view.operations:
-                views[op.operation_id or api.get_openapi_operation_id(op)] = op.view_func
+    views = api_views()
     doc = client.get("/api/v1/openapi.json")
     assert doc.status_code == 200, doc.content[:300]
     found = []
