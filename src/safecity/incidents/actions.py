@@ -16,8 +16,11 @@ from safecity.core.models import Agency
 from safecity.core.permissions import ensure_can, ensure_module
 from safecity.core.roles import Module, Sensitivity
 from safecity.incidents.codes import current_codes
+from safecity.incidents.facts import IncidentFacts, VictimValues, derive
 from safecity.incidents.models import Incident, Offense, Victim
-from safecity.incidents.models.incident import involves_firearm
+
+# Re-exported for apps that build incident rows themselves (the demo city): the one place facts are derived.
+__all__ = ["IncidentFacts", "OffenseIn", "VictimIn", "VictimValues", "derive", "incident_create", "incident_update"]
 
 
 @dataclass(frozen=True)
@@ -68,27 +71,29 @@ def incident_create(
         district = beat = None
         if latitude is not None and longitude is not None:
             district, beat = locate(agency, longitude, latitude)
-        firearm = any(involves_firearm(o.weapon_codes) for o in offenses)
-        person = any(codes[o.code].crime_against == "person" or o.code == "120" for o in offenses)
+        found = derive(offenses=[(o.code, o.weapon_codes) for o in offenses],
+                       victims=[VictimValues(v.victim_type, v.age, tuple(v.offense_codes)) for v in victims],
+                       table=codes)
         incident = Incident.objects.create(
             agency=agency, incident_number=incident_number.strip(), occurred_from=occurred_from,
             occurred_to=occurred_to, occurred_date=timezone.localtime(occurred_from).date(),
             reported_at=timezone.now(), block_address=block_address, latitude=latitude, longitude=longitude,
-            district=district, beat=beat, location_type=location_type, sensitivity=int(sensitivity),
-            is_firearm=firearm, is_violent=any(codes[o.code].is_violent for o in offenses),
-            is_shooting=firearm and person,
-            is_fatal=any(o.code == "09A" for o in offenses) and bool(victims),
-            victim_count=len(victims), offense_count=len(offenses), primary_offense=offenses[0].code,
-            source=source,
+            district=district, beat=beat, location_type=location_type,
+            # The caller may add labels (criminal intelligence, sealed); the derived ones are never dropped.
+            sensitivity=int(sensitivity) | found.sensitivity,
+            is_firearm=found.is_firearm, is_violent=found.is_violent, is_shooting=found.is_shooting,
+            is_fatal=found.is_fatal, victim_count=found.victim_count, offense_count=found.offense_count,
+            primary_offense=found.primary_offense, source=source,
         )
-        for seq, o in enumerate(offenses, start=1):
+        for seq, (o, firearm) in enumerate(zip(offenses, found.offense_firearm, strict=True), start=1):
             Offense.objects.create(agency=agency, incident=incident, seq=seq, code=codes[o.code],
                                    occurred_date=incident.occurred_date, attempted=o.attempted,
-                                   weapon_codes=o.weapon_codes, is_firearm=involves_firearm(o.weapon_codes))
-        for seq, v in enumerate(victims, start=1):
+                                   weapon_codes=o.weapon_codes, is_firearm=firearm)
+        for seq, (v, fatal, shot) in enumerate(zip(victims, found.victim_fatal, found.victim_shot, strict=True),
+                                               start=1):
             Victim.objects.create(agency=agency, incident=incident, seq=seq, victim_type=v.victim_type, age=v.age,
                                   sex=v.sex, injury_codes=v.injury_codes, offense_codes=v.offense_codes,
-                                  is_fatal="09A" in v.offense_codes, is_shot=firearm)
+                                  is_fatal=fatal, is_shot=shot)
         frame.created(incident)
     return incident
 
