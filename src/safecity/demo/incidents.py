@@ -375,8 +375,8 @@ def _rows_for(events: list[Event], city: City, agency: Agency, start: dt.date, c
         reported = when + dt.timedelta(minutes=int(rng.integers(5, 600)))
         block = f"{int(rng.integers(1, 60))}XX {STREETS[int(rng.integers(len(STREETS)))]} St"
         location_type = str(rng.choice(spec[3]))
-        people = [(vt, int(rng.integers(16, 70)) if vt == "I" else None, str(rng.choice(["M", "F"])) if vt == "I" else "",
-                   vc) for vc, vt in vics]
+        people = [(vt, int(rng.integers(16, 70)) if vt == "I" else None,
+                   str(rng.choice(["M", "F"])) if vt == "I" else "", vc) for vc, vt in vics]
         inc, offense_rows, victim_rows = incident_rows(
             agency=agency, number=number, when=when, offenses=offs, victims=people, codes=codes,
             latitude=round(float(lat[i]), 6), longitude=round(float(lon[i]), 6), beat=beat,

@@ -61,6 +61,16 @@ class HasAge(Protocol):
     def age(self) -> int | None: ...
 
 
+class VictimLike(HasAge, Protocol):
+    """A victim as the rules see it (`VictimValues`, or the importer's `VictimRec`)."""
+
+    @property
+    def victim_type(self) -> str: ...
+
+    @property
+    def offense_codes(self) -> Sequence[str]: ...
+
+
 Codes = Mapping[str, CodeInfo]
 OffenseKey = tuple[tuple[str, tuple[str, ...]], ...]  # ((code, weapon codes), ...) in the record's order
 
@@ -91,17 +101,19 @@ class OffenseFacts:
     is_shooting: bool
     has_homicide: bool
     victim_identifying: bool
+    label_mask: int  # the labels that follow from the offenses alone
 
 
 def offense_facts(offenses: OffenseKey, table: Codes) -> OffenseFacts:
     codes = [code for code, _ in offenses]
+    identifying = not VICTIM_IDENTIFYING_CODES.isdisjoint(codes)
     firearm = tuple(involves_firearm(weapons) for _, weapons in offenses)
     shooting = any(armed and (table[code].crime_against == "person" or code == ROBBERY)
                    for code, armed in zip(codes, firearm, strict=True))
     return OffenseFacts(
         primary_offense=primary_offense(codes, table), offense_firearm=firearm, is_firearm=any(firearm),
         is_violent=any(table[c].is_violent for c in codes), is_shooting=shooting, has_homicide=HOMICIDE in codes,
-        victim_identifying=not VICTIM_IDENTIFYING_CODES.isdisjoint(codes))
+        victim_identifying=identifying, label_mask=int(Sensitivity.VICTIM_IDENTIFYING) if identifying else 0)
 
 
 def any_juvenile(*groups: Iterable[HasAge]) -> bool:
@@ -114,10 +126,12 @@ def any_juvenile(*groups: Iterable[HasAge]) -> bool:
     return False
 
 
+_JUVENILE = int(Sensitivity.JUVENILE)
+
+
 def labels(offenses: OffenseFacts, juvenile: bool) -> int:
     """The sensitivity labels the facts call for, as the `ProtectedModel.sensitivity` bit mask."""
-    mask = int(Sensitivity.VICTIM_IDENTIFYING) if offenses.victim_identifying else 0
-    return (mask | int(Sensitivity.JUVENILE)) if juvenile else mask
+    return (offenses.label_mask | _JUVENILE) if juvenile else offenses.label_mask
 
 
 def incident_is_fatal(offenses: OffenseFacts, victim_count: int) -> bool:
@@ -130,6 +144,38 @@ def victim_is_fatal(incident_fatal: bool, victim_offense_codes: Sequence[str]) -
 
 def victim_is_shot(offenses: OffenseFacts, victim_type: str) -> bool:
     return offenses.is_shooting and victim_type in PERSON_VICTIM_TYPES
+
+
+_NO_FLAGS = tuple((False,) * n for n in range(16))
+
+
+def people_facts(offenses: OffenseFacts, victims: Sequence[VictimLike], offenders: Sequence[HasAge] = (),
+                 arrestees: Sequence[HasAge] = ()) -> tuple[bool, int, tuple[bool, ...], tuple[bool, ...]]:
+    """(is_fatal, sensitivity, per-victim fatal, per-victim shot): what needs the people as well as the offenses.
+
+    The same rules as `incident_is_fatal`, `any_juvenile`, `labels`, `victim_is_fatal` and `victim_is_shot`, in
+    one call because the importer runs it for every row of a file.
+    """
+    # any_juvenile and labels, unrolled: this is the importer's per-row hot path.
+    juvenile = False
+    for person in victims:
+        age = person.age
+        if age is not None and age < ADULT_AGE:
+            juvenile = True
+            break
+    if not juvenile and offenders:
+        juvenile = any_juvenile(offenders)
+    if not juvenile and arrestees:
+        juvenile = any_juvenile(arrestees)
+    mask = (offenses.label_mask | _JUVENILE) if juvenile else offenses.label_mask
+    count = len(victims)
+    fatal = offenses.has_homicide and count > 0
+    if fatal or offenses.is_shooting:
+        victim_fatal = tuple([victim_is_fatal(fatal, v.offense_codes) for v in victims])
+        victim_shot = tuple([victim_is_shot(offenses, v.victim_type) for v in victims])
+    else:
+        victim_fatal = victim_shot = _NO_FLAGS[count] if count < 16 else (False,) * count
+    return fatal, mask, victim_fatal, victim_shot
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,17 +205,15 @@ class IncidentFacts:
 
 
 def derive(*, offenses: Sequence[tuple[str, Sequence[str]]], victims: Sequence[VictimValues], table: Codes,
-           offenders: Iterable[HasAge] = (), arrestees: Iterable[HasAge] = (),
+           offenders: Sequence[HasAge] = (), arrestees: Sequence[HasAge] = (),
            known: OffenseFacts | None = None) -> IncidentFacts:
     """All facts of one incident. `offenses` are (NIBRS code, weapon/force codes) pairs; every code must be
     in `table`. `known` passes facts already worked out for the same offenses (the importer's cache)."""
     of = known if known is not None else offense_facts(
         tuple((code, tuple(weapons)) for code, weapons in offenses), table)
-    fatal = incident_is_fatal(of, len(victims))
-    juvenile = any_juvenile(victims, offenders, arrestees)
+    fatal, mask, victim_fatal, victim_shot = people_facts(of, victims, offenders, arrestees)
     return IncidentFacts(
         primary_offense=of.primary_offense, is_firearm=of.is_firearm, is_violent=of.is_violent,
-        is_shooting=of.is_shooting, is_fatal=fatal, sensitivity=labels(of, juvenile),
-        offense_count=len(offenses), victim_count=len(victims), offense_firearm=of.offense_firearm,
-        victim_fatal=tuple(victim_is_fatal(fatal, v.offense_codes) for v in victims),
-        victim_shot=tuple(victim_is_shot(of, v.victim_type) for v in victims))
+        is_shooting=of.is_shooting, is_fatal=fatal, sensitivity=mask, offense_count=len(offenses),
+        victim_count=len(victims), offense_firearm=of.offense_firearm, victim_fatal=victim_fatal,
+        victim_shot=victim_shot)

@@ -14,15 +14,6 @@ from zoneinfo import ZoneInfo
 from safecity.incidents import facts
 from safecity.incidents.importers.records import IncidentRec, RowError
 
-_NO_FLAGS: dict[int, tuple[bool, ...]] = {}
-
-
-def _all_false(count: int) -> tuple[bool, ...]:
-    found = _NO_FLAGS.get(count)
-    if found is None:
-        found = _NO_FLAGS[count] = (False,) * count
-    return found
-
 
 @dataclass(slots=True)
 class Prepared:
@@ -137,23 +128,14 @@ class Validator:
         of = self._facts.get(key)
         if of is None:
             of = self._facts[key] = facts.offense_facts(key, self.codes)
-        victims = rec.victims
-        juvenile = facts.any_juvenile(victims, rec.offenders, rec.arrestees)
-        fatal = facts.incident_is_fatal(of, len(victims))
-        if fatal:
-            victim_fatal = tuple([facts.victim_is_fatal(True, v.offense_codes) for v in victims])
-        else:
-            victim_fatal = _all_false(len(victims))
-        if of.is_shooting:
-            victim_shot = tuple([facts.victim_is_shot(of, v.victim_type) for v in victims])
-        else:
-            victim_shot = _all_false(len(victims))
+        fatal, sensitivity, victim_fatal, victim_shot = facts.people_facts(of, rec.victims, rec.offenders,
+                                                                          rec.arrestees)
         return Prepared(
             rec=rec, digest=rec.content_hash(),
             occurred_date=rec.occurred_from.astimezone(self.zone).date(),
             district_id=district_id, beat_id=beat_id, is_firearm=of.is_firearm,
             is_violent=of.is_violent, is_shooting=of.is_shooting, is_fatal=fatal,
-            primary_offense=of.primary_offense, sensitivity=facts.labels(of, juvenile),
+            primary_offense=of.primary_offense, sensitivity=sensitivity,
             offense_firearm=of.offense_firearm,  # shared between rows with the same offenses; only ever read
             victim_fatal=victim_fatal, victim_shot=victim_shot,
         )

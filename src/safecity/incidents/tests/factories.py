@@ -1,4 +1,4 @@
-"""Test factories for incidents with their offenses and victims (derived fields from `incidents.facts`, as on import)."""
+"""Test factories for incidents with their offenses and victims (derived fields from `incidents.facts`)."""
 
 from __future__ import annotations
 

@@ -67,7 +67,8 @@ def test_only_person_victims_are_shot() -> None:
 
 def test_fatal_needs_a_murder_and_a_victim_and_marks_the_murder_victims() -> None:
     assert not derive([("09A", [])]).is_fatal
-    victims = [facts.VictimValues("I", 30, ("09A",)), facts.VictimValues("I", 28, ("13A",)), facts.VictimValues("I", 50, ())]
+    victims = [facts.VictimValues("I", 30, ("09A",)), facts.VictimValues("I", 28, ("13A",)),
+               facts.VictimValues("I", 50, ())]
     found = derive([("09A", ["12"]), ("13A", ["12"])], victims)
     assert found.is_fatal and found.victim_fatal == (True, False, True)
     assert derive([("13A", [])], victims).victim_fatal == (False, False, False)
