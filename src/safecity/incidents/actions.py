@@ -149,7 +149,9 @@ def _check_import_rights(actor: Any, agency: Agency) -> None:
 
 def ensure_can_import(*, actor: Any, agency: Agency) -> None:
     """Refuse a run (a dry run too) before anything is read; the refusal is audited as a denied `import.start`
-    naming the agency. `import_batch_start` and `import_batch_commit` check again inside their transaction."""
+    naming the agency. `import_batch_start` and `import_batch_commit` check again inside their transaction, so
+    neither can be called on its own by someone without the rights (the user's roles are read once per
+    request, so a role revoked during a run is not seen before the run ends)."""
     try:
         _check_import_rights(actor, agency)
     except NotPermitted as exc:
@@ -217,7 +219,7 @@ def import_batch_commit(*, actor: Any, batch: ImportBatch, write: Callable[[], N
     imported what, and a million creation rows would add nothing to that.
     """
     with audited(actor=actor, action="import.batch", obj=batch) as frame:
-        _check_import_rights(actor, batch.agency)  # a role revoked mid-run stops the run at its next batch
+        _check_import_rights(actor, batch.agency)
         befores = _snapshots(changed_ids) if changed_ids else {}
         write()
         ImportRowError.objects.bulk_create(_error_rows(batch, errors))

@@ -69,3 +69,4 @@ def test_a_strict_run_with_bad_rows_is_rejected_through_an_action(agency_a: Agen
     finish = AuditEvent.objects.get(action="import.finish")
     assert finish.extra["status"] == "rejected" and finish.object_id == str(result.batch.pk)
     assert ImportBatch.objects.get().status == "rejected" and not Incident.objects.exists()
+
