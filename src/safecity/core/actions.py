@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,20 @@ class AuditFrame:
         if after != before:
             self.changes.append((obj, "update", before, after))
 
+    def updated_many(self, objs: Iterable[models.Model], befores: Mapping[Any, dict[str, Any]]) -> int:
+        """Record rows changed by a bulk write (an import batch): `befores` maps each primary key to the
+        snapshot taken before the write, `objs` are the same rows read back after it. Rows whose snapshot did
+        not change are skipped. One history row per changed object, all written in one bulk insert with the
+        event; returns how many were recorded. The frame's subject (`obj`) is left as it is."""
+        recorded = 0
+        for obj in objs:
+            before = befores[obj.pk]
+            after = snapshot(obj)
+            if after != before:
+                self.changes.append((obj, "update", before, after))
+                recorded += 1
+        return recorded
+
     def deleted(self, obj: models.Model, before: dict[str, Any]) -> None:
         self.obj = self.obj or obj
         self.changes.append((obj, "delete", before, None))
@@ -73,13 +87,16 @@ def audited(*, actor: Any, action: str, obj: Any = None, purpose: str = "") -> I
         with dbbusy.atomic():
             yield frame
             event = audit.record(action=action, actor=actor, obj=frame.obj, purpose=purpose, extra=frame.extra)
-            for changed, kind, before, after in frame.changes:
-                ObjectChange.objects.create(
+            # One insert for all of them: an import batch can record thousands of changed rows.
+            ObjectChange.objects.bulk_create([
+                ObjectChange(
                     event=event, time=event.occurred_at, actor_name=event.actor_name,
                     content_type=ContentType.objects.get_for_model(type(changed)),
                     object_id=str(changed.pk if changed.pk is not None else (before or {}).get("id")),
                     object_repr=str(changed)[:200], action=kind, before=before, after=after,
                 )
+                for changed, kind, before, after in frame.changes
+            ], batch_size=1000)
     except NotPermitted as exc:
         audit.record(action=action, actor=actor, obj=obj, outcome="denied", purpose=purpose,
                      extra={"reason": str(exc)})

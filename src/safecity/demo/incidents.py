@@ -17,9 +17,10 @@ What the generator builds, per agency (numbers at ``scale=1`` for Riverton, 612,
   (code ``101``; ``S101`` for prefixed agencies) robberies rise over the last 8 weeks, an extra
   intensity ramping linearly from 0 to 4× the beat's normal robbery rate on the as-of day.
 * **Consistency** — offenses and victims are created with each incident; victims carry the offense codes
-  they are connected to; is_firearm comes from weapon codes 11–15; is_violent, is_shooting, is_fatal,
-  victim_count, offense_count and primary_offense (Summary hierarchy) are derived the same way an import
-  derives them. Rape incidents carry the victim-identifying sensitivity label.
+  they are connected to; every derived field (is_firearm, is_violent, is_shooting, is_fatal, the victims'
+  is_fatal/is_shot, counts, primary offense, the juvenile and victim-identifying labels) comes from
+  ``incidents.facts.derive`` — the rules an import and an incident entered by hand use — so an armed
+  robbery counts as a shooting and a 16- or 17-year-old victim makes the incident juvenile, as on import.
 
 Reproducible from ``seed`` and idempotent: incident numbers are ``DEMO-YYYYMMDD-NNNN`` (ordered by time
 within the day) and numbers already on file are skipped. Public ids (the ones in URLs) are *not* derived from
@@ -46,10 +47,9 @@ from django.utils import timezone
 
 from safecity.core import audit
 from safecity.core.models import Agency, Beat
-from safecity.core.roles import Sensitivity
+from safecity.incidents.actions import VictimValues, derive
 from safecity.incidents.codes import current_codes, load_code_table
 from safecity.incidents.models import Incident, Offense, Victim
-from safecity.incidents.models.incident import FIREARM_WEAPON_CODES
 
 YEARS = 2.5
 UPTICK_WEEKS = 8
@@ -81,10 +81,7 @@ OFFENSE_MIX: dict[str, tuple[float, float, float, tuple[str, ...], tuple[str, ..
     "35A": (1700, 0.05, 0.40, ("13", "20"), ()),
     "26A": (1200, 0.00, 0.00, ("20",), ()),
 }
-HIERARCHY = ("09A", "11A", "11B", "11C", "120", "13A", "220", "23A", "23B", "23C", "23D", "23E", "23F", "23G",
-             "23H", "240", "200", "13B", "290", "26A", "35A")
 PERSON = {"09A", "11A", "11B", "11C", "13A", "13B"}
-VIOLENT = {"09A", "11A", "11B", "11C", "120", "13A"}
 STREETS = ["Maple", "River", "Oak", "Lincoln", "Harbor", "Cedar", "Market", "Mill", "Bluff", "Grant", "Prairie",
            "Willow", "Union", "Front", "Elm", "Ash", "Sycamore", "Depot", "Church", "Summit"]
 HOUR_PERSON = np.array([5, 4, 4, 3, 2, 1, 1, 1, 2, 2, 3, 3, 4, 4, 4, 4, 5, 5, 6, 6, 7, 7, 7, 6], dtype=float)
@@ -266,6 +263,56 @@ def public_id(ids: random.Random | None = None) -> uuid.UUID:
     return uuid.UUID(int=ids.getrandbits(128), version=4)
 
 
+DemoVictim = tuple[str, int | None, str, list[str]]  # (victim type, age, sex, offense codes)
+
+
+def incident_rows(*, agency: Agency, number: str, when: dt.datetime, offenses: list[tuple[str, list[str]]],
+                  victims: list[DemoVictim], codes: dict[str, Any], latitude: float | None = None,
+                  longitude: float | None = None, beat: Beat | None = None, public_id: uuid.UUID | None = None,
+                  reported_at: dt.datetime | None = None, block_address: str = "",
+                  location_type: str = "") -> tuple[Incident, list[Offense], list[Victim]]:
+    """One incident with its offenses and victims as unsaved rows, every derived field from `derive` (the
+    same rules an import or an incident entered by hand uses); `save_rows` writes them in bulk."""
+    found = derive(offenses=offenses, table=codes,
+                   victims=[VictimValues(vt, age, tuple(vc)) for vt, age, _, vc in victims])
+    day = timezone.localtime(when).date()
+    inc = Incident(
+        agency=agency, incident_number=number, public_id=public_id or uuid.uuid4(), occurred_from=when,
+        occurred_date=day, reported_at=reported_at, block_address=block_address, latitude=latitude,
+        longitude=longitude, district=beat.district if beat else None, beat=beat, location_type=location_type,
+        is_firearm=found.is_firearm, is_violent=found.is_violent, is_shooting=found.is_shooting,
+        is_fatal=found.is_fatal, victim_count=found.victim_count, offense_count=found.offense_count,
+        primary_offense=found.primary_offense, source="demo", sensitivity=found.sensitivity,
+    )
+    offense_rows = [
+        Offense(agency=agency, seq=n, code=codes[c], occurred_date=day, weapon_codes=ws, is_firearm=firearm,
+                location_type=location_type, attempted=False)
+        for n, ((c, ws), firearm) in enumerate(zip(offenses, found.offense_firearm, strict=True), start=1)]
+    victim_rows = [
+        Victim(agency=agency, seq=n, victim_type=vt, offense_codes=vc, is_fatal=fatal, is_shot=shot, age=age,
+               sex=sex, injury_codes=(["G"] if shot else []))
+        for n, ((vt, age, sex, vc), fatal, shot) in enumerate(
+            zip(victims, found.victim_fatal, found.victim_shot, strict=True), start=1)]
+    return inc, offense_rows, victim_rows
+
+
+def save_rows(rows: list[tuple[Incident, list[Offense], list[Victim]]]) -> tuple[int, int, int]:
+    """Bulk-insert rows from `incident_rows`; returns (incidents, offenses, victims) written."""
+    created = Incident.objects.bulk_create([inc for inc, _, _ in rows], batch_size=2000)
+    off_rows: list[Offense] = []
+    vic_rows: list[Victim] = []
+    for inc, (_, offs, vics) in zip(created, rows, strict=True):
+        for o in offs:
+            o.incident = inc
+        for v in vics:
+            v.incident = inc
+        off_rows.extend(offs)
+        vic_rows.extend(vics)
+    Offense.objects.bulk_create(off_rows, batch_size=2000)
+    Victim.objects.bulk_create(vic_rows, batch_size=2000)
+    return len(created), len(off_rows), len(vic_rows)
+
+
 def _rows_for(events: list[Event], city: City, agency: Agency, start: dt.date, codes: dict[str, Any],
               rng: np.random.Generator, existing: set[str],
               ids: random.Random | None = None) -> tuple[list[Incident], list[list[Offense]], list[list[Victim]]]:
@@ -289,21 +336,21 @@ def _rows_for(events: list[Event], city: City, agency: Agency, start: dt.date, c
             continue
         when = dt.datetime.combine(day, dt.time(int(hour) % 24, int((hour % 1) * 60)), tzinfo=tz)
         shot = e.kind == "S"
-        # Offenses in the incident: (code, weapons); victims: (offense codes, fatal, shot, type).
+        # Offenses in the incident: (code, weapons); victims: (offense codes, victim type).
         offs: list[tuple[str, list[str]]]
-        vics: list[tuple[list[str], bool, bool, str]]
+        vics: list[tuple[list[str], str]]
         if shot:
             weapon = str(rng.choice(["12", "12", "12", "12", "11", "13", "14"]))
             if e.code == "09A":
                 offs = [("09A", [weapon])]
-                vics = [(["09A"], True, True, "I")]
+                vics = [(["09A"], "I")]
                 if rng.random() < 0.25:
                     offs.append(("13A", [weapon]))
-                    vics.append((["13A"], False, True, "I"))
+                    vics.append((["13A"], "I"))
             else:
                 n_v = int(rng.choice([1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3]))
                 offs = [("13A", [weapon])]
-                vics = [(["13A"], False, True, "I") for _ in range(n_v)]
+                vics = [(["13A"], "I") for _ in range(n_v)]
         else:
             weapons = [str(rng.choice(spec[4]))] if spec[4] else []
             offs = [(e.code, weapons)]
@@ -311,46 +358,32 @@ def _rows_for(events: list[Event], city: City, agency: Agency, start: dt.date, c
                 vtype = "I" if rng.random() < 0.8 else "B"
                 if vtype == "I" and rng.random() < 0.08:
                     offs.append(("13A", weapons))
-                    vics = [(["120", "13A"], False, False, "I")]
+                    vics = [(["120", "13A"], "I")]
                 else:
-                    vics = [(["120"], False, False, vtype)]
+                    vics = [(["120"], vtype)]
             elif e.code == "220" and rng.random() < 0.15:
                 offs.append(("23H", []))
-                vics = [(["220", "23H"], False, False, "I")]
+                vics = [(["220", "23H"], "I")]
             elif e.code == "35A":
-                vics = [(["35A"], False, False, "S")]
+                vics = [(["35A"], "S")]
             elif e.code in PERSON:
                 n_v = 2 if e.code in ("13A", "13B") and rng.random() < 0.1 else 1
-                vics = [([e.code], e.code == "09A", False, "I") for _ in range(n_v)]
+                vics = [([e.code], "I") for _ in range(n_v)]
             else:
-                vics = [([e.code], False, False, "I" if rng.random() < 0.7 else "B")]
-        codes_in = [c for c, _ in offs]
-        primary = min(codes_in, key=HIERARCHY.index)
-        firearm = any(w in FIREARM_WEAPON_CODES for _, ws in offs for w in ws)
+                vics = [([e.code], "I" if rng.random() < 0.7 else "B")]
         beat = city.beats[e.beat]
-        inc = Incident(
-            agency=agency, incident_number=number, public_id=public_id(ids),
-            occurred_from=when, occurred_date=day, reported_at=when + dt.timedelta(minutes=int(rng.integers(5, 600))),
-            block_address=f"{int(rng.integers(1, 60))}XX {STREETS[int(rng.integers(len(STREETS)))]} St",
-            latitude=round(float(lat[i]), 6), longitude=round(float(lon[i]), 6), district=beat.district, beat=beat,
-            location_type=str(rng.choice(spec[3])), is_firearm=firearm,
-            is_violent=any(c in VIOLENT for c in codes_in),
-            is_shooting=shot, is_fatal=any(v[1] for v in vics), victim_count=len(vics), offense_count=len(offs),
-            primary_offense=primary, source="demo",
-            sensitivity=int(Sensitivity.VICTIM_IDENTIFYING) if primary in ("11A", "11B", "11C") else 0,
-        )
+        reported = when + dt.timedelta(minutes=int(rng.integers(5, 600)))
+        block = f"{int(rng.integers(1, 60))}XX {STREETS[int(rng.integers(len(STREETS)))]} St"
+        location_type = str(rng.choice(spec[3]))
+        people = [(vt, int(rng.integers(16, 70)) if vt == "I" else None,
+                   str(rng.choice(["M", "F"])) if vt == "I" else "", vc) for vc, vt in vics]
+        inc, offense_rows, victim_rows = incident_rows(
+            agency=agency, number=number, when=when, offenses=offs, victims=people, codes=codes,
+            latitude=round(float(lat[i]), 6), longitude=round(float(lon[i]), 6), beat=beat,
+            public_id=public_id(ids), reported_at=reported, block_address=block, location_type=location_type)
         incidents.append(inc)
-        offenses.append([
-            Offense(agency=agency, seq=n, code=codes[c], occurred_date=day, weapon_codes=ws,
-                    is_firearm=any(w in FIREARM_WEAPON_CODES for w in ws), location_type=inc.location_type,
-                    attempted=False)
-            for n, (c, ws) in enumerate(offs, start=1)])
-        victims.append([
-            Victim(agency=agency, seq=n, victim_type=vt, offense_codes=vc, is_fatal=fatal, is_shot=is_shot,
-                   age=int(rng.integers(16, 70)) if vt == "I" else None,
-                   sex=str(rng.choice(["M", "F"])) if vt == "I" else "",
-                   injury_codes=(["G"] if is_shot else []))
-            for n, (vc, fatal, is_shot, vt) in enumerate(vics, start=1)])
+        offenses.append(offense_rows)
+        victims.append(victim_rows)
     return incidents, offenses, victims
 
 
@@ -379,26 +412,15 @@ def generate_incidents(*, agency: Agency, seed: int, out: IO[str] | None = None,
     incidents, offenses, victims = _rows_for(events, city, agency, start, codes, rng, existing, ids)
     up_beat = city.beats[_uptick_beat(city)]
     with transaction.atomic():
-        created = Incident.objects.bulk_create(incidents, batch_size=2000)
-        off_rows: list[Offense] = []
-        vic_rows: list[Victim] = []
-        for inc, offs, vics in zip(created, offenses, victims, strict=True):
-            for o in offs:
-                o.incident = inc
-            for v in vics:
-                v.incident = inc
-            off_rows.extend(offs)
-            vic_rows.extend(vics)
-        Offense.objects.bulk_create(off_rows, batch_size=2000)
-        Victim.objects.bulk_create(vic_rows, batch_size=2000)
+        created, n_offenses, n_victims = save_rows(list(zip(incidents, offenses, victims, strict=True)))
         audit.record(action="demo.incidents", actor="system", obj=agency, agency_ori=agency.ori, extra={
-            "seed": seed, "scale": scale, "start": str(start), "end": str(end), "created": len(created),
-            "skipped_existing": len(events) - len(created), "offenses": len(off_rows), "victims": len(vic_rows),
+            "seed": seed, "scale": scale, "start": str(start), "end": str(end), "created": created,
+            "skipped_existing": len(events) - created, "offenses": n_offenses, "victims": n_victims,
             "planted_uptick": (f"robbery rising over the last {UPTICK_WEEKS} weeks in {up_beat.name}"
                                if plant_uptick else "none"),
         })
     if out is not None:
-        out.write(f"{agency.ori}: {len(created):,} incidents ({len(off_rows):,} offenses, {len(vic_rows):,} victims) "
+        out.write(f"{agency.ori}: {created:,} incidents ({n_offenses:,} offenses, {n_victims:,} victims) "
                   f"{start} – {end} in {time.perf_counter() - started:.1f} s"
                   + (f"; planted uptick: robbery in {up_beat.name}" if plant_uptick else "") + "\n")
-    return len(created)
+    return created

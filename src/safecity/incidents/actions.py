@@ -1,23 +1,34 @@
-"""Writes to incident records by hand (imports have their own batched path in `importers`)."""
+"""Writes to incident records: by hand (`incident_create`, `incident_update`) and by import, whose run is framed
+by the `import_batch_*` actions below (`importers.pipeline` calls them; `importers.store` is the raw-SQL fast
+path they run inside their transaction — see docs/architecture.md, "The one sanctioned exception")."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from safecity.core import audit
 from safecity.core.actions import audited
 from safecity.core.geo import locate
 from safecity.core.history import snapshot
 from safecity.core.models import Agency
-from safecity.core.permissions import ensure_can, ensure_module
+from safecity.core.permissions import NotPermitted, ensure_can, ensure_module
 from safecity.core.roles import Module, Sensitivity
 from safecity.incidents.codes import current_codes
-from safecity.incidents.models import Incident, Offense, Victim
-from safecity.incidents.models.incident import involves_firearm
+from safecity.incidents.facts import IncidentFacts, VictimValues, derive
+from safecity.incidents.models import ImportBatch, ImportRowError, Incident, Offense, Victim
+
+# Re-exported for apps that build incident rows themselves (the demo city): the one place facts are derived.
+__all__ = [
+    "IMPORT_ACTIONS", "IncidentFacts", "OffenseIn", "VictimIn", "VictimValues", "derive", "ensure_can_import",
+    "import_batch_commit", "import_batch_fail", "import_batch_finish", "import_batch_heartbeat",
+    "import_batch_reject", "import_batch_start", "incident_create", "incident_update",
+]
 
 
 @dataclass(frozen=True)
@@ -68,27 +79,29 @@ def incident_create(
         district = beat = None
         if latitude is not None and longitude is not None:
             district, beat = locate(agency, longitude, latitude)
-        firearm = any(involves_firearm(o.weapon_codes) for o in offenses)
-        person = any(codes[o.code].crime_against == "person" or o.code == "120" for o in offenses)
+        found = derive(offenses=[(o.code, o.weapon_codes) for o in offenses],
+                       victims=[VictimValues(v.victim_type, v.age, tuple(v.offense_codes)) for v in victims],
+                       table=codes)
         incident = Incident.objects.create(
             agency=agency, incident_number=incident_number.strip(), occurred_from=occurred_from,
             occurred_to=occurred_to, occurred_date=timezone.localtime(occurred_from).date(),
             reported_at=timezone.now(), block_address=block_address, latitude=latitude, longitude=longitude,
-            district=district, beat=beat, location_type=location_type, sensitivity=int(sensitivity),
-            is_firearm=firearm, is_violent=any(codes[o.code].is_violent for o in offenses),
-            is_shooting=firearm and person,
-            is_fatal=any(o.code == "09A" for o in offenses) and bool(victims),
-            victim_count=len(victims), offense_count=len(offenses), primary_offense=offenses[0].code,
-            source=source,
+            district=district, beat=beat, location_type=location_type,
+            # The caller may add labels (criminal intelligence, sealed); the derived ones are never dropped.
+            sensitivity=int(sensitivity) | found.sensitivity,
+            is_firearm=found.is_firearm, is_violent=found.is_violent, is_shooting=found.is_shooting,
+            is_fatal=found.is_fatal, victim_count=found.victim_count, offense_count=found.offense_count,
+            primary_offense=found.primary_offense, source=source,
         )
-        for seq, o in enumerate(offenses, start=1):
+        for seq, (o, firearm) in enumerate(zip(offenses, found.offense_firearm, strict=True), start=1):
             Offense.objects.create(agency=agency, incident=incident, seq=seq, code=codes[o.code],
                                    occurred_date=incident.occurred_date, attempted=o.attempted,
-                                   weapon_codes=o.weapon_codes, is_firearm=involves_firearm(o.weapon_codes))
-        for seq, v in enumerate(victims, start=1):
+                                   weapon_codes=o.weapon_codes, is_firearm=firearm)
+        for seq, (v, fatal, shot) in enumerate(zip(victims, found.victim_fatal, found.victim_shot, strict=True),
+                                               start=1):
             Victim.objects.create(agency=agency, incident=incident, seq=seq, victim_type=v.victim_type, age=v.age,
                                   sex=v.sex, injury_codes=v.injury_codes, offense_codes=v.offense_codes,
-                                  is_fatal="09A" in v.offense_codes, is_shot=firearm)
+                                  is_fatal=fatal, is_shot=shot)
         frame.created(incident)
     return incident
 
@@ -107,3 +120,147 @@ def incident_update(*, actor: Any, incident: Incident, **changes: Any) -> Incide
         incident.save()
         frame.updated(incident, before)
     return incident
+
+
+# ---- imports -----------------------------------------------------------------------------------------
+
+# An import adds incidents, overwrites re-imported ones and deletes and re-inserts their offenses, victims,
+# offenders, arrestees and property (importers.store.IncidentStore.write), so it needs all three rights in the
+# role table: officers (incidents: view/add/change) enter reports one by one but cannot bulk-replace records.
+IMPORT_ACTIONS = ("add", "change", "delete")
+CHUNK = 900  # ids per IN (...) list, under SQLite's bound-parameter limit
+
+
+class LocatedError(Protocol):
+    """A rejected row's error (`importers.records.RowError`)."""
+
+    line: int
+    field: str
+    value: str
+    reason: str
+
+
+def _check_import_rights(actor: Any, agency: Agency) -> None:
+    if actor == "system":
+        return
+    for action in IMPORT_ACTIONS:
+        ensure_module(actor, Module.INCIDENTS, action, agency.pk)
+
+
+def ensure_can_import(*, actor: Any, agency: Agency) -> None:
+    """Refuse a run (a dry run too) before anything is read; the refusal is audited as a denied `import.start`
+    naming the agency. `import_batch_start` and `import_batch_commit` check again inside their transaction, so
+    neither can be called on its own by someone without the rights (the user's roles are read once per
+    request, so a role revoked during a run is not seen before the run ends)."""
+    try:
+        _check_import_rights(actor, agency)
+    except NotPermitted as exc:
+        audit.record(action="import.start", actor=actor, outcome="denied", agency_ori=agency.ori,
+                     object_type="incidents.importbatch", extra={"reason": str(exc)})
+        raise
+
+
+def _interrupted_run(agency: Agency, file_sha256: str) -> ImportBatch | None:
+    """The newest killed run of this same file for this agency, marked interrupted; None if there is none."""
+    candidates = ImportBatch.objects.filter(agency=agency, file_sha256=file_sha256, dry_run=False,
+                                            status__in=("running", "interrupted"))
+    for batch in candidates.order_by("-started_at", "-pk")[:20]:
+        if batch.is_interrupted:
+            if batch.status != "interrupted":
+                ImportBatch.objects.filter(pk=batch.pk, status="running").update(status="interrupted")
+                batch.status = "interrupted"
+            return batch
+    return None
+
+
+def import_batch_start(*, actor: Any, agency: Agency, fmt: str, file_name: str, file_sha256: str,
+                       strict: bool = False) -> ImportBatch:
+    """Open a run: its `ImportBatch` (linked to the killed run of the same file it resumes, if any)."""
+    with audited(actor=actor, action="import.start") as frame:
+        _check_import_rights(actor, agency)
+        interrupted = _interrupted_run(agency, file_sha256)
+        batch = ImportBatch.objects.create(
+            agency=agency, fmt=fmt, file_name=file_name[:255], file_sha256=file_sha256,
+            started_by=actor if actor != "system" else None, dry_run=False, status="running",
+            heartbeat=timezone.now(), rerun_of=interrupted)
+        frame.obj = batch
+        frame.extra = {"format": fmt, "file": batch.file_name, "sha256": file_sha256, "strict": strict,
+                       "rerun_of": interrupted.pk if interrupted else None}
+    return batch
+
+
+def _error_rows(batch: ImportBatch, errors: Sequence[LocatedError]) -> list[ImportRowError]:
+    return [ImportRowError(batch=batch, line=e.line, field=e.field[:64], value=e.value[:200], reason=e.reason[:300])
+            for e in errors]
+
+
+def _snapshots(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    found: dict[int, dict[str, Any]] = {}
+    for i in range(0, len(ids), CHUNK):
+        for incident in Incident.objects.filter(pk__in=ids[i:i + CHUNK]):
+            found[incident.pk] = snapshot(incident)
+    return found
+
+
+def _read_back(ids: Sequence[int]) -> list[Incident]:
+    rows: list[Incident] = []
+    for i in range(0, len(ids), CHUNK):
+        rows.extend(Incident.objects.filter(pk__in=ids[i:i + CHUNK]).select_related("agency"))
+    return rows
+
+
+def import_batch_commit(*, actor: Any, batch: ImportBatch, write: Callable[[], None], changed_ids: Sequence[int],
+                        errors: Sequence[LocatedError], totals: dict[str, int], counts: dict[str, Any]) -> int:
+    """Commit one batch of a run in one transaction: `write` (the store's bulk insert/update of the batch's
+    incidents), its stored errors, the run's running totals, one `import.batch` event with `counts`, and one
+    before/after history row per incident in `changed_ids` that the write changed. Returns that number.
+
+    Only changed incidents get history: new ones carry their batch (`import_batch`), whose events say who
+    imported what, and a million creation rows would add nothing to that.
+    """
+    with audited(actor=actor, action="import.batch", obj=batch) as frame:
+        _check_import_rights(actor, batch.agency)
+        befores = _snapshots(changed_ids) if changed_ids else {}
+        write()
+        ImportRowError.objects.bulk_create(_error_rows(batch, errors))
+        ImportBatch.objects.filter(pk=batch.pk).update(**totals, heartbeat=timezone.now())
+        recorded = frame.updated_many(_read_back(changed_ids), befores) if changed_ids else 0
+        frame.extra = {**counts, "history": recorded}
+    return recorded
+
+
+def import_batch_finish(*, actor: Any, batch: ImportBatch, status: str, summary: dict[str, Any]) -> ImportBatch:
+    """Close a run that imported: `status` is done, partial or failed (every row rejected)."""
+    with audited(actor=actor, action="import.finish", obj=batch) as frame:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=status, finished_at=timezone.now())
+        frame.extra = {"status": status, **summary}
+    batch.refresh_from_db()
+    return batch
+
+
+def import_batch_reject(*, actor: Any, batch: ImportBatch, errors: Sequence[LocatedError], rows_total: int,
+                        rows_rejected: int, errors_total: int) -> ImportBatch:
+    """Close a strict run that found bad rows: nothing imported, the stored errors say why."""
+    with audited(actor=actor, action="import.finish", obj=batch) as frame:
+        ImportRowError.objects.bulk_create(_error_rows(batch, errors))
+        now = timezone.now()
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status="rejected", finished_at=now, rows_total=rows_total, rows_rejected=rows_rejected,
+            errors_total=errors_total, heartbeat=now)
+        frame.extra = {"status": "rejected", "strict": True, "read": rows_total, "rejected": rows_rejected}
+    batch.refresh_from_db()
+    return batch
+
+
+def import_batch_fail(*, actor: Any, batch: ImportBatch, reason: str) -> None:
+    """Close a run stopped by an error or a signal; the batches it committed stay (a re-run finds them unchanged)."""
+    with audited(actor=actor, action="import.finish", obj=batch) as frame:
+        ImportBatch.objects.filter(pk=batch.pk).update(status="failed", finished_at=timezone.now())
+        frame.extra = {"status": "failed", "reason": reason[:300]}
+
+
+def import_batch_heartbeat(*, batch: ImportBatch) -> None:
+    """Say a run is alive (every IMPORT_HEARTBEAT_SECONDS). Not audited on purpose: it changes no record, only
+    the liveness stamp that tells a running import from a killed one, and an event every 30 s would bury the
+    run's real events in the chain."""
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())

@@ -1,9 +1,7 @@
-"""Validation against reference data and the derived fields every incident carries.
+"""Validation against reference data, and the derived fields every incident carries.
 
-Primary offense order (documented in docs/importing.md): the Summary Reporting hierarchy for Part I
-offenses first (murder, rape, robbery, aggravated assault, burglary, larceny, motor-vehicle theft, arson),
-then every other offense by crime-against category (person, property, society, not a crime), Group A
-before Group B, then code.
+The rules themselves (primary offense, firearm, shooting, fatal, labels) are in `safecity.incidents.facts`, the
+one module every way of creating an incident calls; this module applies them to parsed records at import speed.
 """
 
 from __future__ import annotations
@@ -13,16 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from safecity.core.roles import Sensitivity
+from safecity.incidents import facts
 from safecity.incidents.importers.records import IncidentRec, RowError
-from safecity.incidents.models.incident import FIREARM_WEAPON_CODES
-
-HIERARCHY = ("09A", "11A", "11B", "11C", "120", "13A", "220", "23A", "23B", "23C", "23D", "23E", "23F", "23G",
-             "23H", "240", "200")
-AGAINST_ORDER = {"person": 0, "property": 1, "society": 2, "none": 3}
-VICTIM_IDENTIFYING_CODES = frozenset({"11A", "11B", "11C", "11D", "36A", "36B", "64A", "64B"})
-HOMICIDE = "09A"
-_Facts = tuple[list[bool], bool, bool, bool, bool, str, bool]
 
 
 @dataclass(slots=True)
@@ -40,7 +30,9 @@ class Prepared:
     is_fatal: bool
     primary_offense: str
     sensitivity: int
-    offense_firearm: list[bool]
+    offense_firearm: tuple[bool, ...]
+    victim_fatal: tuple[bool, ...]  # per victim, in record order
+    victim_shot: tuple[bool, ...]
 
 
 class Areas:
@@ -92,17 +84,11 @@ class Validator:
         self.zone = ZoneInfo(zone)
         self.areas = areas if areas is not None else Areas(agency)
         self.number_field = number_field
-        self.rank = {code: i for i, code in enumerate(HIERARCHY)}
         self.horizon = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
-        self._facts: dict[tuple[tuple[str, tuple[str, ...]], ...], _Facts] = {}
+        self._facts: dict[facts.OffenseKey, facts.OffenseFacts] = {}
 
     def primary(self, codes: list[str]) -> str:
-        def key(code: str) -> tuple[int, int, int, str]:
-            row = self.codes[code]
-            return (self.rank.get(code, len(HIERARCHY)), AGAINST_ORDER.get(row.crime_against, 9),
-                    0 if row.group == "A" else 1, code)
-
-        return min(codes, key=key) if codes else ""
+        return facts.primary_offense(codes, self.codes)
 
     def check(self, rec: IncidentRec) -> Prepared | list[RowError]:
         errors: list[RowError] = []
@@ -134,42 +120,22 @@ class Validator:
             return errors
         return self.derive(rec, district_id, beat_id)
 
-    def _offense_facts(self, key: tuple[tuple[str, tuple[str, ...]], ...]) -> _Facts:
-        """(per-offense firearm, any firearm, shooting, violent, homicide, primary offense, victim-identifying).
-
-        These depend only on the offense codes and weapons, and a file repeats a few hundred combinations
-        across a million rows, so each combination is worked out once per run (`derive` keeps the cache).
-        """
-        codes = self.codes
-        offense_codes = [code for code, _ in key]
-        firearm = [any(w.upper() in FIREARM_WEAPON_CODES for w in weapons) for _, weapons in key]
-        shooting = any(f and (codes[code].crime_against == "person" or code == "120")
-                       for (code, _), f in zip(key, firearm, strict=True))
-        return (firearm, any(firearm), shooting, any(codes[c].is_violent for c in offense_codes),
-                HOMICIDE in offense_codes, self.primary(offense_codes),
-                bool(VICTIM_IDENTIFYING_CODES.intersection(offense_codes)))
-
     def derive(self, rec: IncidentRec, district_id: int | None, beat_id: int | None) -> Prepared:
+        # What follows from the offenses alone is worked out once per distinct combination of codes and
+        # weapons (a file repeats a few hundred across a million rows); the rest is per record, with the same
+        # `facts` rules the other ways of creating an incident use (`facts.derive` composes them).
         key = tuple([(o.code, tuple(o.weapon_codes)) for o in rec.offenses])
-        facts = self._facts.get(key)
-        if facts is None:
-            facts = self._facts[key] = self._offense_facts(key)
-        firearm, any_firearm, shooting, violent, homicide, primary, identifying = facts
-        sensitivity = int(Sensitivity.VICTIM_IDENTIFYING) if identifying else 0
-        for person in rec.victims:
-            if person.age is not None and person.age < 18:
-                sensitivity |= Sensitivity.JUVENILE
-                break
-        else:
-            for arrestee in rec.arrestees:
-                if arrestee.age is not None and arrestee.age < 18:
-                    sensitivity |= Sensitivity.JUVENILE
-                    break
+        of = self._facts.get(key)
+        if of is None:
+            of = self._facts[key] = facts.offense_facts(key, self.codes)
+        fatal, sensitivity, victim_fatal, victim_shot = facts.people_facts(of, rec.victims, rec.offenders,
+                                                                          rec.arrestees)
         return Prepared(
             rec=rec, digest=rec.content_hash(),
             occurred_date=rec.occurred_from.astimezone(self.zone).date(),
-            district_id=district_id, beat_id=beat_id, is_firearm=any_firearm,
-            is_violent=violent, is_shooting=shooting, is_fatal=homicide and bool(rec.victims),
-            primary_offense=primary, sensitivity=int(sensitivity),
-            offense_firearm=firearm,  # shared between rows with the same offenses; only ever read
+            district_id=district_id, beat_id=beat_id, is_firearm=of.is_firearm,
+            is_violent=of.is_violent, is_shooting=of.is_shooting, is_fatal=fatal,
+            primary_offense=of.primary_offense, sensitivity=sensitivity,
+            offense_firearm=of.offense_firearm,  # shared between rows with the same offenses; only ever read
+            victim_fatal=victim_fatal, victim_shot=victim_shot,
         )

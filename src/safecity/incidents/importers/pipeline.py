@@ -1,5 +1,9 @@
 """One import run: read → parse → validate → commit in batches, each batch its own audited transaction.
 
+Every write of a run is an action in `incidents.actions` (`import_batch_start`, `_commit`, `_finish`,
+`_reject`, `_fail`, `_heartbeat`); this module reads, parses, validates and counts, and hands each batch's
+store write to `import_batch_commit`, which runs it inside the batch's transaction.
+
 A batch commits its new and changed incidents, its rejected-row errors and the run's running totals
 together, so a run killed midway leaves whole batches behind and a re-run finds them "unchanged". The run
 also writes a heartbeat on its ImportBatch, so a killed run shows as interrupted instead of running forever,
@@ -23,12 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import connection
 
-from safecity.core import audit, csvsafe
-from safecity.core.actions import audited
-from safecity.core.permissions import NotPermitted, ensure_module
+from safecity.core import csvsafe
+from safecity.incidents import actions
+from safecity.incidents.actions import IMPORT_ACTIONS
 from safecity.incidents.importers.derive import Areas, Prepared, Validator
 from safecity.incidents.importers.grouping import count_rows, grouped
 from safecity.incidents.importers.mapping import (
@@ -45,7 +48,8 @@ from safecity.incidents.importers.store import IncidentStore
 
 FORMATS = ("nibrs", "chicago", "nypd", "lapd", "code", "csv")
 DEFAULT_BATCH_SIZE = 50000
-HOMICIDES = frozenset({"09A", "09B", "09C"})
+__all__ = ["DEFAULT_BATCH_SIZE", "FORMATS", "IMPORT_ACTIONS", "ImportOptions", "ImportResult", "Importer",
+           "check_permission", "error_report_csv", "preview_row", "run_import"]
 
 
 @dataclass
@@ -99,12 +103,6 @@ def error_report_csv(errors: list[RowError]) -> str:
     return out.getvalue()
 
 
-# An import adds incidents, overwrites re-imported ones and deletes and re-inserts their offenses, victims,
-# offenders, arrestees and property (store.IncidentStore.write), so it needs all three rights in the role
-# table: officers (incidents: view/add/change) enter reports one by one but cannot bulk-replace records.
-IMPORT_ACTIONS = ("add", "change", "delete")
-
-
 class _FullReport:
     """Every error of a run, appended batch by batch to the batch's errors.csv through error_report_csv."""
 
@@ -130,15 +128,7 @@ class _FullReport:
 
 def check_permission(actor: Any, agency: Any) -> None:
     """Importing needs add, change and delete in incidents for that agency; a refusal is itself audited."""
-    if actor == "system":
-        return
-    try:
-        for action in IMPORT_ACTIONS:
-            ensure_module(actor, "incidents", action, agency.pk)
-    except NotPermitted as exc:
-        audit.record(action="import.start", actor=actor, outcome="denied", agency_ori=agency.ori,
-                     object_type="incidents.importbatch", extra={"reason": str(exc)})
-        raise
+    actions.ensure_can_import(actor=actor, agency=agency)
 
 
 # SQLite settings for the import connection only, restored afterwards (the web upload shares the request's
@@ -277,23 +267,15 @@ class Importer:
                 gc.enable()
 
     def _run(self) -> ImportResult:
-        from safecity.incidents.models import ImportBatch
-
         started = time.monotonic()
         opts = self.opts
         check_permission(opts.actor, opts.agency)
         source = self._source()  # fails on a bad header before anything is written
         validator = Validator(opts.agency, self.codes, settings.TIME_ZONE, source.number_field, self.areas)
         if not opts.dry_run:
-            with audited(actor=opts.actor, action="import.start") as frame:
-                interrupted = self._interrupted_run()
-                self.batch = ImportBatch.objects.create(
-                    agency=opts.agency, fmt=opts.fmt, file_name=(opts.file_name or opts.path.name)[:255],
-                    file_sha256=self.info.sha256, started_by=opts.actor if opts.actor != "system" else None,
-                    dry_run=False, status="running", heartbeat=timezone.now(), rerun_of=interrupted)
-                frame.obj = self.batch
-                frame.extra = {"format": opts.fmt, "file": self.batch.file_name, "sha256": self.info.sha256,
-                               "strict": opts.strict, "rerun_of": interrupted.pk if interrupted else None}
+            self.batch = actions.import_batch_start(
+                actor=opts.actor, agency=opts.agency, fmt=opts.fmt, file_name=opts.file_name or opts.path.name,
+                file_sha256=self.info.sha256, strict=opts.strict)
             self.result.batch = self.batch
             self.report = _FullReport(self.batch.report_path)
             self.report.discard()  # a folder left by an earlier database with the same batch id
@@ -308,9 +290,10 @@ class Importer:
                 self.result = ImportResult(batch=self.batch, encoding=self.info.encoding)
                 source = self._source()
             self._import(source, validator)
-        except BaseException:
+        except BaseException as exc:
             if self.batch is not None:
-                ImportBatch.objects.filter(pk=self.batch.pk).update(status="failed", finished_at=timezone.now())
+                actions.import_batch_fail(actor=opts.actor, batch=self.batch,
+                                          reason=f"{type(exc).__name__}: {exc}")
             raise
         self._keep_report()
         self.result.seconds = time.monotonic() - started
@@ -365,40 +348,22 @@ class Importer:
 
     # ---- heartbeat, re-runs and the error cap -------------------------------------------------------
 
-    def _interrupted_run(self) -> Any:
-        """The newest killed run of this same file for this agency, marked interrupted; None if there is none."""
-        from safecity.incidents.models import ImportBatch
-
-        candidates = ImportBatch.objects.filter(agency=self.opts.agency, file_sha256=self.info.sha256,
-                                                dry_run=False, status__in=("running", "interrupted"))
-        for batch in candidates.order_by("-started_at", "-pk")[:20]:
-            if batch.is_interrupted:
-                if batch.status != "interrupted":
-                    ImportBatch.objects.filter(pk=batch.pk, status="running").update(status="interrupted")
-                    batch.status = "interrupted"
-                return batch
-        return None
-
     def _beat(self) -> None:
         """Say the run is alive, at most every IMPORT_HEARTBEAT_SECONDS (batch commits beat too)."""
-        from safecity.incidents.models import ImportBatch
-
         if self.batch is None or time.monotonic() - self.last_beat < self.beat_every:
             return
-        ImportBatch.objects.filter(pk=self.batch.pk).update(heartbeat=timezone.now())
+        actions.import_batch_heartbeat(batch=self.batch)
         self.last_beat = time.monotonic()
 
-    def _to_store(self, errors: list[RowError]) -> list[Any]:
-        """Error rows for the database, up to the cap for the whole run; every error goes to the full report."""
-        from safecity.incidents.models import ImportRowError
-
+    def _to_store(self, errors: list[RowError]) -> list[RowError]:
+        """The errors to store in the database, up to the cap for the whole run; every error goes to the full
+        report."""
         if self.report is not None:
             self.report.add(errors)
         room = max(self.max_stored - self.stored_errors, 0)
         kept = errors[:room]
         self.stored_errors += len(kept)
-        return [ImportRowError(batch=self.batch, line=e.line, field=e.field[:64], value=e.value[:200],
-                               reason=e.reason[:300]) for e in kept]
+        return kept
 
     def _keep_errors(self, errors: list[RowError]) -> None:
         result, keep = self.result, self.opts.keep_errors
@@ -447,8 +412,6 @@ class Importer:
 
     def _commit(self, pending: list[Prepared], errors: list[RowError], rejected: int) -> None:
         """Write one batch: its incidents, its errors and the run's totals, with one audit event."""
-        from safecity.incidents.models import ImportBatch, ImportRowError
-
         result = self.result
         existing = self.store.existing(p.rec.incident_number for p in pending)
         new: list[Prepared] = []
@@ -468,22 +431,24 @@ class Importer:
         if self.batch is None:  # dry run: count what would happen, write nothing
             self._add(counts, errors)
             return
-        batch = self.batch
-        with audited(actor=self.opts.actor, action="import.batch", obj=batch) as frame:
-            self.store.write(new, changed, batch.pk)
-            self.store.backfill(backfill)
-            ImportRowError.objects.bulk_create(self._to_store(errors))
-            totals = {
-                "rows_total": result.rows_read + counts["read"],
-                "rows_imported": result.imported + len(new) + len(changed),
-                "rows_unchanged": result.unchanged + unchanged,
-                "rows_rejected": result.rejected + rejected,
-                "errors_total": result.errors_total + len(errors),
-            }
-            ImportBatch.objects.filter(pk=batch.pk).update(**totals, heartbeat=timezone.now())
-            self.last_beat = time.monotonic()
-            frame.extra = {**counts, "first_line": min([p.rec.line for p in pending] + [e.line for e in errors],
-                                                       default=0)}
+        store = self.store
+
+        def write() -> None:
+            store.write(new, changed, self.batch.pk)
+            store.backfill(backfill)
+
+        totals = {
+            "rows_total": result.rows_read + counts["read"],
+            "rows_imported": result.imported + len(new) + len(changed),
+            "rows_unchanged": result.unchanged + unchanged,
+            "rows_rejected": result.rejected + rejected,
+            "errors_total": result.errors_total + len(errors),
+        }
+        first_line = min([p.rec.line for p in pending] + [e.line for e in errors], default=0)
+        actions.import_batch_commit(actor=self.opts.actor, batch=self.batch, write=write,
+                                    changed_ids=[pk for pk, _ in changed], errors=self._to_store(errors),
+                                    totals=totals, counts={**counts, "first_line": first_line})
+        self.last_beat = time.monotonic()
         self._add(counts, errors)  # only after the commit, so totals never count a rolled-back batch
 
     def _add(self, counts: dict[str, int], errors: list[RowError]) -> None:
@@ -494,35 +459,23 @@ class Importer:
         self._keep_errors(errors)
 
     def _finish(self) -> None:
-        from safecity.incidents.models import ImportBatch
-
-        result, batch = self.result, self.batch
+        result = self.result
         status = "failed" if result.rejected and not (result.imported or result.unchanged) else result.status
         result.status = status
-        with transaction.atomic():
-            ImportBatch.objects.filter(pk=batch.pk).update(status=status, finished_at=timezone.now())
-            audit.record(action="import.finish", actor=self.opts.actor, obj=batch,
-                         extra={"status": status, "read": result.rows_read, "imported": result.imported,
-                                "unchanged": result.unchanged, "rejected": result.rejected,
-                                "seconds": round(result.seconds, 2)})
-        batch.refresh_from_db()
+        actions.import_batch_finish(
+            actor=self.opts.actor, batch=self.batch, status=status,
+            summary={"read": result.rows_read, "imported": result.imported, "unchanged": result.unchanged,
+                     "rejected": result.rejected, "seconds": round(result.seconds, 2)})
 
     def _finish_rejected(self, errors: list[RowError]) -> None:
-        from safecity.incidents.models import ImportBatch, ImportRowError
-
         self.result.status = "rejected"
         self.result.errors = []
         self._keep_errors(errors)
         if self.batch is None:
             return
-        with audited(actor=self.opts.actor, action="import.finish", obj=self.batch) as frame:
-            ImportRowError.objects.bulk_create(self._to_store(errors))
-            ImportBatch.objects.filter(pk=self.batch.pk).update(
-                status="rejected", finished_at=timezone.now(), rows_total=self.result.rows_read,
-                rows_rejected=self.result.rejected, errors_total=len(errors), heartbeat=timezone.now())
-            frame.extra = {"status": "rejected", "strict": True, "read": self.result.rows_read,
-                           "rejected": self.result.rejected}
-        self.batch.refresh_from_db()
+        actions.import_batch_reject(actor=self.opts.actor, batch=self.batch, errors=self._to_store(errors),
+                                    rows_total=self.result.rows_read, rows_rejected=self.result.rejected,
+                                    errors_total=len(errors))
 
 
 @dataclass

@@ -269,12 +269,10 @@ class IncidentStore:
                     offense_rows.append(offense_row((
                         next(offense_ids), agency_id, pk, seq, code_ids[o.code], day, o.attempted,
                         as_json(o.weapon_codes), as_json(o.gang_codes), o.bias_code, o.location_type, firearm)))
-                for v in rec.victims:
-                    fatal = p.is_fatal and ("09A" in v.offense_codes or not v.offense_codes)
+                for v, fatal, shot in zip(rec.victims, p.victim_fatal, p.victim_shot, strict=True):
                     victim_rows.append(victim_row((
                         next(victim_ids), agency_id, pk, v.seq, v.victim_type, v.age, v.sex, v.race, v.ethnicity,
-                        as_json(v.injury_codes), as_json(v.offense_codes), v.relationship, fatal,
-                        p.is_shooting and v.victim_type in ("I", "L"))))
+                        as_json(v.injury_codes), as_json(v.offense_codes), v.relationship, fatal, shot)))
                 if not (rec.offenders or rec.arrestees or rec.properties):
                     continue
                 base = {"agency_id": agency_id, "incident_id": pk}

@@ -7,15 +7,11 @@ from typing import ClassVar
 from django.db import models
 
 from safecity.core.models import Agency, Beat, District, ProtectedModel
+
+# The firearm rule lives with the other derived facts (incidents.facts); re-exported for existing imports.
+from safecity.incidents.facts import FIREARM_WEAPON_CODES as FIREARM_WEAPON_CODES
+from safecity.incidents.facts import involves_firearm as involves_firearm
 from safecity.incidents.models.codes import OffenseCode
-
-# NIBRS Data Element 13 (Type Weapon/Force Involved): firearm codes (11 firearm, 12 handgun, 13 rifle,
-# 14 shotgun, 15 other firearm), each optionally suffixed "A" for automatic.
-FIREARM_WEAPON_CODES = frozenset({"11", "12", "13", "14", "15", "11A", "12A", "13A", "14A", "15A"})
-
-
-def involves_firearm(weapon_codes: list[str]) -> bool:
-    return any(code.strip().upper() in FIREARM_WEAPON_CODES for code in weapon_codes)
 
 
 class Incident(ProtectedModel):

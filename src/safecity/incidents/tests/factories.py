@@ -1,4 +1,4 @@
-"""Test factories for incidents with their offenses and victims (derived fields set as an import would)."""
+"""Test factories for incidents with their offenses and victims (derived fields from `incidents.facts`)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,9 @@ from django.conf import settings
 from safecity.core import actions
 from safecity.core.models import Agency, Beat, District
 from safecity.incidents.codes import current_codes, load_code_table
+from safecity.incidents.facts import VictimValues, derive
 from safecity.incidents.models import Incident, Offense, Victim
-from safecity.incidents.models.incident import involves_firearm
 
-HIERARCHY = ("09A", "11A", "11B", "11C", "120", "13A", "220", "23A", "23B", "23C", "23D", "23E", "23F", "23G",
-             "23H", "240", "200", "13B", "290", "35A")
-VIOLENT = {"09A", "11A", "11B", "11C", "120", "13A"}
-PERSON = {"09A", "11A", "11B", "11C", "13A", "13B"}
 _numbers = itertools.count(1)
 
 
@@ -42,26 +38,34 @@ def make_incident(
     beat: Beat | None = None, lon: float | None = None, lat: float | None = None, sensitivity: int = 0,
     hour: int = 12,
 ) -> Incident:
-    """offenses = [(code, weapon codes)]; victims = [(offense codes, fatal, shot)]."""
+    """offenses = [(code, weapon codes)]; victims = [(offense codes, fatal, shot)].
+
+    Every derived field comes from `incidents.facts.derive`; a victim's `fatal` and `shot` say what the test
+    expects and must agree with the rules (a test cannot build an incident an import never would). Without
+    `victims`, one individual victim of the first offense is added. `sensitivity` adds labels to the derived ones.
+    """
     codes = current_codes()
     if not codes:
         load_code_table()
         codes = current_codes()
-    victims = victims if victims is not None else [([offenses[0][0]], False, False)]
+    expected = victims if victims is not None else []
+    victim_codes = [vc for vc, _, _ in expected] if victims is not None else [[offenses[0][0]]]
+    found = derive(offenses=offenses, table=codes, victims=[VictimValues("I", None, tuple(vc)) for vc in victim_codes])
+    for n, (_, fatal, shot) in enumerate(expected):
+        if (fatal, shot) != (found.victim_fatal[n], found.victim_shot[n]):
+            raise ValueError(f"victim {n + 1}: fatal={fatal}, shot={shot} but the rules derive "
+                             f"fatal={found.victim_fatal[n]}, shot={found.victim_shot[n]} for {offenses}")
     when = dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo(settings.TIME_ZONE))
-    codes_in = [c for c, _ in offenses]
-    firearm = any(involves_firearm(w) for _, w in offenses)
     inc = Incident.objects.create(
         agency=agency, incident_number=f"T{next(_numbers):06d}", occurred_from=when, occurred_date=day,
         district=district or (beat.district if beat else None), beat=beat, latitude=lat, longitude=lon,
-        is_firearm=firearm, is_violent=any(c in VIOLENT for c in codes_in),
-        is_shooting=any(shot for _, _, shot in victims) or (firearm and any(c in PERSON for c in codes_in)),
-        is_fatal=any(fatal for _, fatal, _ in victims), victim_count=len(victims), offense_count=len(offenses),
-        primary_offense=min(codes_in, key=lambda c: HIERARCHY.index(c) if c in HIERARCHY else 99),
-        source="test", sensitivity=sensitivity)
-    for n, (code, weapons) in enumerate(offenses, start=1):
+        is_firearm=found.is_firearm, is_violent=found.is_violent, is_shooting=found.is_shooting,
+        is_fatal=found.is_fatal, victim_count=found.victim_count, offense_count=found.offense_count,
+        primary_offense=found.primary_offense, source="test", sensitivity=sensitivity | found.sensitivity)
+    for n, ((code, weapons), firearm) in enumerate(zip(offenses, found.offense_firearm, strict=True), start=1):
         Offense.objects.create(agency=agency, incident=inc, seq=n, code=codes[code], occurred_date=day,
-                               weapon_codes=weapons, is_firearm=involves_firearm(weapons))
-    for n, (vcodes, fatal, shot) in enumerate(victims, start=1):
+                               weapon_codes=weapons, is_firearm=firearm)
+    for n, (vcodes, fatal, shot) in enumerate(zip(victim_codes, found.victim_fatal, found.victim_shot, strict=True),
+                                              start=1):
         Victim.objects.create(agency=agency, incident=inc, seq=n, offense_codes=vcodes, is_fatal=fatal, is_shot=shot)
     return inc

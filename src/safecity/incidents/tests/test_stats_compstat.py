@@ -73,8 +73,9 @@ def test_nibrs_units_exact_counts(dataset, olivia_officer) -> None:  # type: ign
     assert t["larceny"] == {"wtd": (1, 0), "d28": (1, 0), "ytd": (1, 0)}
     assert t["property"] == {"wtd": (2, 0), "d28": (2, 0), "ytd": (2, 0)}
     assert t["arson"] == {"wtd": (0, 0), "d28": (0, 0), "ytd": (0, 0)}
-    assert t["shooting_incidents"] == {"wtd": (1, 1), "d28": (1, 1), "ytd": (1, 1)}
-    assert t["shooting_victims"] == {"wtd": (2, 1), "d28": (2, 1), "ytd": (2, 1)}
+    # The murders and, as on import (incidents.facts), the robbery at gunpoint this week and its victim.
+    assert t["shooting_incidents"] == {"wtd": (2, 1), "d28": (2, 1), "ytd": (2, 1)}
+    assert t["shooting_victims"] == {"wtd": (3, 1), "d28": (3, 1), "ytd": (3, 1)}
     rows = {r.key: r for r in report.rows}
     assert rows["murder"].unit == "victims" and rows["robbery"].unit == "offenses"
     assert rows["shooting_incidents"].unit == "incidents"
