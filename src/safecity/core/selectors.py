@@ -29,7 +29,7 @@ def agency_by_ori(*, user: Any, ori: str) -> Agency | None:
 
 def agencies_where(*, user: Any, module: str, action: str) -> QuerySet[Agency]:
     """Active agencies in which the user may take `action` in `module` (e.g. where they may add records)."""
-    qs = agency_list(user=user).order_by("name")
+    qs = Agency.objects.filter(is_active=True).order_by("name")
     ids = agencies_for(user, module, action)
     return qs if ids is None else qs.filter(pk__in=ids)
 
