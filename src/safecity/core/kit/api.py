@@ -25,7 +25,7 @@ from safecity.core.actions import record_read
 from safecity.core.api_guard import requires
 from safecity.core.kit.base import RecordKit
 from safecity.core.kit.filters import SEARCH_PARAM, SORT_PARAM, errors_by_field
-from safecity.core.pagination import Pagination
+from safecity.core.pagination import BULK_READ_ROWS, Pagination
 from safecity.core.schemas import ErrorOut
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -66,7 +66,8 @@ def register(router: Router, kit: RecordKit, schema: type[Schema]) -> None:
     ])
     list_records.__name__ = f"{kit.noun}_list"
     list_records.__doc__ = (f"The {kit.plural} you may see, filtered and sorted. Beyond the first page or more "
-                            f"than 100 rows is a bulk read: it needs the export right and is audited.")
+                            f"than {BULK_READ_ROWS} rows is a bulk read: it needs the export right and is "
+                            f"audited.")
     guarded = requires(kit.module)(paginate(Pagination, export_module=kit.module, what=kit.what)(list_records))
     router.add_api_operation("/", ["GET"], guarded, response={200: list[schema], **ERRORS},  # type: ignore[valid-type]
                              operation_id=f"{prefix}_{kit.noun}_list" if prefix else None)

@@ -93,7 +93,8 @@ def detail_view(kit: RecordKit) -> View:
             record_read(actor=request.user, obj=obj)
         history = core_selectors.object_history(user=request.user, obj=obj)
         fields = [(col.label, col.get(obj)) for col in kit.detail_fields or kit.columns]
-        can_edit = kit.edit_form is not None and has_module(request.user, kit.module, CHANGE, obj.agency_id)
+        agency_id = getattr(obj, f"{getattr(kit.model, 'agency_field', 'agency')}_id", None)
+        can_edit = kit.edit_form is not None and has_module(request.user, kit.module, CHANGE, agency_id)
         return render(request, kit.detail_template, {
             "kit": kit, "object": obj, kit.noun: obj, "title": kit.title(obj), "fields": fields,
             "history": history, "can_edit": can_edit})
