@@ -232,3 +232,18 @@ def test_edit_page_records_history_and_hides_what_may_not_be_changed(
     assert url in detail.content.decode()
     early = client.post(url, {"occurred_to": "2020-01-01T00:00", "cleared_exceptionally": "N"})
     assert early.status_code == 400 and early.context["form"].errors["occurred_to"]
+
+
+def test_paging_keeps_the_filters_and_sort(agency_a: Agency, ann_analyst: User,
+                                           signed_in: Callable[[User], Client]) -> None:
+    _, beat = geography(agency_a)
+    for i in range(53):
+        make_incident(agency_a, dt.date(2026, 1, 1) + dt.timedelta(days=i), [("13A", [])], beat=beat)
+    make_incident(agency_a, dt.date(2026, 3, 1), [("220", [])])  # outside the filter
+    client = signed_in(ann_analyst)
+    first = client.get(reverse("incidents:list"), {"offense": "13A", "sort": "occurred"})
+    assert first.context["page"].paginator.count == 53 and len(first.context["rows"]) == 50
+    assert 'href="?offense=13A&amp;sort=occurred&amp;page=2"' in first.content.decode()
+    second = client.get(reverse("incidents:list"), {"offense": "13A", "sort": "occurred", "page": "2"})
+    days = [r["object"].occurred_date for r in second.context["rows"]]
+    assert days == [dt.date(2026, 2, 20), dt.date(2026, 2, 21), dt.date(2026, 2, 22)]
