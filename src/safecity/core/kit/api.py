@@ -55,7 +55,7 @@ def register(router: Router, kit: RecordKit, schema: type[Schema]) -> None:
     filters_in = filter_schema(kit)
 
     def list_records(request: HttpRequest, filters: Any) -> Any:
-        form = kit.form_for(filters.dict(), user=request.user)
+        form = kit.form_for(filters.model_dump(), user=request.user)
         if not form.is_valid():
             raise ValidationError({k: " ".join(v) for k, v in errors_by_field(form).items()})
         return kit.filtered(user=request.user, data=form.cleaned_data)
