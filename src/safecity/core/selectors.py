@@ -22,12 +22,34 @@ def agency_get(*, user: Any, ori: str) -> Agency:
     return agency_list(user=user).get(ori=ori.upper())
 
 
-def district_list(*, user: Any, agency: Agency) -> QuerySet[District]:
-    return District.objects.filter(agency=agency).order_by("code")
+def agency_by_ori(*, user: Any, ori: str) -> Agency | None:
+    """The active agency with this ORI (any case, surrounding spaces ignored), or None."""
+    return agency_list(user=user).filter(ori=ori.strip().upper()).first()
 
 
-def beat_list(*, user: Any, agency: Agency) -> QuerySet[Beat]:
-    return Beat.objects.filter(agency=agency).select_related("district").order_by("code")
+def agencies_where(*, user: Any, module: str, action: str) -> QuerySet[Agency]:
+    """Active agencies in which the user may take `action` in `module` (e.g. where they may add records)."""
+    qs = Agency.objects.filter(is_active=True).order_by("name")
+    ids = agencies_for(user, module, action)
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def district_list(*, user: Any, agency: Agency | None = None, module: str = "") -> QuerySet[District]:
+    """Districts of one agency or, without one, of every agency where the user may view `module`."""
+    return District.objects.filter(agency__in=_areas_of(user, agency, module)).select_related("agency").order_by(
+        "code", "agency__ori")
+
+
+def beat_list(*, user: Any, agency: Agency | None = None, module: str = "") -> QuerySet[Beat]:
+    """Beats of one agency or, without one, of every agency where the user may view `module`."""
+    return Beat.objects.filter(agency__in=_areas_of(user, agency, module)).select_related(
+        "district", "agency").order_by("code", "agency__ori")
+
+
+def _areas_of(user: Any, agency: Agency | None, module: str) -> QuerySet[Agency]:
+    if agency is not None:
+        return Agency.objects.filter(pk=agency.pk)
+    return agencies_where(user=user, module=module, action="view")
 
 
 def locate_point(*, user: Any, agency: Agency, lon: float, lat: float) -> tuple[District | None, Beat | None]:

@@ -19,15 +19,16 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from safecity.core import selectors as core_selectors
 from safecity.core.api_guard import requires
-from safecity.core.models import Agency
 from safecity.core.pagination import Pagination
-from safecity.core.permissions import NotPermitted, has_module
+from safecity.core.permissions import NotPermitted
 from safecity.core.roles import Module
 from safecity.core.schemas import ErrorOut
+from safecity.incidents import selectors
 from safecity.incidents.importers import FORMATS, ImportFailure, ImportOptions, run_import
 from safecity.incidents.importers.pipeline import IMPORT_ACTIONS
-from safecity.incidents.models import ImportBatch, ImportRowError
+from safecity.incidents.models import ImportBatch
 
 router = Router(tags=["imports"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -131,7 +132,7 @@ def import_create(request: HttpRequest, data: Form[ImportForm], file: File[Uploa
     SAFECITY_MAX_UPLOAD_MB (413 above it)."""
     if data.format not in FORMATS:
         raise ValidationError({"format": f"Choose one of {', '.join(FORMATS)}."})
-    agency = Agency.objects.filter(ori=data.agency.strip().upper()).first()
+    agency = core_selectors.agency_by_ori(user=request.user, ori=data.agency)
     if agency is None:
         raise ValidationError({"agency": f"No agency with ORI {data.agency!r}."})
     folder = Path(tempfile.mkdtemp(prefix="safecity-import-"))
@@ -186,10 +187,10 @@ def more_errors(total: int, shown: int, batch: ImportBatch | None) -> str:
 
 
 def _batch(request: HttpRequest, batch_id: int) -> ImportBatch:
-    batch = ImportBatch.objects.select_related("agency", "started_by").filter(pk=batch_id).first()
-    if batch is None or not has_module(request.user, Module.INCIDENTS, "view", batch.agency_id):
-        raise Http404  # hidden and missing look the same
-    return batch
+    try:
+        return selectors.import_batch_get(user=request.user, batch_id=batch_id)
+    except ImportBatch.DoesNotExist:
+        raise Http404 from None  # hidden and missing look the same
 
 
 @router.get("/{batch_id}", response={200: ImportBatchOut, **ERRORS})
@@ -204,4 +205,4 @@ def import_detail(request: HttpRequest, batch_id: int) -> Any:
           agency_field="batch__agency_id")
 def import_errors(request: HttpRequest, batch_id: int) -> Any:
     batch = _batch(request, batch_id)
-    return ImportRowError.objects.filter(batch=batch).order_by("line", "id")
+    return selectors.import_error_list(user=request.user, batch=batch)

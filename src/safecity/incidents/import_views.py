@@ -22,15 +22,17 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from safecity.core import selectors as core_selectors
 from safecity.core.actions import permission_denied, record_export
 from safecity.core.models import Agency
-from safecity.core.permissions import NotPermitted, agencies_for, has_module
+from safecity.core.permissions import NotPermitted, has_module
 from safecity.core.roles import EXPORT, Module
 from safecity.core.views import module_required
+from safecity.incidents import selectors
 from safecity.incidents.importers import FORMATS, ImportFailure, ImportOptions, run_import
 from safecity.incidents.importers.pipeline import IMPORT_ACTIONS, error_report_csv
 from safecity.incidents.importers.records import RowError
-from safecity.incidents.models import ImportBatch, ImportRowError
+from safecity.incidents.models import ImportBatch
 
 app_name = "incidents_import"
 SESSION_KEY = "incident_import_stage"
@@ -66,10 +68,10 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        qs = Agency.objects.filter(is_active=True)
+        qs = core_selectors.agency_list(user=user)
         for action in IMPORT_ACTIONS:  # only agencies where the user holds every right an import needs
-            allowed = agencies_for(user, Module.INCIDENTS, action)
-            qs = qs if allowed is None else qs.filter(pk__in=allowed)
+            allowed = core_selectors.agencies_where(user=user, module=Module.INCIDENTS, action=action)
+            qs = qs.filter(pk__in=allowed.values("pk"))
         self.fields["agency"].queryset = qs  # type: ignore[attr-defined]
         choices = self.fields["agency"].queryset  # type: ignore[attr-defined]
         if choices.count() == 1:  # the usual case: an analyst imports for their own agency
@@ -138,11 +140,8 @@ def upload(request: HttpRequest) -> HttpResponse:
                 "more_errors": max(result.errors_total - PREVIEW_ERRORS, 0),
                 "token": "" if data["dry_run"] else token, "agency": data["agency"], "fmt": data["fmt"],
                 "file_name": file_name, "dry_run": data["dry_run"]})
-    recent = ImportBatch.objects.select_related("agency").order_by("-started_at")
-    allowed = agencies_for(request.user, Module.INCIDENTS, "view")
-    if allowed is not None:
-        recent = recent.filter(agency_id__in=allowed)
-    return render(request, "incidents/import_upload.html", {"form": form, "recent": recent[:10]},
+    recent = selectors.import_batch_list(user=request.user)[:10]
+    return render(request, "incidents/import_upload.html", {"form": form, "recent": recent},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -158,7 +157,7 @@ def commit(request: HttpRequest) -> HttpResponse:
         return render(request, "incidents/import_upload.html", {
             "form": UploadForm(user=request.user), "recent": [],
             "stale": True}, status=400)
-    agency = Agency.objects.filter(pk=entry["agency"]).first()
+    agency = core_selectors.agency_list(user=request.user).filter(pk=entry["agency"]).first()
     if agency is None:
         raise Http404("No such agency.")
     opts = ImportOptions(path=folder / "upload.dat", agency=agency, fmt=entry["fmt"],
@@ -177,16 +176,16 @@ def commit(request: HttpRequest) -> HttpResponse:
 
 
 def _batch_for(request: HttpRequest, batch_id: int) -> ImportBatch:
-    batch = ImportBatch.objects.select_related("agency", "started_by").filter(pk=batch_id).first()
-    if batch is None or not has_module(request.user, Module.INCIDENTS, "view", batch.agency_id):
-        raise Http404("No such import.")
-    return batch
+    try:
+        return selectors.import_batch_get(user=request.user, batch_id=batch_id)
+    except ImportBatch.DoesNotExist:
+        raise Http404("No such import.") from None  # another agency's batch looks like no batch
 
 
 @module_required(Module.INCIDENTS)
 def result(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch_for(request, batch_id)
-    page = Paginator(ImportRowError.objects.filter(batch=batch).order_by("line", "id"), 100).get_page(
+    page = Paginator(selectors.import_error_list(user=request.user, batch=batch), 100).get_page(
         request.GET.get("page"))
     more = max(batch.errors_total - page.paginator.count, 0)
     can_export = has_module(request.user, Module.INCIDENTS, EXPORT, batch.agency_id)
@@ -209,7 +208,7 @@ def errors_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
         full["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
         return cast(HttpResponse, full)  # streamed: the report can be as large as the upload
     rows = [RowError(e.line, e.field, e.value, e.reason)
-            for e in ImportRowError.objects.filter(batch=batch).order_by("line", "id")]
+            for e in selectors.import_error_list(user=request.user, batch=batch)]
     body = error_report_csv(rows)
     record_export(actor=request.user, what="incidents.import_errors", rows=len(rows), fmt="csv", purpose=purpose)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")

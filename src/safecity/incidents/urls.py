@@ -6,6 +6,8 @@ app_name = "incidents"
 
 urlpatterns = [
     path("", views.incident_list, name="list"),
+    path("new/", views.incident_create, name="create"),
+    path("export.csv", views.incident_export, name="export"),
     path("stats/", stats_views.compstat_page, name="stats_compstat"),
     path("stats/compstat.pdf", stats_views.compstat_pdf, name="stats_compstat_pdf"),
     path("stats/trends/", stats_views.trends_page, name="stats_trends"),
@@ -20,4 +22,5 @@ urlpatterns = [
     path("stats/near-repeat.csv", stats_views.near_repeat_csv, name="stats_near_repeat_csv"),
     path("stats/firearm.csv", stats_views.firearm_csv, name="stats_firearm_csv"),
     path("<uuid:public_id>/", views.incident_detail, name="detail"),
+    path("<uuid:public_id>/edit/", views.incident_edit, name="edit"),
 ]

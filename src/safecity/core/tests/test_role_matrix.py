@@ -198,9 +198,11 @@ def test_walk_covers_the_exports_and_imports(agency_a: Agency, world: dict[str, 
     """The enumeration reaches the endpoints this finding is about (so a broken walk cannot pass silently)."""
     names = {e.name for e in url_endpoints(world)}
     assert {"incidents:stats_compstat_csv", "incidents:stats_compstat_pdf", "incidents_import:errors_csv",
-            "incidents_import:upload", "incidents_import:commit", "core:module"} <= names
+            "incidents_import:upload", "incidents_import:commit", "core:module",
+            "incidents:export", "incidents:create", "incidents:edit"} <= names  # the module kit's pages
     ops = {e.name for e in api_endpoints(verified_client(make_persona("walker", agency_a, Role.ADMIN)), world)}
-    assert {"safecity_incidents_import_api_import_create", "safecity_incidents_api_incident_list"} <= ops
+    assert {"safecity_incidents_import_api_import_create", "safecity_incidents_api_incident_list",
+            "safecity_incidents_api_incident_detail"} <= ops
 
 
 def test_downloads_declare_export(world: dict[str, Any]) -> None:

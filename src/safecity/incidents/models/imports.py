@@ -2,16 +2,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from safecity.core.models import Agency
+from safecity.core.models import Agency, RestrictedQuerySet
 
 
 class ImportBatch(models.Model):
-    """One run of an import: what file, how many rows went in, which were rejected."""
+    """One run of an import: what file, how many rows went in, which were rejected.
+
+    Read only through `incidents.selectors.import_batch_list/get`: the restricted queryset shows a batch to
+    those who may see incidents of its agency (a batch carries no sensitivity labels of its own).
+    """
+
+    safecity_module: ClassVar[str] = "incidents"
+    agency_field: ClassVar[str] = "agency"
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     fmt = models.CharField(max_length=10)
@@ -34,6 +42,8 @@ class ImportBatch(models.Model):
     errors_total = models.PositiveIntegerField(default=0)
     rerun_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reruns",
                                  help_text="The interrupted import of the same file that this run repeats.")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

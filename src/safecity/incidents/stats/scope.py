@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from safecity.core import selectors as core_selectors
 from safecity.core.models import Agency, Beat, District
-from safecity.core.permissions import agencies_for, ensure_module
+from safecity.core.permissions import ensure_module
 from safecity.core.roles import Module
 from safecity.incidents.models import Incident
 
@@ -20,9 +21,7 @@ EARLIEST = dt.date(1900, 1, 1)
 
 def visible_agencies(user: Any) -> QuerySet[Agency]:
     """Agencies whose incidents the user may view (superusers: every active agency)."""
-    ids = agencies_for(user, Module.INCIDENTS, "view")
-    qs = Agency.objects.filter(is_active=True).order_by("name")
-    return qs if ids is None else qs.filter(pk__in=ids)
+    return core_selectors.agencies_where(user=user, module=Module.INCIDENTS, action="view")
 
 
 def default_agency(user: Any) -> Agency | None:
@@ -85,12 +84,12 @@ def resolve_scope(user: Any, agency: str = "", area: str = "") -> Scope:
     if area:
         kind, _, code = area.partition(":")
         if kind == "district":
-            d = District.objects.filter(agency=found, code=code[:20]).first()
+            d = core_selectors.district_list(user=user, agency=found).filter(code=code[:20]).first()
             if d is None:
                 raise ValidationError({"area": f"No district {code!r} in {found.ori}."})
             scope = Scope(found, district=d)
         elif kind == "beat":
-            b = Beat.objects.filter(agency=found, code=code[:20]).select_related("district").first()
+            b = core_selectors.beat_list(user=user, agency=found).filter(code=code[:20]).first()
             if b is None:
                 raise ValidationError({"area": f"No beat {code!r} in {found.ori}."})
             scope = Scope(found, district=b.district, beat=b)
@@ -101,9 +100,9 @@ def resolve_scope(user: Any, agency: str = "", area: str = "") -> Scope:
 
 def area_choices(agency: Agency) -> list[tuple[str, str]]:
     choices = [("", "Whole agency")]
-    for d in District.objects.filter(agency=agency).order_by("code"):
+    for d in core_selectors.district_list(user=None, agency=agency):  # published boundaries: no user needed
         choices.append((f"district:{d.code}", d.name))
-    for b in Beat.objects.filter(agency=agency).select_related("district").order_by("code"):
+    for b in core_selectors.beat_list(user=None, agency=agency):
         choices.append((f"beat:{b.code}", f"{b.name} ({b.district.name})"))
     return choices
 

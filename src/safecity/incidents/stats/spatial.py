@@ -19,6 +19,7 @@ from shapely.geometry import Point, shape
 
 from safecity.analytics.hotspots import grid_counts, grid_gi_star, top_cells
 from safecity.analytics.near_repeat import KnoxResult, knox_test
+from safecity.core import selectors as core_selectors
 from safecity.core.models import Beat, District
 from safecity.incidents.models import Incident
 from safecity.incidents.stats.categories import BY_KEY
@@ -60,8 +61,8 @@ class Projection:
 
 
 def _areas(scope: Scope) -> tuple[list[District], list[Beat]]:
-    districts = list(District.objects.filter(agency=scope.agency).order_by("code"))
-    beats = list(Beat.objects.filter(agency=scope.agency).select_related("district").order_by("code"))
+    districts = list(core_selectors.district_list(user=None, agency=scope.agency))  # published boundaries
+    beats = list(core_selectors.beat_list(user=None, agency=scope.agency))
     if scope.beat is not None:
         beat_pk, district_pk = scope.beat.pk, scope.beat.district_id
         return [d for d in districts if d.pk == district_pk], [b for b in beats if b.pk == beat_pk]

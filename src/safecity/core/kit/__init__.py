@@ -1,0 +1,11 @@
+"""The module kit: generic, permission-checked pages and API operations for agency-owned records.
+
+A module declares a `RecordKit` (model, selectors, actions, forms, columns, filters, search) and gets from
+`core.kit.views` its list / detail / create / edit / CSV export pages and from `core.kit.api` its API list
+and detail. See docs/architecture.md, "How to add a module".
+"""
+
+from safecity.core.kit.base import Column, RecordKit
+from safecity.core.kit.filters import Choice, DateRange, Filter, FilterSet, Search, Text
+
+__all__ = ["Choice", "Column", "DateRange", "Filter", "FilterSet", "RecordKit", "Search", "Text"]

@@ -1,0 +1,177 @@
+"""Generic pages for a declared record type: list, detail, create, edit and CSV export.
+
+Each factory returns a view guarded by `core.views.module_required(kit.module, action)`, so the
+requirement is declared on the view where the role × module × action test reads it. Unknown ids and ids
+the caller may not see (or may not change, for the edit page) answer the same 404. Reads of records that
+carry sensitivity labels are audited (`record_read`); exports go through `core.kit.exports`.
+
+    incident_list = kit_views.list_view(INCIDENTS)
+    path("", incident_list, name="list")
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from safecity.core import selectors as core_selectors
+from safecity.core.actions import record_read
+from safecity.core.kit.base import RecordKit
+from safecity.core.kit.exports import export_csv
+from safecity.core.kit.filters import SORT_PARAM
+from safecity.core.permissions import NotPermitted, has_module
+from safecity.core.roles import ADD, CHANGE, EXPORT, VIEW
+from safecity.core.views import View, module_required
+
+
+def _fetch(kit: RecordKit, user: Any, public_id: uuid.UUID, action: str = VIEW) -> Any:
+    try:
+        return kit.get_selector(user=user, public_id=public_id, action=action)
+    except ObjectDoesNotExist:
+        raise Http404(f"No such {kit.noun}.") from None
+
+
+def _query(request: HttpRequest, **changes: str) -> str:
+    """The current query string with `changes` applied (empty values dropped), for paging and sort links."""
+    params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if v}
+    params.update(changes)
+    return urlencode({k: v for k, v in params.items() if v})
+
+
+def _headers(kit: RecordKit, request: HttpRequest, current: str) -> list[dict[str, Any]]:
+    """Column headers with sort links; `aria-sort` on the column the list is sorted by."""
+    heads = []
+    for col in kit.columns:
+        head: dict[str, Any] = {"label": col.label, "key": col.key, "url": "", "aria_sort": ""}
+        if col.sort:
+            ascending = current == col.key
+            descending = current == f"-{col.key}"
+            head["aria_sort"] = "ascending" if ascending else "descending" if descending else ""
+            head["url"] = "?" + _query(request, **{SORT_PARAM: f"-{col.key}" if ascending else col.key, "page": ""})
+        heads.append(head)
+    return heads
+
+
+def list_view(kit: RecordKit) -> View:
+    @module_required(kit.module)
+    def view(request: HttpRequest) -> HttpResponse:
+        form = kit.form_for(request.GET, user=request.user)
+        valid = form.is_valid()
+        data = form.cleaned_data if valid else {}
+        records = kit.filtered(user=request.user, data=data) if valid else kit.model._default_manager.none()
+        page = Paginator(records, kit.page_size).get_page(request.GET.get("page"))
+        rows = [{"object": obj, "url": reverse(f"{kit.namespace}:detail", args=[obj.public_id]),
+                 "cells": [(col, col.get(obj)) for col in kit.columns]} for obj in page]
+        current = data.get(SORT_PARAM) or kit.default_sort
+        filtered = any(form.cleaned_data.get(k) for k in kit.filterset.param_names() if k != SORT_PARAM) \
+            if valid else False
+        context = {
+            "kit": kit, "form": form, "page": page, "rows": rows, "headers": _headers(kit, request, current),
+            "page_query": _query(request, page=""), "export_query": _query(request, page=""),
+            "filtered": filtered, "sorted_by": current,
+            "can_export": has_module(request.user, kit.module, EXPORT),
+            "can_add": kit.create_form is not None and has_module(request.user, kit.module, ADD),
+        }
+        return render(request, kit.list_template, context, status=200 if valid else 400)
+
+    view.__name__ = view.__qualname__ = f"{kit.noun}_list"
+    return view
+
+
+def detail_view(kit: RecordKit) -> View:
+    @module_required(kit.module)
+    def view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        obj = _fetch(kit, request.user, public_id)
+        if getattr(obj, "sensitivity", 0):
+            record_read(actor=request.user, obj=obj)
+        history = core_selectors.object_history(user=request.user, obj=obj)
+        fields = [(col.label, col.get(obj)) for col in kit.detail_fields or kit.columns]
+        agency_id = getattr(obj, f"{getattr(kit.model, 'agency_field', 'agency')}_id", None)
+        can_edit = kit.edit_form is not None and has_module(request.user, kit.module, CHANGE, agency_id)
+        return render(request, kit.detail_template, {
+            "kit": kit, "object": obj, kit.noun: obj, "title": kit.title(obj), "fields": fields,
+            "history": history, "can_edit": can_edit})
+
+    view.__name__ = view.__qualname__ = f"{kit.noun}_detail"
+    return view
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    """An action's ValidationError shown on the form: on the field it names, else above the form."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, messages in exc.message_dict.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, f"{message}" if name in form.fields
+                           else f"{name}: {message}")
+
+
+def create_view(kit: RecordKit) -> View:
+    if kit.create_form is None or kit.create_action is None:
+        raise ValueError(f"{kit.noun}: create_view needs create_form and create_action")
+    make_form, action = kit.create_form, kit.create_action
+
+    @module_required(kit.module, ADD)
+    def view(request: HttpRequest) -> HttpResponse:
+        form: Any = make_form(request.POST if request.method == "POST" else None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                obj = action(actor=request.user, **form.action_kwargs())
+            except NotPermitted:
+                return render(request, "403.html", status=403)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return redirect(f"{kit.namespace}:detail", public_id=obj.public_id)
+        status = 400 if request.method == "POST" else 200
+        return render(request, kit.form_template, {"kit": kit, "form": form, "heading": f"New {kit.noun}",
+                                                   "cancel": reverse(f"{kit.namespace}:list")}, status=status)
+
+    view.__name__ = view.__qualname__ = f"{kit.noun}_create"
+    return view
+
+
+def edit_view(kit: RecordKit) -> View:
+    if kit.edit_form is None or kit.update_action is None:
+        raise ValueError(f"{kit.noun}: edit_view needs edit_form and update_action")
+    make_form, action = kit.edit_form, kit.update_action
+
+    @module_required(kit.module, CHANGE)
+    def view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        obj = _fetch(kit, request.user, public_id, CHANGE)
+        form: Any = make_form(request.POST if request.method == "POST" else None, user=request.user, instance=obj)
+        if request.method == "POST" and form.is_valid():
+            try:
+                action(actor=request.user, **{kit.noun: obj}, **form.action_kwargs())
+            except NotPermitted:
+                raise Http404(f"No such {kit.noun}.") from None
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return redirect(f"{kit.namespace}:detail", public_id=obj.public_id)
+        status = 400 if request.method == "POST" else 200
+        detail = reverse(f"{kit.namespace}:detail", args=[obj.public_id])
+        return render(request, kit.form_template, {"kit": kit, "form": form, "object": obj,
+                                                   "heading": f"Edit {kit.title(obj)}", "cancel": detail},
+                      status=status)
+
+    view.__name__ = view.__qualname__ = f"{kit.noun}_edit"
+    return view
+
+
+def export_view(kit: RecordKit) -> View:
+    @module_required(kit.module, VIEW, EXPORT)
+    def view(request: HttpRequest) -> HttpResponse:
+        return export_csv(kit, request)  # type: ignore[return-value]  # a streamed response is a response
+
+    view.__name__ = view.__qualname__ = f"{kit.noun}_export"
+    return view
