@@ -7,7 +7,7 @@ import datetime as dt
 import types
 import typing
 import uuid
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ninja import Field, Schema
 from pydantic import ValidationInfo, create_model, field_validator
@@ -73,7 +73,9 @@ def _one_of(labels: dict[str, str]) -> Any:
 
 
 if TYPE_CHECKING:
-    Mode = Category = Level = str
+    Mode: TypeAlias = str
+    Category: TypeAlias = str
+    Level: TypeAlias = str
 else:  # the allowed values are the keys of the label tables, so values and labels are written once
     Mode = _one_of(UNIT_MODES)
     Category = _one_of(dict(CHOICES))

@@ -9,6 +9,7 @@ export); CompStat also as a PDF, rendered from the same result object.
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from collections.abc import Callable
 from typing import Any, ClassVar, Literal, get_args, get_origin
@@ -57,7 +58,7 @@ def _widget(name: str, info: Any) -> forms.Widget:
         bounds = {k: getattr(m, k) for m in info.metadata for k in ("ge", "le") if hasattr(m, k)}
         return forms.NumberInput(attrs={**INPUT, **({"min": bounds["ge"]} if "ge" in bounds else {}),
                                         **({"max": bounds["le"]} if "le" in bounds else {})})
-    if "date" in str(info.annotation):
+    if info.annotation is dt.date or dt.date in get_args(info.annotation):
         return forms.DateInput(attrs={**INPUT, "type": "date"})
     return forms.TextInput(attrs=INPUT)
 
@@ -89,8 +90,10 @@ class ParamsForm(forms.Form):
                 allowed = get_args(info.annotation)
                 widget.choices = [(k, v) for k, v in CHOICE_LABELS[name].items() if k in allowed]
             initial = info.default if info.default not in (None, "") else None
-            fields[name] = forms.CharField(label=info.title or name, required=False, widget=widget,
-                                           help_text=info.description or "", initial=initial)
+            # The API's descriptions explain the raw values; a select's options already say it in words.
+            hint = "" if isinstance(widget, forms.Select) else info.description or ""
+            fields[name] = forms.CharField(label=info.title or name, required=False, widget=widget, help_text=hint,
+                                           initial=initial)
         return type(f"{schema.__name__}Form", (cls,), fields)
 
     def clean(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from safecity.analytics import percent_change, poisson_z
 from safecity.incidents.stats.categories import CATEGORIES, UNIT_LABELS, UNIT_MODES, unit_for
 from safecity.incidents.stats.counts import count_matrix, empty_cell
 from safecity.incidents.stats.periods import Period, compstat_windows
-from safecity.incidents.stats.results import ScopedResult, doc, internal
+from safecity.incidents.stats.results import ScopedResult, doc, internal, scoped
 from safecity.incidents.stats.scope import Scope
 
 Z_FLAG = 1.96  # two-sided 5% level; |Z| below this is shown but not flagged
@@ -104,7 +104,7 @@ def compstat(*, user: Any, scope: Scope, as_of: dt.date, mode: str = "nibrs") ->
         areas = [Area(code=a.code, name=a.name, rows=_rows(per.get(a.pk) or empty_cell(windows), pairs, mode))
                  for a in scope.areas(by_area)]
     return Compstat(
-        **ScopedResult.of(scope, as_of), counting=UNIT_MODES[mode], z_threshold=Z_FLAG,
+        **scoped(scope, as_of), counting=UNIT_MODES[mode], z_threshold=Z_FLAG,
         windows=[Window(key=c.key, label=c.label, start=c.start, end=c.end, prior_start=p.start, prior_end=p.end)
                  for c, p in pairs],
         rows=_rows(matrix.get(None) or empty_cell(windows), pairs, mode), areas=areas, by_area=by_area)

@@ -17,7 +17,7 @@ from django.db.models import Min
 from safecity.analytics import poisson_z, rate_per
 from safecity.incidents.stats.counts import count_matrix, empty_cell
 from safecity.incidents.stats.periods import years_earlier
-from safecity.incidents.stats.results import ScopedResult
+from safecity.incidents.stats.results import ScopedResult, scoped
 from safecity.incidents.stats.scope import Scope
 
 MEASURES = (
@@ -118,5 +118,5 @@ def firearm_violence(*, user: Any, scope: Scope, as_of: dt.date) -> Firearm:
             z_3yr=round(poisson_z(c, p3), 3) if p3 else None,
             avg_5yr=round(sum(p5) / len(p5), 2) if p5 else None, years_5yr=len(p5),
             z_5yr=round(poisson_z(c, p5), 3) if p5 else None))
-    return Firearm(**ScopedResult.of(scope, as_of), population=_population(scope, as_of.year), data_start=data_start,
+    return Firearm(**scoped(scope, as_of), population=_population(scope, as_of.year), data_start=data_start,
                    comparisons=comparisons, year_to_date=ytd, full_years=full_years)

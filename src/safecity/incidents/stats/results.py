@@ -34,8 +34,8 @@ class ScopedResult:
     as_of: dt.date
     scope: Scope = internal()
 
-    @staticmethod
-    def of(scope: Scope, as_of: dt.date) -> dict[str, Any]:
-        """The shared fields, as keyword arguments for a result's constructor."""
-        return {"agency": scope.agency.ori, "area": scope.area_param or None, "label": scope.label,
-                "as_of": as_of, "scope": scope}
+
+def scoped(scope: Scope, as_of: dt.date) -> dict[str, Any]:
+    """The fields of :class:`ScopedResult`, as keyword arguments for a result's constructor."""
+    return {"agency": scope.agency.ori, "area": scope.area_param or None, "label": scope.label, "as_of": as_of,
+            "scope": scope}

@@ -22,7 +22,7 @@ from safecity.analytics.near_repeat import knox_test
 from safecity.core.models import Beat, District
 from safecity.incidents.models import Incident
 from safecity.incidents.stats.categories import BY_KEY
-from safecity.incidents.stats.results import ScopedResult, internal
+from safecity.incidents.stats.results import ScopedResult, internal, scoped
 from safecity.incidents.stats.scope import Scope
 
 MAX_NEAR_REPEAT_EVENTS = 20000
@@ -115,7 +115,7 @@ def hotspots(*, user: Any, scope: Scope, as_of: dt.date, days: int = 365, catego
     rows = list(period_incidents(user, scope, category, start, as_of).values_list("longitude", "latitude"))
     districts = list(scope.areas("district"))
     beats = list(scope.areas("beat"))
-    answer: dict[str, Any] = {**ScopedResult.of(scope, as_of), "category": category, "start": start,
+    answer: dict[str, Any] = {**scoped(scope, as_of), "category": category, "start": start,
                               "cell_m": cell_m, "n_incidents": len(rows)}
     if not beats and not rows:
         return Hotspots(**answer, grid_rows=0, grid_cols=0, hot_cells=0, cells=[],
@@ -195,7 +195,7 @@ def near_repeat(*, user: Any, scope: Scope, as_of: dt.date, days: int = 365, cat
     start = as_of - dt.timedelta(days=days - 1)
     rows = list(period_incidents(user, scope, category, start, as_of)
                 .values_list("longitude", "latitude", "occurred_date")[: MAX_NEAR_REPEAT_EVENTS + 1])
-    answer: dict[str, Any] = {**ScopedResult.of(scope, as_of), "category": category, "start": start,
+    answer: dict[str, Any] = {**scoped(scope, as_of), "category": category, "start": start,
                               "permutations": permutations, "space_bands_m": list(space_bands),
                               "time_bands_days": list(time_bands)}
     if len(rows) > MAX_NEAR_REPEAT_EVENTS:

@@ -9,7 +9,7 @@ from typing import Any
 from safecity.incidents.stats.categories import CATEGORIES, UNIT_LABELS, unit_for
 from safecity.incidents.stats.counts import count_matrix
 from safecity.incidents.stats.periods import add_months, month_starts
-from safecity.incidents.stats.results import ScopedResult
+from safecity.incidents.stats.results import ScopedResult, scoped
 from safecity.incidents.stats.scope import Scope
 
 
@@ -60,4 +60,4 @@ def trends(*, user: Any, scope: Scope, as_of: dt.date, months: int = 36, mode: s
         points = [Month(month=m, count=counts[i], rolling_12=sum(counts[i - 11: i + 1]) if i >= 11 else None,
                         partial=(m == last)) for i, m in enumerate(all_months) if m >= first_shown]
         series.append(Series(category=c.key, unit=UNIT_LABELS[unit_for(c, mode)], points=points))
-    return Trends(**ScopedResult.of(scope, as_of), counting=mode, series=series)
+    return Trends(**scoped(scope, as_of), counting=mode, series=series)

@@ -27,7 +27,7 @@ from safecity.analytics import poisson_e_test, poisson_z
 from safecity.incidents.stats.categories import BY_KEY, CATEGORIES, UNIT_LABELS, unit_for
 from safecity.incidents.stats.counts import count_matrix
 from safecity.incidents.stats.periods import years_earlier
-from safecity.incidents.stats.results import ScopedResult
+from safecity.incidents.stats.results import ScopedResult, scoped
 from safecity.incidents.stats.scope import Scope
 
 ALPHA = 0.05
@@ -137,6 +137,6 @@ def upticks(*, user: Any, scope: Scope, as_of: dt.date, level: str = "all", alph
             z_8wk=round(poisson_z(r["cur"], r["pre"] / 2), 3), p_prior_year=r["p_py"], p_8wk=r["p_pre"],
             p=r["p"], q=q, flagged=q <= alpha and r["cur"] >= min_count))
     rows.sort(key=lambda u: (u.p, -min(u.z_prior_year, u.z_8wk), u.level, u.area_code))
-    return Upticks(**ScopedResult.of(scope, as_of), window_start=windows["cur"][0], window_end=windows["cur"][1],
+    return Upticks(**scoped(scope, as_of), window_start=windows["cur"][0], window_end=windows["cur"][1],
                    alpha=alpha, min_count=min_count, tested=len(rows), flagged=sum(r.flagged for r in rows),
                    rows=rows[:limit])
