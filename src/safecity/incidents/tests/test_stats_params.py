@@ -135,3 +135,37 @@ def test_page_form_shows_the_api_defaults(endpoint, town, olivia_officer, signed
         assert name in form.fields, name
         if default not in (None, ""):
             assert str(form[name].value()) == str(default), (name, form[name].value(), default)
+
+
+RESULTS = {"compstat": "compstat.Compstat", "trends": "trends.Trends", "upticks": "upticks.Upticks",
+           "hotspots": "spatial.Hotspots", "near-repeat": "spatial.NearRepeat",
+           "firearm-violence": "firearm.Firearm"}
+
+
+@pytest.mark.parametrize("endpoint", list(PAGE))
+def test_api_answers_with_the_result_fields_the_page_reads(endpoint, town, olivia_officer, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """The API's keys are the result dataclass's own field names, minus the fields kept for the page."""
+    import dataclasses
+    import importlib
+
+    module, name = RESULTS[endpoint].split(".")
+    result = getattr(importlib.import_module(f"safecity.incidents.stats.{module}"), name)
+    shown = [f.name for f in dataclasses.fields(result) if f.metadata.get("api", True)]
+    hidden = {f.name for f in dataclasses.fields(result)} - set(shown)
+    body = api(signed_in(olivia_officer), endpoint, {}).json()
+    assert list(body) == shown
+    assert "scope" in hidden and not hidden & set(body)
+    page_result = page(signed_in(olivia_officer), endpoint, {}).context["result"]
+    assert isinstance(page_result, result) and page_result.agency == body["agency"]
+
+
+def test_by_area_rule_is_the_same_for_page_pdf_and_api(town, ann_analyst, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """Agency → by district; district → by beat; beat → no breakdown."""
+    client = signed_in(ann_analyst)
+    for area, level, codes in (("", "district", ["1"]), ("district:1", "beat", ["101"]), ("beat:101", None, [])):
+        body = api(client, "compstat", {"area": area}).json()
+        assert [a["code"] for a in body["areas"]] == codes, area
+        result = page(client, "compstat", {"area": area}).context["result"]
+        assert result.by_area == level and [a.code for a in result.areas] == codes
+        pdf = client.get(reverse("incidents:stats_compstat_pdf"), {"as_of": AS_OF, "area": area})
+        assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
