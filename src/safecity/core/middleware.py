@@ -143,7 +143,7 @@ def second_step_pending(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if not settings.CJI_MODE or user is None or not user.is_authenticated:
         return False
-    return not user.is_verified() and bool(user.is_staff_member)  # type: ignore[attr-defined]
+    return not user.is_verified() and bool(user.is_staff_member)
 
 
 def _second_step_required(request: HttpRequest) -> HttpResponse:

@@ -164,7 +164,8 @@ def _interrupted_run(agency: Agency, file_sha256: str) -> ImportBatch | None:
     """The newest killed run of this same file for this agency, marked interrupted; None if there is none."""
     candidates = ImportBatch.objects.filter(agency=agency, file_sha256=file_sha256, dry_run=False,
                                             status__in=("running", "interrupted"))
-    for batch in candidates.order_by("-started_at", "-pk")[:20]:
+    recent: list[ImportBatch] = list(candidates.order_by("-started_at", "-pk")[:20])
+    for batch in recent:
         if batch.is_interrupted:
             if batch.status != "interrupted":
                 ImportBatch.objects.filter(pk=batch.pk, status="running").update(status="interrupted")

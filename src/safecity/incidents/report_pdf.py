@@ -1,8 +1,9 @@
-"""Printable CompStat report (PDF, reportlab): the same numbers as the CompStat page."""
+"""Printable CompStat report (PDF, reportlab): the CompStat page's own result object, laid out for paper."""
 
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 
 from django.utils import timezone
@@ -12,36 +13,42 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from safecity.incidents.stats.compstat import Compstat, fmt_pct
+from safecity.incidents.stats.compstat import AREA_SUMMARY, Compstat
 
 RED = colors.HexColor("#b50909")
 GREEN = colors.HexColor("#00602b")
+
+
+def fmt_pct(value: float | None) -> str:
+    if value is None or math.isnan(value):
+        return "—"
+    return f"{value:+.1f}%"
 
 
 def compstat_pdf(report: Compstat, generated_by: str = "") -> bytes:
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(letter), leftMargin=0.5 * inch, rightMargin=0.5 * inch,
                             topMargin=0.5 * inch, bottomMargin=0.5 * inch,
-                            title=f"CompStat {report.scope.label} {report.as_of}", author="safecity",
+                            title=f"CompStat {report.label} {report.as_of}", author="safecity",
                             subject="CompStat report")
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     story = [
-        Paragraph(f"CompStat - {report.scope.label}", styles["Title"]),
-        Paragraph(f"As of {report.as_of:%A %d %B %Y}. Counting: {report.mode_label}. Generated "
+        Paragraph(f"CompStat - {report.label}", styles["Title"]),
+        Paragraph(f"As of {report.as_of:%A %d %B %Y}. Counting: {report.counting}. Generated "
                   f"{timezone.localtime():%Y-%m-%d %H:%M} by {generated_by or 'system'}.", small),
     ]
-    for cur, prior in report.windows:
-        story.append(Paragraph(f"{cur.label}: {cur.start} to {cur.end} vs {prior.start} to {prior.end}.", small))
+    for w in report.windows:
+        story.append(Paragraph(f"{w.label}: {w.start} to {w.end} vs {w.prior_start} to {w.prior_end}.", small))
     story.append(Paragraph(
         f"% change is undefined (shown as a dash) when the prior count is 0. Z = 2(sqrt(current) - sqrt(prior)); "
         f"only |Z| >= {report.z_threshold} is flagged (UP in red, DOWN in green).", small))
     story.append(Spacer(1, 8))
     header1: list[Any] = ["Category", "Unit"]
     header2 = ["", ""]
-    for cur, prior in report.windows:
-        header1 += [cur.label, "", "", "", ""]
-        header2 += [str(cur.end.year), str(prior.end.year), "Chg", "% chg", "Z"]
+    for w in report.windows:
+        header1 += [w.label, "", "", "", ""]
+        header2 += [str(w.end.year), str(w.prior_end.year), "Chg", "% chg", "Z"]
     data: list[list[Any]] = [header1, header2]
     style = [
         ("FONT", (0, 0), (-1, -1), "Helvetica", 7.5),
@@ -54,7 +61,7 @@ def compstat_pdf(report: Compstat, generated_by: str = "") -> bytes:
         style.append(("SPAN", (2 + 5 * i, 0), (6 + 5 * i, 0)))
         style.append(("ALIGN", (2 + 5 * i, 0), (6 + 5 * i, 0), "CENTER"))
     for r_i, row in enumerate(report.rows, start=2):
-        line: list[Any] = [row.label, row.unit_label]
+        line: list[Any] = [row.label, row.unit]
         for w_i, cell in enumerate(row.cells.values()):
             mark = {"up": "UP ", "down": "DOWN "}.get(cell.flag or "", "")
             line += [cell.current, cell.prior, f"{cell.change:+d}", fmt_pct(cell.pct_change), f"{mark}{cell.z:.2f}"]
@@ -71,18 +78,16 @@ def compstat_pdf(report: Compstat, generated_by: str = "") -> bytes:
     if report.areas:
         story.append(Spacer(1, 12))
         story.append(Paragraph("By area: violent crime, property crime, shooting victims", styles["Heading2"]))
-        data = [["Area", "Violent 28d", "PY", "Z", "Violent YTD", "PY", "Z", "Property YTD", "PY", "Z",
-                 "Shooting victims YTD", "PY", "Z"]]
+        data = [["Area"] + [h for _, _, heading in AREA_SUMMARY for h in (heading, "PY", "Z")]]
         for a in report.areas:
-            line = [a["name"]]
-            for key, w in (("violent", "d28"), ("violent", "ytd"), ("property", "ytd"), ("shooting_victims", "ytd")):
-                c = a["rows"][key].cells[w]
+            line = [a.name]
+            for _, c in a.summary:
                 line += [c.current, c.prior, f"{c.z:.2f}" + (" *" if c.flag else "")]
             data.append(line)
         story.append(Table(data, repeatRows=1, style=TableStyle([
             ("FONT", (0, 0), (-1, -1), "Helvetica", 7.5), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.5),
             ("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe1e2"))])))
-        story.append(Paragraph("* |Z| >= 1.96. PY = same dates in the prior year.", small))
+        story.append(Paragraph(f"* |Z| >= {report.z_threshold}. PY = same dates in the prior year.", small))
     doc.build(story)
     return buf.getvalue()

@@ -3,93 +3,108 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from safecity.analytics import percent_change, poisson_z
-from safecity.core.models import Beat, District
 from safecity.incidents.stats.categories import CATEGORIES, UNIT_LABELS, UNIT_MODES, unit_for
 from safecity.incidents.stats.counts import count_matrix, empty_cell
-from safecity.incidents.stats.periods import Window, compstat_windows
+from safecity.incidents.stats.periods import Period, compstat_windows
+from safecity.incidents.stats.results import ScopedResult, doc, internal, scoped
 from safecity.incidents.stats.scope import Scope
 
 Z_FLAG = 1.96  # two-sided 5% level; |Z| below this is shown but not flagged
 
+# The by-area summary (page and PDF): (category, window, heading), in column order.
+AREA_SUMMARY = (("violent", "d28", "Violent 28 days"), ("violent", "ytd", "Violent YTD"),
+                ("property", "ytd", "Property YTD"), ("shooting_victims", "ytd", "Shooting victims YTD"))
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, kw_only=True)
 class Cell:
     current: int
     prior: int
     change: int
-    pct_change: float | None  # None when the prior count is 0 (undefined)
+    pct_change: float | None = doc("null when the prior count is 0 (undefined)")
     z: float
-    flag: str | None  # "up" / "down" when |Z| ≥ Z_FLAG
+    flag: Literal["up", "down"] | None  # when |Z| ≥ Z_FLAG
 
     @classmethod
     def of(cls, current: int, prior: int) -> Cell:
         z = poisson_z(current, prior)
-        flag = ("up" if z > 0 else "down") if abs(z) >= Z_FLAG else None
-        return cls(current, prior, current - prior, percent_change(current, prior), round(z, 3), flag)
+        flag: Literal["up", "down"] | None = ("up" if z > 0 else "down") if abs(z) >= Z_FLAG else None
+        return cls(current=current, prior=prior, change=current - prior, pct_change=percent_change(current, prior),
+                   z=round(z, 3), flag=flag)
 
 
-@dataclass(frozen=True)
-class Row:
-    key: str
+@dataclass(frozen=True, kw_only=True)
+class CompstatRow:
+    category: str
     label: str
-    unit: str
-    unit_label: str
+    unit: str  # what the row counts, in words (incidents / offenses / victims / mixed)
     is_total: bool
-    cells: dict[str, Cell]
+    cells: dict[str, Cell]  # window key → cell
 
 
-@dataclass
-class Compstat:
-    scope: Scope
-    as_of: dt.date
-    mode: str
-    windows: list[tuple[Window, Window]]
-    rows: list[Row]
-    z_threshold: float = Z_FLAG
-    areas: list[dict[str, Any]] = field(default_factory=list)
+@dataclass(frozen=True, kw_only=True)
+class Area:
+    code: str
+    name: str
+    rows: list[CompstatRow]
+
+    def cell(self, category: str, window: str) -> Cell:
+        return next(r.cells[window] for r in self.rows if r.category == category)
 
     @property
-    def mode_label(self) -> str:
-        return UNIT_MODES[self.mode]
+    def summary(self) -> list[tuple[str, Cell]]:
+        """(heading, cell) for each column of :data:`AREA_SUMMARY`."""
+        return [(heading, self.cell(category, window)) for category, window, heading in AREA_SUMMARY]
 
 
-def _rows(cell: dict[str, dict[str, int]], pairs: list[tuple[Window, Window]], mode: str) -> list[Row]:
+@dataclass(frozen=True, kw_only=True)
+class Window:
+    key: str
+    label: str
+    start: dt.date
+    end: dt.date
+    prior_start: dt.date
+    prior_end: dt.date
+
+
+@dataclass(kw_only=True)
+class Compstat(ScopedResult):
+    counting: str  # the counting mode, in words
+    z_threshold: float
+    windows: list[Window]
+    rows: list[CompstatRow]
+    areas: list[Area]
+    by_area: str | None = internal()  # "district" / "beat": what ``areas`` holds
+
+
+def _rows(cell: dict[str, dict[str, int]], pairs: list[tuple[Period, Period]], mode: str) -> list[CompstatRow]:
     rows = []
     for c in CATEGORIES:
-        unit = unit_for(c, mode)
         cells = {cur.key: Cell.of(cell[c.key][cur.key], cell[c.key][prior.key]) for cur, prior in pairs}
-        rows.append(Row(c.key, c.label, unit, UNIT_LABELS[unit], c.is_total, cells))
+        rows.append(CompstatRow(category=c.key, label=c.label, unit=UNIT_LABELS[unit_for(c, mode)],
+                                is_total=c.is_total, cells=cells))
     return rows
 
 
-def compstat(*, user: Any, scope: Scope, as_of: dt.date, mode: str = "nibrs",
-             by_area: str | None = None) -> Compstat:
-    """CompStat for a scope. ``by_area`` ("district" or "beat") adds per-area 28-day/YTD summaries."""
+def compstat(*, user: Any, scope: Scope, as_of: dt.date, mode: str = "nibrs") -> Compstat:
+    """CompStat for a scope, with 28-day/YTD summaries for the areas one level down (``Scope.sub_level``)."""
     pairs = compstat_windows(as_of)
     windows = {w.key: (w.start, w.end) for pair in pairs for w in pair}
     inc = scope.incidents(user)
     whole = scope.district is None and scope.beat is None
     matrix = count_matrix(inc, windows, agency_id=scope.agency.pk, mode=mode, whole_agency=whole)
-    result = Compstat(scope, as_of, mode, pairs, _rows(matrix.get(None) or empty_cell(windows), pairs, mode))
-    if by_area in ("district", "beat"):
+    areas: list[Area] = []
+    by_area = scope.sub_level
+    if by_area is not None:
         per = count_matrix(inc, windows, agency_id=scope.agency.pk, mode=mode, group=by_area)
-        model = District if by_area == "district" else Beat
-        areas: Any = model.objects.filter(agency=scope.agency).order_by("code")
-        if scope.district is not None and by_area == "beat":
-            areas = areas.filter(district=scope.district)
-        for area in areas:
-            rows = _rows(per.get(area.pk) or empty_cell(windows), pairs, mode)
-            result.areas.append({"code": area.code, "name": area.name,
-                                 "rows": {r.key: r for r in rows}})
-    return result
-
-
-def fmt_pct(value: float | None) -> str:
-    if value is None or math.isnan(value):
-        return "—"
-    return f"{value:+.1f}%"
+        areas = [Area(code=a.code, name=a.name, rows=_rows(per.get(a.pk) or empty_cell(windows), pairs, mode))
+                 for a in scope.areas(by_area)]
+    return Compstat(
+        **scoped(scope, as_of), counting=UNIT_MODES[mode], z_threshold=Z_FLAG,
+        windows=[Window(key=c.key, label=c.label, start=c.start, end=c.end, prior_start=p.start, prior_end=p.end)
+                 for c, p in pairs],
+        rows=_rows(matrix.get(None) or empty_cell(windows), pairs, mode), areas=areas, by_area=by_area)

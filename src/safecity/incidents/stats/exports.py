@@ -25,37 +25,36 @@ def _num(v: float | None, digits: int = 3) -> Any:
 
 def compstat_csv(c: Compstat) -> tuple[str, int]:
     header = ["category", "unit"]
-    for cur, _prior in c.windows:
-        k = cur.key
+    for w in c.windows:
+        k = w.key
         header += [f"{k}_current", f"{k}_prior_year", f"{k}_change", f"{k}_pct_change", f"{k}_poisson_z",
                    f"{k}_flag"]
     rows = []
     for r in c.rows:
-        line: list[Any] = [r.label, r.unit_label]
-        for cur, _ in c.windows:
-            cell = r.cells[cur.key]
+        line: list[Any] = [r.label, r.unit]
+        for w in c.windows:
+            cell = r.cells[w.key]
             line += [cell.current, cell.prior, cell.change, _num(cell.pct_change, 1), cell.z, cell.flag or ""]
         rows.append(line)
-    pre = [f"CompStat {c.scope.label}, as of {c.as_of}; counting: {c.mode_label}"]
-    pre += [f"{cur.key}: {cur.start}..{cur.end} vs {prior.start}..{prior.end}" for cur, prior in c.windows]
+    pre = [f"CompStat {c.label}, as of {c.as_of}; counting: {c.counting}"]
+    pre += [f"{w.key}: {w.start}..{w.end} vs {w.prior_start}..{w.prior_end}" for w in c.windows]
     pre.append(f"flag = |Poisson Z| >= {c.z_threshold}; pct_change empty when the prior-year count is 0")
     return _csv(header, rows, pre)
 
 
 def trends_csv(t: Trends) -> tuple[str, int]:
-    keys = list(t.series)
     header = ["month", "partial_month"]
-    for k in keys:
-        header += [f"{k}_count", f"{k}_rolling_12_month_sum"]
+    for s in t.series:
+        header += [f"{s.category}_count", f"{s.category}_rolling_12_month_sum"]
     rows = []
     for i, month in enumerate(t.months):
-        line: list[Any] = [month.strftime("%Y-%m"), "yes" if t.series[keys[0]][i].partial else "no"]
-        for k in keys:
-            p = t.series[k][i]
+        line: list[Any] = [month.strftime("%Y-%m"), "yes" if t.series[0].points[i].partial else "no"]
+        for s in t.series:
+            p = s.points[i]
             line += [p.count, p.rolling_12]
         rows.append(line)
-    pre = [f"Monthly trends {t.scope.label}, through {t.as_of}", "units: " + "; ".join(
-        f"{k}={t.units[k]}" for k in keys)]
+    pre = [f"Monthly trends {t.label}, through {t.as_of}", "units: " + "; ".join(
+        f"{s.category}={s.unit}" for s in t.series)]
     return _csv(header, rows, pre)
 
 
@@ -65,7 +64,7 @@ def upticks_csv(u: Upticks) -> tuple[str, int]:
     rows = [[r.level, r.area_code, r.category, r.unit, r.current, r.prior_year, r.prior_8wk, r.z_prior_year,
              r.z_8wk, _num(r.p_prior_year, 6), _num(r.p_8wk, 6), _num(r.p, 6), _num(r.q, 6),
              "yes" if r.flagged else "no"] for r in u.rows]
-    pre = [f"Upticks {u.scope.label}, as of {u.as_of}; flagged = FDR q <= {u.alpha} and count >= {u.min_count}"]
+    pre = [f"Upticks {u.label}, as of {u.as_of}; flagged = FDR q <= {u.alpha} and count >= {u.min_count}"]
     return _csv(header, rows, pre)
 
 
@@ -73,15 +72,15 @@ def hotspots_csv(h: Hotspots) -> tuple[str, int]:
     header = ["rank", "cell_centre_longitude", "cell_centre_latitude", "beat", "incidents", "gi_star_z", "p_two_sided",
               "confidence"]
     rows = [[c.rank, c.lon, c.lat, c.beat, c.count, c.z, _num(c.p, 6), c.level] for c in h.cells]
-    pre = [f"Gi* hot cells {h.scope.label}, {h.category_label}, {h.start}..{h.as_of}, {h.cell_m} m cells, "
-           f"{h.n_points} incidents"]
+    pre = [f"Gi* hot cells {h.label}, {h.category_label}, {h.start}..{h.as_of}, {h.cell_m} m cells, "
+           f"{h.n_incidents} incidents"]
     return _csv(header, rows, pre)
 
 
 def near_repeat_csv(n: NearRepeat) -> tuple[str, int]:
     header = ["distance_band", "time_band", "observed_pairs", "expected_pairs", "knox_ratio", "p_value", "flag"]
     rows = [[c.space, c.time, c.observed, c.expected, c.ratio, c.p, "yes" if c.flag else "no"] for c in n.cells]
-    pre = [f"Knox test {n.scope.label}, {n.category_label}, {n.start}..{n.as_of}, {n.n_events} incidents, "
+    pre = [f"Knox test {n.label}, {n.category_label}, {n.start}..{n.as_of}, {n.n_incidents} incidents, "
            f"{n.permutations} permutations"]
     return _csv(header, rows, pre)
 
@@ -91,13 +90,13 @@ def firearm_csv(f: Firearm) -> tuple[str, int]:
     for key, _, unit in MEASURES:
         header += [f"{key}_{unit}", f"{key}_per_100k"]
     rows = []
-    for kind, group in (("year_to_date", f.ytd), ("full_year", f.full_years)):
+    for kind, group in (("year_to_date", f.year_to_date), ("full_year", f.full_years)):
         for y in group:
             line: list[Any] = [kind, y.year, y.start, y.end, "yes" if y.has_data else "no", y.population]
             for key, _, _ in MEASURES:
-                line += [y.counts[key], y.rates[key]]
+                line += [y.counts[key], y.rates_per_100k[key]]
             rows.append(line)
-    pre = [f"Firearm violence {f.scope.label}, as of {f.as_of}"]
+    pre = [f"Firearm violence {f.label}, as of {f.as_of}"]
     return _csv(header, rows, pre)
 
 

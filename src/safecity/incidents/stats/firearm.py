@@ -9,7 +9,7 @@ annualised. Comparison with a k-year average uses Z = 2(√C − √mean(P₁…
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Min
@@ -17,6 +17,7 @@ from django.db.models import Min
 from safecity.analytics import poisson_z, rate_per
 from safecity.incidents.stats.counts import count_matrix, empty_cell
 from safecity.incidents.stats.periods import years_earlier
+from safecity.incidents.stats.results import ScopedResult, scoped
 from safecity.incidents.stats.scope import Scope
 
 MEASURES = (
@@ -28,42 +29,40 @@ MEASURES = (
 )
 
 
-@dataclass
-class YearRow:
+@dataclass(kw_only=True)
+class Year:
     year: int
     start: dt.date
     end: dt.date
     complete: bool
     has_data: bool
     population: int | None
-    counts: dict[str, int]
-    rates: dict[str, float | None]
+    counts: dict[str, int]  # measure → count
+    rates_per_100k: dict[str, float | None]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Comparison:
-    key: str
+    measure: str
     label: str
     unit: str
     current: int
-    avg3: float | None
-    years3: int
-    z3: float | None
-    avg5: float | None
-    years5: int
-    z5: float | None
-    rate: float | None
+    rate_per_100k: float | None
+    avg_3yr: float | None
+    years_3yr: int
+    z_3yr: float | None
+    avg_5yr: float | None
+    years_5yr: int
+    z_5yr: float | None
 
 
-@dataclass
-class Firearm:
-    scope: Scope
-    as_of: dt.date
+@dataclass(kw_only=True)
+class Firearm(ScopedResult):
     population: int | None
-    ytd: list[YearRow] = field(default_factory=list)  # same Jan 1 – as-of dates, this year and 5 before
-    full_years: list[YearRow] = field(default_factory=list)
-    comparisons: list[Comparison] = field(default_factory=list)
-    data_start: dt.date | None = None
+    data_start: dt.date | None
+    comparisons: list[Comparison]
+    year_to_date: list[Year]  # same 1 January – as-of dates, this year and the 5 before
+    full_years: list[Year]
 
 
 def _population(scope: Scope, year: int) -> int | None:
@@ -92,7 +91,8 @@ def firearm_violence(*, user: Any, scope: Scope, as_of: dt.date) -> Firearm:
             windows[f"full{back}"] = (dt.date(as_of.year - back, 1, 1), dt.date(as_of.year - back, 12, 31))
     matrix = count_matrix(inc, windows, agency_id=scope.agency.pk, extra_victims=True)
     cell = matrix.get(None) or empty_cell(windows, extra=True)
-    result = Firearm(scope, as_of, _population(scope, as_of.year), data_start=data_start)
+    ytd: list[Year] = []
+    full_years: list[Year] = []
     for back in range(6):
         for kind in ("ytd", "full"):
             if kind == "full" and back == 0:
@@ -103,16 +103,20 @@ def firearm_violence(*, user: Any, scope: Scope, as_of: dt.date) -> Firearm:
             counts = _counts(cell, f"{kind}{back}")
             rates = {k: (round(r, 2) if (r := rate_per(v, pop)) is not None else None) if pop else None
                      for k, v in counts.items()}
-            row = YearRow(start.year, start, end, kind == "full", has_data, pop, counts, rates)
-            (result.ytd if kind == "ytd" else result.full_years).append(row)
-    current = result.ytd[0]
+            row = Year(year=start.year, start=start, end=end, complete=kind == "full", has_data=has_data,
+                       population=pop, counts=counts, rates_per_100k=rates)
+            (ytd if kind == "ytd" else full_years).append(row)
+    current = ytd[0]
+    comparisons = []
     for key, label, unit in MEASURES:
-        prior = [r.counts[key] for r in result.ytd[1:] if r.has_data]
+        prior = [r.counts[key] for r in ytd[1:] if r.has_data]
         p3, p5 = prior[:3], prior[:5]
         c = current.counts[key]
-        result.comparisons.append(Comparison(
-            key, label, unit, c,
-            round(sum(p3) / len(p3), 2) if p3 else None, len(p3), round(poisson_z(c, p3), 3) if p3 else None,
-            round(sum(p5) / len(p5), 2) if p5 else None, len(p5), round(poisson_z(c, p5), 3) if p5 else None,
-            current.rates[key]))
-    return result
+        comparisons.append(Comparison(
+            measure=key, label=label, unit=unit, current=c, rate_per_100k=current.rates_per_100k[key],
+            avg_3yr=round(sum(p3) / len(p3), 2) if p3 else None, years_3yr=len(p3),
+            z_3yr=round(poisson_z(c, p3), 3) if p3 else None,
+            avg_5yr=round(sum(p5) / len(p5), 2) if p5 else None, years_5yr=len(p5),
+            z_5yr=round(poisson_z(c, p5), 3) if p5 else None))
+    return Firearm(**scoped(scope, as_of), population=_population(scope, as_of.year), data_start=data_start,
+                   comparisons=comparisons, year_to_date=ytd, full_years=full_years)

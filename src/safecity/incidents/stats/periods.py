@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Window:
+class Period:
     key: str
     label: str
     start: dt.date
@@ -31,7 +31,7 @@ def years_earlier(day: dt.date, years: int = 1) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def compstat_windows(as_of: dt.date) -> list[tuple[Window, Window]]:
+def compstat_windows(as_of: dt.date) -> list[tuple[Period, Period]]:
     """(current, prior-year) window pairs: week-to-date, 28-day, year-to-date."""
     wtd_start = as_of - dt.timedelta(days=as_of.weekday())
     spans = [
@@ -41,8 +41,8 @@ def compstat_windows(as_of: dt.date) -> list[tuple[Window, Window]]:
     ]
     pairs = []
     for key, label, start in spans:
-        cur = Window(key, label, start, as_of)
-        prior = Window(f"{key}_py", f"{label}, prior year", years_earlier(start), years_earlier(as_of))
+        cur = Period(key, label, start, as_of)
+        prior = Period(f"{key}_py", f"{label}, prior year", years_earlier(start), years_earlier(as_of))
         pairs.append((cur, prior))
     return pairs
 

@@ -66,6 +66,30 @@ class Scope:
             qs = qs.filter(district=self.district)
         return qs.order_by()
 
+    @property
+    def sub_level(self) -> str | None:
+        """The "by area" rule: an agency is broken down by district, a district by beat, a beat not at all."""
+        if self.beat is not None:
+            return None
+        return "beat" if self.district is not None else "district"
+
+    def areas(self, level: str) -> QuerySet[Any]:
+        """The districts or beats (``level``) that lie in this scope or contain it, by code."""
+        # Published boundaries: read through core's selectors, which need no user for one agency.
+        if level == "district":
+            qs: QuerySet[Any] = core_selectors.district_list(user=None, agency=self.agency)
+            if self.district is not None:
+                qs = qs.filter(pk=self.district.pk)
+        elif level == "beat":
+            qs = core_selectors.beat_list(user=None, agency=self.agency)
+            if self.beat is not None:
+                qs = qs.filter(pk=self.beat.pk)
+            elif self.district is not None:
+                qs = qs.filter(district=self.district)
+        else:
+            raise ValueError(f"unknown area level {level!r}")
+        return qs.order_by("code")
+
 
 def resolve_scope(user: Any, agency: str = "", area: str = "") -> Scope:
     """Resolve ?agency=ORI&area=district:CODE|beat:CODE. Unknown or invisible → ValidationError (422)."""
@@ -118,9 +142,11 @@ def latest_date(user: Any, scope: Scope) -> dt.date:
     return latest or today()
 
 
+def as_of_bounds() -> tuple[dt.date, dt.date]:
+    """The dates an analysis may be run for (tomorrow allowed: an agency ahead of the server's time zone)."""
+    return EARLIEST, today() + dt.timedelta(days=1)
+
+
 def check_as_of(as_of: dt.date | None, user: Any, scope: Scope) -> dt.date:
-    if as_of is None:
-        return latest_date(user, scope)
-    if not EARLIEST <= as_of <= today() + dt.timedelta(days=1):
-        raise ValidationError({"as_of": f"Choose a date between {EARLIEST} and today."})
-    return as_of
+    """The chosen date, or the latest date with data (the bounds are checked with the other parameters)."""
+    return latest_date(user, scope) if as_of is None else as_of

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,16 +18,14 @@ from django.db.models import Q, QuerySet
 from shapely.geometry import Point, shape
 
 from safecity.analytics.hotspots import grid_counts, grid_gi_star, top_cells
-from safecity.analytics.near_repeat import KnoxResult, knox_test
-from safecity.core import selectors as core_selectors
+from safecity.analytics.near_repeat import knox_test
 from safecity.core.models import Beat, District
 from safecity.incidents.models import Incident
 from safecity.incidents.stats.categories import BY_KEY
+from safecity.incidents.stats.results import ScopedResult, internal, scoped
 from safecity.incidents.stats.scope import Scope
 
-MAX_POINTS_DRAWN = 4000
 MAX_NEAR_REPEAT_EVENTS = 20000
-SVG_WIDTH = 800.0
 
 
 def category_filter(category: str) -> Q:
@@ -60,63 +58,68 @@ class Projection:
         return self.lon0 + x / self.kx, self.lat0 + y / self.ky
 
 
-def _areas(scope: Scope) -> tuple[list[District], list[Beat]]:
-    districts = list(core_selectors.district_list(user=None, agency=scope.agency))  # published boundaries
-    beats = list(core_selectors.beat_list(user=None, agency=scope.agency))
-    if scope.beat is not None:
-        beat_pk, district_pk = scope.beat.pk, scope.beat.district_id
-        return [d for d in districts if d.pk == district_pk], [b for b in beats if b.pk == beat_pk]
-    if scope.district is not None:
-        d_pk = scope.district.pk
-        return [d for d in districts if d.pk == d_pk], [b for b in beats if b.district_id == d_pk]
-    return districts, beats
-
-
-@dataclass
-class HotCellOut:
+@dataclass(frozen=True, kw_only=True)
+class HotCell:
     rank: int
     lon: float
     lat: float
+    beat: str
     count: int
     z: float
     p: float
-    beat: str
     level: str  # "99%" / "95%" / "90%" / ""
 
 
-@dataclass
-class Hotspots:
-    scope: Scope
-    as_of: dt.date
-    start: dt.date
-    category: str
-    category_label: str
+@dataclass(frozen=True)
+class HotspotGrid:
+    """What a map of the analysis needs, in metres of the local projection (drawn by ``incidents.charts``)."""
+
+    proj: Projection
+    bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 of the area drawn
+    origin: tuple[float, float]  # lower-left corner of the grid
+    n_cols: int
     cell_m: int
-    n_points: int
-    n_rows: int = 0
-    n_cols: int = 0
-    cells: list[HotCellOut] = field(default_factory=list)
-    hot_cell_count: int = 0
-    svg: dict[str, Any] = field(default_factory=dict)
-    note: str = ""
+    gi_z: list[float]  # Gi* z of every cell, row by row; empty when there was too little data
+    x: list[float]  # the incidents
+    y: list[float]
+    districts: list[District]
+    beats: list[Beat]
 
 
-def _confidence(z: float) -> str:
+@dataclass(kw_only=True)
+class Hotspots(ScopedResult):
+    category: str
+    start: dt.date
+    unit: str = "incidents"
+    cell_m: int
+    n_incidents: int
+    grid_rows: int
+    grid_cols: int
+    hot_cells: int
+    cells: list[HotCell]
+    note: str = internal(default="")
+    grid: HotspotGrid | None = internal(default=None)
+
+    @property
+    def category_label(self) -> str:
+        return BY_KEY[self.category].label
+
+
+def confidence(z: float) -> str:
     return "99%" if z >= 2.576 else "95%" if z >= 1.96 else "90%" if z >= 1.645 else ""
-
-
-GI_FILL = {"99%": "#b50909", "95%": "#e5a000", "90%": "#f2d38a"}
 
 
 def hotspots(*, user: Any, scope: Scope, as_of: dt.date, days: int = 365, category: str = "violent",
              cell_m: int = 250, top: int = 10) -> Hotspots:
     start = as_of - dt.timedelta(days=days - 1)
     rows = list(period_incidents(user, scope, category, start, as_of).values_list("longitude", "latitude"))
-    districts, beats = _areas(scope)
-    result = Hotspots(scope, as_of, start, category, BY_KEY[category].label, cell_m, len(rows))
+    districts = list(scope.areas("district"))
+    beats = list(scope.areas("beat"))
+    answer: dict[str, Any] = {**scoped(scope, as_of), "category": category, "start": start,
+                              "cell_m": cell_m, "n_incidents": len(rows)}
     if not beats and not rows:
-        result.note = "No geography and no located incidents for this selection."
-        return result
+        return Hotspots(**answer, grid_rows=0, grid_cols=0, hot_cells=0, cells=[],
+                        note="No geography and no located incidents for this selection.")
     bounds = [b.shape().bounds for b in beats] or [(lon, lat, lon, lat) for lon, lat in rows]
     lon_min, lat_min = min(b[0] for b in bounds), min(b[1] for b in bounds)
     lon_max, lat_max = max(b[2] for b in bounds), max(b[3] for b in bounds)
@@ -127,66 +130,29 @@ def hotspots(*, user: Any, scope: Scope, as_of: dt.date, days: int = 365, catego
     x, y = proj.xy(lons, lats)
     counts = grid_counts(x, y, float(cell_m), bbox=(float(x0), float(y0), float(x1), float(y1)))
     grid = counts.grid
-    result.n_rows, result.n_cols = grid.n_rows, grid.n_cols
-    gi = None
+    cells: list[HotCell] = []
+    hot, note, gi_z = 0, "", []
     if len(rows) >= 3 and grid.n_rows * grid.n_cols >= 2 and counts.counts.sum() > 0:
         gi = grid_gi_star(counts)
-        zs = np.nan_to_num(gi.z, nan=0.0)
-        result.hot_cell_count = int((zs >= 1.96).sum())
+        gi_z = gi.z.tolist()
+        hot = int((np.nan_to_num(gi.z, nan=0.0) >= 1.96).sum())
         beat_shapes = [(b.code, shape(b.geometry)) for b in beats]
         for rank, cell in enumerate(top_cells(counts, gi, top), start=1):
             if not math.isfinite(cell.z):
                 continue
             lon, lat = proj.lonlat(cell.x_centre, cell.y_centre)
             where = next((code for code, s in beat_shapes if s.covers(Point(lon, lat))), "")
-            result.cells.append(HotCellOut(rank, round(lon, 5), round(lat, 5), cell.count, round(cell.z, 2),
-                                           cell.p_norm, where, _confidence(cell.z)))
+            cells.append(HotCell(rank=rank, lon=round(lon, 5), lat=round(lat, 5), beat=where, count=cell.count,
+                                 z=round(cell.z, 2), p=cell.p_norm, level=confidence(cell.z)))
     else:
-        result.note = "Too few located incidents for a Gi* analysis."
-    # Inline SVG geometry, in viewBox units (y flipped so north is up).
-    scale = SVG_WIDTH / max(float(x1 - x0), 1.0)
-    height = max(float(y1 - y0), 1.0) * scale
-
-    def px(xm: float, ym: float) -> tuple[float, float]:
-        return round((xm - float(x0)) * scale, 1), round(height - (ym - float(y0)) * scale, 1)
-
-    def path(geometry: dict[str, Any]) -> str:
-        polys = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        parts = []
-        for poly in polys:
-            for ring in poly:
-                xs, ys = proj.xy([p[0] for p in ring], [p[1] for p in ring])
-                pts = [px(a, b) for a, b in zip(xs.tolist(), ys.tolist(), strict=True)]
-                parts.append("M" + " L".join(f"{a},{b}" for a, b in pts) + " Z")
-        return " ".join(parts)
-
-    gi_cells = []
-    if gi is not None:
-        size = cell_m * scale
-        for idx, z in enumerate(gi.z.tolist()):
-            level = _confidence(z) if math.isfinite(z) else ""
-            if level:
-                r, c = divmod(idx, grid.n_cols)
-                cx, cy = px(grid.x_min + c * cell_m, grid.y_min + (r + 1) * cell_m)
-                gi_cells.append({"x": cx, "y": cy, "size": round(size, 1), "fill": GI_FILL[level]})
-    step = max(1, len(rows) // MAX_POINTS_DRAWN)
-    points = [px(a, b) for a, b in zip(x[::step].tolist(), y[::step].tolist(), strict=True)]
-    label_pts = []
-    for d in districts:
-        c = shape(d.geometry).representative_point()
-        cx, cy = proj.xy([c.x], [c.y])
-        label_pts.append({"text": d.code, "xy": px(float(cx[0]), float(cy[0]))})
-    result.svg = {
-        "width": SVG_WIDTH, "height": round(height, 1),
-        "beats": [{"code": b.code, "d": path(b.geometry)} for b in beats],
-        "districts": [{"code": d.code, "d": path(d.geometry)} for d in districts],
-        "labels": label_pts, "gi": gi_cells, "points": points, "points_sampled": step > 1,
-        "points_drawn": len(points),
-    }
-    return result
+        note = "Too few located incidents for a Gi* analysis."
+    drawn = HotspotGrid(proj, (float(x0), float(y0), float(x1), float(y1)), (grid.x_min, grid.y_min), grid.n_cols,
+                        cell_m, gi_z, x.tolist(), y.tolist(), districts, beats)
+    return Hotspots(**answer, grid_rows=grid.n_rows, grid_cols=grid.n_cols, hot_cells=hot, cells=cells, note=note,
+                    grid=drawn)
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class KnoxCell:
     space: str
     time: str
@@ -197,21 +163,29 @@ class KnoxCell:
     flag: bool  # ratio ≥ 1.2 and p ≤ 0.05
 
 
-@dataclass
-class NearRepeat:
-    scope: Scope
-    as_of: dt.date
-    start: dt.date
+@dataclass(kw_only=True)
+class NearRepeat(ScopedResult):
     category: str
-    category_label: str
-    n_events: int
-    space_bands: tuple[float, ...]
-    time_bands: tuple[float, ...]
+    start: dt.date
+    unit: str = "incidents"
+    n_incidents: int
     permutations: int
+    space_bands_m: list[float]
+    time_bands_days: list[float]
     cells: list[KnoxCell]
-    table: list[dict[str, Any]]
-    result: KnoxResult | None
-    note: str = ""
+    note: str
+
+    @property
+    def category_label(self) -> str:
+        return BY_KEY[self.category].label
+
+    @property
+    def table(self) -> list[dict[str, Any]]:
+        """The cells as rows of distance bands (each holding its time bands), for the page's table."""
+        rows: dict[str, list[KnoxCell]] = {}
+        for cell in self.cells:
+            rows.setdefault(cell.space, []).append(cell)
+        return [{"space": space, "cells": cells} for space, cells in rows.items()]
 
 
 def near_repeat(*, user: Any, scope: Scope, as_of: dt.date, days: int = 365, category: str = "shooting_incidents",
@@ -221,34 +195,31 @@ def near_repeat(*, user: Any, scope: Scope, as_of: dt.date, days: int = 365, cat
     start = as_of - dt.timedelta(days=days - 1)
     rows = list(period_incidents(user, scope, category, start, as_of)
                 .values_list("longitude", "latitude", "occurred_date")[: MAX_NEAR_REPEAT_EVENTS + 1])
-    out = NearRepeat(scope, as_of, start, category, BY_KEY[category].label, len(rows), tuple(space_bands),
-                     tuple(time_bands), permutations, [], [], None)
+    answer: dict[str, Any] = {**scoped(scope, as_of), "category": category, "start": start,
+                              "permutations": permutations, "space_bands_m": list(space_bands),
+                              "time_bands_days": list(time_bands)}
     if len(rows) > MAX_NEAR_REPEAT_EVENTS:
-        out.note = (f"More than {MAX_NEAR_REPEAT_EVENTS:,} incidents: choose a shorter period, a smaller area or "
-                    "a narrower category.")
-        out.n_events = MAX_NEAR_REPEAT_EVENTS
-        return out
+        return NearRepeat(**answer, n_incidents=MAX_NEAR_REPEAT_EVENTS, cells=[], note=(
+            f"More than {MAX_NEAR_REPEAT_EVENTS:,} incidents: choose a shorter period, a smaller area or "
+            "a narrower category."))
     if len(rows) < 2:
-        out.note = "Fewer than two located incidents in this period: nothing to test."
-        return out
+        return NearRepeat(**answer, n_incidents=len(rows), cells=[],
+                          note="Fewer than two located incidents in this period: nothing to test.")
     lons = [float(r[0] or 0.0) for r in rows]
     lats = [float(r[1] or 0.0) for r in rows]
     proj = Projection(float(np.mean(lons)), float(np.mean(lats)))
     x, y = proj.xy(lons, lats)
     t = np.array([(r[2] - start).days for r in rows], dtype=float)
     res = knox_test(x, y, t, list(space_bands), list(time_bands), permutations=permutations, seed=seed)
-    out.result = res
+    cells = []
     for i, s_label in enumerate(res.space_labels):
-        row: dict[str, Any] = {"space": s_label + " m", "cells": []}
         for j, t_label in enumerate(res.time_labels):
             exp = float(res.expected[i, j])
             ratio = float(res.ratios[i, j])
             p = float(res.p_values[i, j])
-            cell = KnoxCell(s_label + " m", t_label + " days", int(res.observed[i, j]),
-                            None if math.isnan(exp) else round(exp, 2),
-                            None if math.isnan(ratio) else round(ratio, 2), None if math.isnan(p) else round(p, 4),
-                            (not math.isnan(ratio)) and ratio >= 1.2 and p <= 0.05)
-            out.cells.append(cell)
-            row["cells"].append(cell)
-        out.table.append(row)
-    return out
+            cells.append(KnoxCell(
+                space=s_label + " m", time=t_label + " days", observed=int(res.observed[i, j]),
+                expected=None if math.isnan(exp) else round(exp, 2),
+                ratio=None if math.isnan(ratio) else round(ratio, 2), p=None if math.isnan(p) else round(p, 4),
+                flag=(not math.isnan(ratio)) and ratio >= 1.2 and p <= 0.05))
+    return NearRepeat(**answer, n_incidents=len(rows), cells=cells, note="")

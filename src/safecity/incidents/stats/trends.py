@@ -9,25 +9,36 @@ from typing import Any
 from safecity.incidents.stats.categories import CATEGORIES, UNIT_LABELS, unit_for
 from safecity.incidents.stats.counts import count_matrix
 from safecity.incidents.stats.periods import add_months, month_starts
+from safecity.incidents.stats.results import ScopedResult, scoped
 from safecity.incidents.stats.scope import Scope
 
 
-@dataclass(frozen=True)
-class MonthPoint:
+@dataclass(frozen=True, kw_only=True)
+class Month:
     month: dt.date
     count: int
     rolling_12: int | None  # None until 12 months of data precede (inclusive)
     partial: bool  # the as-of month is not complete
 
 
-@dataclass
-class Trends:
-    scope: Scope
-    as_of: dt.date
-    mode: str
-    months: list[dt.date]
-    series: dict[str, list[MonthPoint]]
-    units: dict[str, str]
+@dataclass(frozen=True, kw_only=True)
+class Series:
+    category: str
+    unit: str
+    points: list[Month]
+
+
+@dataclass(kw_only=True)
+class Trends(ScopedResult):
+    counting: str  # the counting mode ("nibrs", "incidents", "offenses")
+    series: list[Series]  # one per category, in table order
+
+    def of(self, category: str) -> Series:
+        return next(s for s in self.series if s.category == category)
+
+    @property
+    def months(self) -> list[dt.date]:
+        return [p.month for p in self.series[0].points]
 
 
 def _as_date(value: Any) -> dt.date:
@@ -43,15 +54,10 @@ def trends(*, user: Any, scope: Scope, as_of: dt.date, months: int = 36, mode: s
                           group="month", mode=mode, whole_agency=scope.district is None)
     by_month = {_as_date(k): v for k, v in matrix.items() if k is not None}
     all_months = month_starts(first_counted, last)
-    series: dict[str, list[MonthPoint]] = {}
+    series: list[Series] = []
     for c in CATEGORIES:
         counts = [by_month[m][c.key]["all"] if m in by_month else 0 for m in all_months]
-        points = []
-        for i, m in enumerate(all_months):
-            if m < first_shown:
-                continue
-            points.append(MonthPoint(m, counts[i], sum(counts[i - 11: i + 1]) if i >= 11 else None,
-                                     partial=(m == last)))
-        series[c.key] = points
-    units = {c.key: UNIT_LABELS[unit_for(c, mode)] for c in CATEGORIES}
-    return Trends(scope, as_of, mode, [p.month for p in series[CATEGORIES[0].key]], series, units)
+        points = [Month(month=m, count=counts[i], rolling_12=sum(counts[i - 11: i + 1]) if i >= 11 else None,
+                        partial=(m == last)) for i, m in enumerate(all_months) if m >= first_shown]
+        series.append(Series(category=c.key, unit=UNIT_LABELS[unit_for(c, mode)], points=points))
+    return Trends(**scoped(scope, as_of), counting=mode, series=series)

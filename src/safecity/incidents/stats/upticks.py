@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from safecity.analytics import poisson_e_test, poisson_z
-from safecity.core.models import Beat, District
 from safecity.incidents.stats.categories import BY_KEY, CATEGORIES, UNIT_LABELS, unit_for
 from safecity.incidents.stats.counts import count_matrix
 from safecity.incidents.stats.periods import years_earlier
+from safecity.incidents.stats.results import ScopedResult, scoped
 from safecity.incidents.stats.scope import Scope
 
 ALPHA = 0.05
@@ -37,13 +37,12 @@ MIN_COUNT = 5
 SKIPPED = frozenset({"shooting_victims"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Uptick:
     level: str  # district / beat
     area_code: str
     area_name: str
     category: str
-    category_label: str
     unit: str
     current: int  # last 28 days
     prior_year: int  # same 28 days a year earlier
@@ -56,20 +55,24 @@ class Uptick:
     q: float  # Benjamini–Hochberg adjusted
     flagged: bool
 
+    @property
+    def category_label(self) -> str:
+        return BY_KEY[self.category].label
 
-@dataclass
-class Upticks:
-    scope: Scope
-    as_of: dt.date
-    windows: dict[str, tuple[dt.date, dt.date]]
-    rows: list[Uptick]
-    tested: int
+
+@dataclass(kw_only=True)
+class Upticks(ScopedResult):
+    window_start: dt.date
+    window_end: dt.date
     alpha: float
     min_count: int
+    tested: int  # area × category comparisons made (``rows`` may hold only the strongest ``limit``)
+    flagged: int
+    rows: list[Uptick]
 
     @property
-    def flagged(self) -> list[Uptick]:
-        return [r for r in self.rows if r.flagged]
+    def windows(self) -> dict[str, tuple[dt.date, dt.date]]:
+        return uptick_windows(self.as_of)
 
 
 def uptick_windows(as_of: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
@@ -102,20 +105,15 @@ def bh_adjust(pvalues: list[float]) -> list[float]:
 
 
 def upticks(*, user: Any, scope: Scope, as_of: dt.date, level: str = "all", alpha: float = ALPHA,
-            min_count: int = MIN_COUNT, include_totals: bool = False) -> Upticks:
+            min_count: int = MIN_COUNT, include_totals: bool = False, limit: int | None = None) -> Upticks:
+    """Every area × category tested, strongest evidence first; ``limit`` keeps only the first rows."""
     windows = uptick_windows(as_of)
     inc = scope.incidents(user)
     levels = ["district", "beat"] if level == "all" else [level]
     raw: list[dict[str, Any]] = []
     for lv in levels:
         matrix = count_matrix(inc, windows, agency_id=scope.agency.pk, group=lv)
-        model = District if lv == "district" else Beat
-        areas = model.objects.filter(agency=scope.agency).order_by("code")
-        if scope.beat is not None:
-            areas = areas.filter(pk=scope.beat.pk if lv == "beat" else scope.beat.district_id)
-        elif scope.district is not None:
-            areas = areas.filter(**({"pk": scope.district.pk} if lv == "district" else {"district": scope.district}))
-        for area in areas:
+        for area in scope.areas(lv):
             cell = matrix.get(area.pk)
             for c in CATEGORIES:
                 if (c.is_total and not include_totals) or c.key in SKIPPED:
@@ -134,9 +132,11 @@ def upticks(*, user: Any, scope: Scope, as_of: dt.date, level: str = "all", alph
         c = r["cat"]
         rows.append(Uptick(
             level=r["level"], area_code=r["area"].code, area_name=r["area"].name, category=c.key,
-            category_label=BY_KEY[c.key].label, unit=UNIT_LABELS[unit_for(c, "nibrs")], current=r["cur"],
+            unit=UNIT_LABELS[unit_for(c, "nibrs")], current=r["cur"],
             prior_year=r["py"], prior_8wk=r["pre"], z_prior_year=round(poisson_z(r["cur"], r["py"]), 3),
             z_8wk=round(poisson_z(r["cur"], r["pre"] / 2), 3), p_prior_year=r["p_py"], p_8wk=r["p_pre"],
             p=r["p"], q=q, flagged=q <= alpha and r["cur"] >= min_count))
     rows.sort(key=lambda u: (u.p, -min(u.z_prior_year, u.z_8wk), u.level, u.area_code))
-    return Upticks(scope, as_of, windows, rows, len(rows), alpha, min_count)
+    return Upticks(**scoped(scope, as_of), window_start=windows["cur"][0], window_end=windows["cur"][1],
+                   alpha=alpha, min_count=min_count, tested=len(rows), flagged=sum(r.flagged for r in rows),
+                   rows=rows[:limit])

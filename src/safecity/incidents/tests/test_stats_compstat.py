@@ -49,7 +49,7 @@ def dataset(agency_a, agency_b):  # type: ignore[no-untyped-def]
 def table(user, mode="nibrs", area=""):  # type: ignore[no-untyped-def]
     scope = resolve_scope(user, "ZZ0000001", area)
     report = compstat(user=user, scope=scope, as_of=AS_OF, mode=mode)
-    return {r.key: {k: (c.current, c.prior) for k, c in r.cells.items()} for r in report.rows}, report
+    return {r.category: {k: (c.current, c.prior) for k, c in r.cells.items()} for r in report.rows}, report
 
 
 def test_windows_monday_to_sunday_and_prior_year() -> None:
@@ -76,14 +76,14 @@ def test_nibrs_units_exact_counts(dataset, olivia_officer) -> None:  # type: ign
     # The murders and, as on import (incidents.facts), the robbery at gunpoint this week and its victim.
     assert t["shooting_incidents"] == {"wtd": (2, 1), "d28": (2, 1), "ytd": (2, 1)}
     assert t["shooting_victims"] == {"wtd": (3, 1), "d28": (3, 1), "ytd": (3, 1)}
-    rows = {r.key: r for r in report.rows}
+    rows = {r.category: r for r in report.rows}
     assert rows["murder"].unit == "victims" and rows["robbery"].unit == "offenses"
     assert rows["shooting_incidents"].unit == "incidents"
 
 
 def test_percent_change_and_z(dataset, olivia_officer) -> None:  # type: ignore[no-untyped-def]
     _, report = table(olivia_officer)
-    rows = {r.key: r for r in report.rows}
+    rows = {r.category: r for r in report.rows}
     murder = rows["murder"].cells["wtd"]
     assert murder.pct_change is None  # prior 0 → undefined
     assert murder.z == pytest.approx(2 * math.sqrt(2), abs=1e-3)
@@ -121,7 +121,7 @@ def test_other_agency_sees_nothing(dataset, bob_officer_b) -> None:  # type: ign
     scope = resolve_scope(bob_officer_b)
     assert scope.agency.ori == "ZZ0000002"
     report = compstat(user=bob_officer_b, scope=scope, as_of=AS_OF)
-    rows = {r.key: r for r in report.rows}
+    rows = {r.category: r for r in report.rows}
     assert rows["robbery"].cells["wtd"].current == 1
-    assert sum(c.current + c.prior for r in report.rows for c in r.cells.values() if r.key != "robbery"
-               and r.key != "violent") == 0
+    assert sum(c.current + c.prior for r in report.rows for c in r.cells.values() if r.category != "robbery"
+               and r.category != "violent") == 0
