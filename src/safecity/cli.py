@@ -66,9 +66,10 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
 def cmd_audit_rotate_key(args: argparse.Namespace) -> int:
     _django()
     from safecity.core import audit
+    from safecity.core.actors import CLI
 
     with _system_context():
-        old, new = audit.rotate_key(actor="system")
+        old, new = audit.rotate_key(actor=CLI)
     print(f"audit key rotated: {old} -> {new}; keep every key in the keyring to verify older events")
     return 0
 
@@ -101,13 +102,14 @@ def cmd_manage(args: argparse.Namespace) -> int:
 def cmd_unlock(args: argparse.Namespace) -> int:
     _django()
     from safecity.core import actions
+    from safecity.core.actors import CLI
     from safecity.core.models import User
 
     user = User.objects.filter(username__iexact=args.username).first()
     if user is None:
         raise CLIError(f"username: no user called {args.username!r}")
     with _system_context():
-        actions.user_unlock(actor="system", user=user)
+        actions.user_unlock(actor=CLI, user=user)
     print(f"{user.username} unlocked")
     return 0
 
@@ -118,6 +120,7 @@ def cmd_users_token(args: argparse.Namespace) -> int:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from safecity.core import actions
+    from safecity.core.actors import CLI
     from safecity.core.models import User
 
     if not args.name.strip():
@@ -130,7 +133,7 @@ def cmd_users_token(args: argparse.Namespace) -> int:
     if not user.is_active:
         raise CLIError(f"USERNAME: {user.username} is deactivated; activate the account first")
     with _system_context():
-        token, secret = actions.api_token_create(actor="system", owner=user, name=args.name, days=args.days)
+        token, secret = actions.api_token_create(actor=CLI, owner=user, name=args.name, days=args.days)
     if settings.CJI_MODE and user.is_staff_member and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         print(f"safecity: warning: {user.username} has no two-step sign-in device; CJI mode refuses this token "
               "until they enrol one", file=sys.stderr)

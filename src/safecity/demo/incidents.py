@@ -45,6 +45,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safecity.core import audit
+from safecity.core.actors import DEMO
 from safecity.core.models import Agency, Beat
 from safecity.core.roles import Sensitivity
 from safecity.incidents.codes import current_codes, load_code_table
@@ -391,7 +392,7 @@ def generate_incidents(*, agency: Agency, seed: int, out: IO[str] | None = None,
             vic_rows.extend(vics)
         Offense.objects.bulk_create(off_rows, batch_size=2000)
         Victim.objects.bulk_create(vic_rows, batch_size=2000)
-        audit.record(action="demo.incidents", actor="system", obj=agency, agency_ori=agency.ori, extra={
+        audit.record(action="demo.incidents", actor=DEMO, obj=agency, agency_ori=agency.ori, extra={
             "seed": seed, "scale": scale, "start": str(start), "end": str(end), "created": len(created),
             "skipped_existing": len(events) - len(created), "offenses": len(off_rows), "victims": len(vic_rows),
             "planted_uptick": (f"robbery rising over the last {UPTICK_WEEKS} weeks in {up_beat.name}"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from safecity.core.actions import audited
+from safecity.core.actors import Actor, is_system
 from safecity.core.geo import locate
 from safecity.core.history import snapshot
 from safecity.core.models import Agency
@@ -37,14 +38,14 @@ class VictimIn:
 
 
 def incident_create(
-    *, actor: Any, agency: Agency, incident_number: str, occurred_from: dt.datetime,
+    *, actor: Actor, agency: Agency, incident_number: str, occurred_from: dt.datetime,
     offenses: list[OffenseIn], victims: list[VictimIn] | None = None, occurred_to: dt.datetime | None = None,
     block_address: str = "", latitude: float | None = None, longitude: float | None = None,
     location_type: str = "", sensitivity: Sensitivity = Sensitivity.NONE, source: str = "manual",
 ) -> Incident:
     victims = victims or []
     with audited(actor=actor, action="incident.create") as frame:
-        if actor != "system":
+        if not is_system(actor):
             ensure_module(actor, Module.INCIDENTS, "add", agency.pk)
         codes = current_codes()
         errors: dict[str, str] = {}
@@ -93,13 +94,13 @@ def incident_create(
     return incident
 
 
-def incident_update(*, actor: Any, incident: Incident, **changes: Any) -> Incident:
+def incident_update(*, actor: Actor, incident: Incident, **changes: Any) -> Incident:
     editable = {"block_address", "location_type", "cleared_exceptionally", "cleared_at", "occurred_to", "sensitivity"}
     unknown = set(changes) - editable
     if unknown:
         raise ValidationError({k: "This field cannot be changed here." for k in sorted(unknown)})
     with audited(actor=actor, action="incident.update", obj=incident) as frame:
-        if actor != "system":
+        if not is_system(actor):
             ensure_can(actor, "change", incident)
         before = snapshot(incident)
         for key, value in changes.items():

@@ -52,6 +52,7 @@ def cmd_import_incidents(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise CLIError("--batch-size: must be at least 1")
     _django()
+    from safecity.core.actors import CLI
     from safecity.core.models import Agency
     from safecity.incidents.importers import ImportFailure, ImportOptions, error_report_csv, run_import
 
@@ -72,7 +73,7 @@ def cmd_import_incidents(args: argparse.Namespace) -> int:
 
     opts = ImportOptions(path=path, agency=agency, fmt=args.fmt, mapping_path=args.mapping,
                          dry_run=args.dry_run, strict=args.strict, batch_size=args.batch_size,
-                         progress=progress)
+                         progress=progress, actor=CLI)
     try:
         with _system_context():
             result = run_import(opts)

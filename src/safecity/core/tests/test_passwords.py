@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from safecity.cli import main
 from safecity.conftest import PASSWORD
 from safecity.core import actions, passwords
+from safecity.core.actors import SYSTEM
 from safecity.core.models import AuditEvent, User
 from safecity.core.roles import Role
 
@@ -32,7 +33,7 @@ def operator_dir(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-d
 
 
 def _create(agency, password: str, username: str = "weak") -> User:  # type: ignore[no-untyped-def]
-    return actions.user_create(actor="system", username=username, email=f"{username}@example.org",
+    return actions.user_create(actor=SYSTEM, username=username, email=f"{username}@example.org",
                                password=password, home_agency=agency)
 
 

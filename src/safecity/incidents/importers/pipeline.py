@@ -28,6 +28,8 @@ from django.utils import timezone
 
 from safecity.core import audit, csvsafe
 from safecity.core.actions import audited
+from safecity.core.actors import SYSTEM, Actor, is_system
+from safecity.core.models import User
 from safecity.core.permissions import NotPermitted, ensure_module
 from safecity.incidents.importers.derive import Areas, Prepared, Validator
 from safecity.incidents.importers.grouping import count_rows, grouped
@@ -57,7 +59,7 @@ class ImportOptions:
     dry_run: bool = False
     strict: bool = False
     batch_size: int = DEFAULT_BATCH_SIZE
-    actor: Any = "system"
+    actor: Actor = SYSTEM
     file_name: str = ""
     progress: Callable[[int], None] | None = None  # called with bytes read so far
     preview_rows: int = 0
@@ -128,9 +130,9 @@ class _FullReport:
         shutil.rmtree(self.path.parent, ignore_errors=True)
 
 
-def check_permission(actor: Any, agency: Any) -> None:
+def check_permission(actor: Actor, agency: Any) -> None:
     """Importing needs add, change and delete in incidents for that agency; a refusal is itself audited."""
-    if actor == "system":
+    if is_system(actor):
         return
     try:
         for action in IMPORT_ACTIONS:
@@ -289,7 +291,7 @@ class Importer:
                 interrupted = self._interrupted_run()
                 self.batch = ImportBatch.objects.create(
                     agency=opts.agency, fmt=opts.fmt, file_name=(opts.file_name or opts.path.name)[:255],
-                    file_sha256=self.info.sha256, started_by=opts.actor if opts.actor != "system" else None,
+                    file_sha256=self.info.sha256, started_by=opts.actor if isinstance(opts.actor, User) else None,
                     dry_run=False, status="running", heartbeat=timezone.now(), rerun_of=interrupted)
                 frame.obj = self.batch
                 frame.extra = {"format": opts.fmt, "file": self.batch.file_name, "sha256": self.info.sha256,
