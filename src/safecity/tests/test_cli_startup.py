@@ -76,3 +76,17 @@ sys.exit(code)
     payload, loaded = result.stdout.rsplit("\n", 2)[:2]
     assert json.loads(payload)["current"] == 5
     assert json.loads(loaded) == []
+
+
+def test_django_set_up_imports_no_numerical_library() -> None:
+    """Every database command pays for `django.setup()`; polygons and statistics load when first used."""
+    code = f"""
+import json, os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "safecity.settings"
+import django
+django.setup()
+print(json.dumps(sorted(m for m in {HEAVY!r} if m != "django" and m in sys.modules)))
+"""
+    result = _python(code)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == []
