@@ -61,11 +61,11 @@ def demo_password(username: str) -> str:
 def build_demo(*, seed: int = 2026, incidents: bool = True, out: IO[str] | None = None,
                ids: random.Random | None = None) -> None:
     """Build the demo city. `seed` fixes the data; public ids are random unless a test passes a seeded `ids`."""
-    from safecity.incidents.codes import load_code_table
+    from safecity.incidents.actions import offense_code_table_load
 
     rng = random.Random(seed)
     with transaction.atomic():
-        load_code_table()  # normally loaded by a migration; a flushed test database needs it again
+        offense_code_table_load()  # normally loaded by a migration; a flushed test database needs it again
         agencies = _agencies()
         _geography(agencies[POLICE_ORI], rng)
         _geography(agencies["ZZ0020000"], random.Random(seed + 1), prefix="S")

@@ -48,9 +48,10 @@ from safecity.core import audit
 from safecity.core.actors import DEMO
 from safecity.core.models import Agency, Beat
 from safecity.core.roles import Sensitivity
-from safecity.incidents.codes import current_codes, load_code_table
+from safecity.incidents.actions import offense_code_table_load
 from safecity.incidents.models import Incident, Offense, Victim
 from safecity.incidents.models.incident import FIREARM_WEAPON_CODES
+from safecity.incidents.selectors import offense_codes_current
 
 YEARS = 2.5
 UPTICK_WEEKS = 8
@@ -368,10 +369,10 @@ def generate_incidents(*, agency: Agency, seed: int, out: IO[str] | None = None,
     end = end or timezone.localdate()
     n_days = int(round(YEARS * 365.25))
     start = end - dt.timedelta(days=n_days - 1)
-    codes = current_codes()
+    codes = offense_codes_current()
     if not codes:
-        load_code_table()
-        codes = current_codes()
+        offense_code_table_load()
+        codes = offense_codes_current()
     city = City(agency)
     rng = np.random.default_rng([seed, int(agency.ori.encode().hex(), 16) % (2**32)])
     events = _simulate(city, rng, start, n_days, scale, plant_uptick)

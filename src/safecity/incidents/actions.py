@@ -108,3 +108,15 @@ def incident_update(*, actor: Actor, incident: Incident, **changes: Any) -> Inci
         incident.save()
         frame.updated(incident, before)
     return incident
+
+
+def offense_code_table_load() -> None:
+    """(Re)load the shipped NIBRS offence-code table; idempotent.
+
+    Reference data from the repository, loaded by migration `0002` the same way, so not an audited action:
+    no person or agency record changes. Other apps (the demo builder on a flushed database) call this rather
+    than reaching into `incidents.codes`.
+    """
+    from safecity.incidents.codes import load_code_table
+
+    load_code_table()
