@@ -26,11 +26,7 @@ REGISTER: tuple[Callable[[core_cli.Subparsers], None], ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = core_cli.Parser(prog="safecity", description="safecity public-safety platform")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=core_cli.Parser)
-    for register in REGISTER:
-        register(sub)
-    return parser
+    return core_cli.build_parser(*REGISTER)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,8 +1,8 @@
 """Poisson tests for "is this uptick real?": Poisson Z, the E-test, the C-test and exact intervals.
 
-Formulas follow the safecity incidents-analytics reference §4.2–4.5, which summarises
-Wheeler's `ptools` (R, MIT) and `crimepy` (Python, MIT) documentation; the code here is an
-independent implementation from the published papers cited in each docstring.
+Each function is an independent implementation from the published paper cited in its docstring
+(Anscombe 1948; Krishnamoorthy & Thomson 2004; Przyborowski & Wileński 1940; Garwood 1936); their use in
+crime analysis follows Wheeler (2016), International Journal of Police Science & Management 18(3):159–172.
 """
 
 from __future__ import annotations

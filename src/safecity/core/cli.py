@@ -59,6 +59,15 @@ def system_context() -> contextlib.AbstractContextManager[ActingContext]:
                                                 purpose=os.environ.get("SAFECITY_PURPOSE", "")))
 
 
+def build_parser(*registers: Callable[[Subparsers], None]) -> Parser:
+    """The `safecity` parser with the sub-commands the given `register` functions add."""
+    parser = Parser(prog="safecity", description="safecity public-safety platform")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for register in registers:
+        register(sub)
+    return parser
+
+
 def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
     """Parse, run the chosen handler and turn every failure into one line and an exit code."""
     args = parser.parse_args(argv)

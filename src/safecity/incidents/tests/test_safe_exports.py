@@ -22,11 +22,11 @@ from safecity.core import actions, csvsafe
 from safecity.core.actors import SYSTEM
 from safecity.core.models import Agency, AuditEvent, User
 from safecity.core.roles import Role
-from safecity.core.tests.test_role_matrix import Endpoint, api_endpoints, url_endpoints
 from safecity.incidents.importers import ImportOptions, run_import
 from safecity.incidents.models import ImportBatch
 from safecity.incidents.tests.factories import make_incident, square
 from safecity.incidents.tests.test_import_formats import FIXTURES
+from safecity.tests.test_role_matrix import Endpoint, api_endpoints, url_endpoints
 
 pytestmark = pytest.mark.django_db
 

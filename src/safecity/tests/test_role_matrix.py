@@ -58,7 +58,7 @@ ALLOWED = {200, 201, 204, 301, 302, 303}
 VALIDATION = {400, 422}
 REFUSED = {403, 404}
 AS_OF = "2026-06-17"
-FIXTURES = Path(__file__).resolve().parents[2] / "incidents" / "tests" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "incidents" / "tests" / "fixtures"
 
 
 @dataclass(frozen=True)
