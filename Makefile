@@ -44,7 +44,7 @@ lint: install
 	$(UV) run safecity manage check
 
 openapi: install
-	$(UV) run python -m safecity.core.openapi_export > docs/openapi.json
+	$(UV) run python -m safecity.openapi_export > docs/openapi.json
 
 bench: install
 	$(UV) run python benchmarks/run.py

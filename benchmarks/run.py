@@ -44,6 +44,7 @@ def main() -> int:
     rows = os.environ.get("BENCH_IMPORT_ROWS", "1000000")
     incidents = os.environ.get("BENCH_COMPSTAT_INCIDENTS", "5000000")
     codes = [
+        run("bench_startup.py"),
         run("bench_analytics.py"),
         run("bench_import.py", "--rows", rows),
         run_pg_import(rows),

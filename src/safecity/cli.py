@@ -1,273 +1,36 @@
-"""The `safecity` command. Django is set up only for sub-commands that need the database."""
+"""The `safecity` command: every app's sub-commands, listed here explicitly.
+
+Each app with commands has a `cli.py` with `register(subparsers)` built on `safecity.core.cli` (parser,
+errors, Django set-up, system context, exit codes). The list below is the whole command: if an app's
+`cli.py` cannot be imported, `safecity` fails with that import error rather than quietly losing commands.
+Nothing here imports Django, NumPy or SciPy; each command imports what it needs when it runs.
+"""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, NoReturn
 
+from safecity.analytics import cli as analytics_cli
+from safecity.core import cli as core_cli
+from safecity.demo import cli as demo_cli
+from safecity.incidents import cli as incidents_cli
 
-class CLIError(Exception):
-    """A problem the user can fix; printed as one line, exit code 2."""
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safecity.settings")
-    import django
-
-    django.setup()
-
-
-def _system_context() -> Any:
-    from safecity.core import context
-
-    return context.acting(context.ActingContext(channel="cli", user_agent="safecity-cli",
-                                                purpose=os.environ.get("SAFECITY_PURPOSE", "")))
-
-
-def cmd_audit_verify(args: argparse.Namespace) -> int:
-    _django()
-    from safecity.core import audit
-
-    missing = audit.missing_triggers()
-    if missing:
-        print(f"audit table NOT append-only: append-only triggers missing or disabled: {', '.join(missing)}",
-              file=sys.stderr)
-    result = audit.verify_chain(**({"checkpoint_file": args.checkpoints} if args.checkpoints else {}))
-    if not result.ok:
-        print(f"audit chain BROKEN at {result.problem}", file=sys.stderr)
-        return 1
-    detail = f" ({result.legacy} legacy unkeyed)" if result.legacy else ""
-    anchored = f", matching {result.checkpoints} checkpoints" if result.checkpoints else ", no checkpoints checked"
-    print(f"audit chain OK: {result.checked} events verified{detail}{anchored}")
-    return 1 if missing else 0
-
-
-def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
-    _django()
-    from safecity.core import audit_checkpoints
-
-    result = audit_checkpoints.write_checkpoint(out=args.out)
-    print(result.checkpoint.line())
-    for line in audit_checkpoints.describe(result):
-        print(line, file=sys.stdout if result.ok else sys.stderr)
-    return 0 if result.ok else 1
-
-
-def cmd_audit_rotate_key(args: argparse.Namespace) -> int:
-    _django()
-    from safecity.core import audit
-
-    with _system_context():
-        old, new = audit.rotate_key(actor="system")
-    print(f"audit key rotated: {old} -> {new}; keep every key in the keyring to verify older events")
-    return 0
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    _django()
-    from safecity.demo.build import build_demo
-
-    with _system_context():
-        build_demo(seed=args.seed, incidents=not args.no_incidents, out=sys.stdout)
-    return 0
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    port = args.port or int(os.environ.get("PORT", "8000"))
-    host = args.host
-    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "safecity.wsgi:application",  # noqa: S606
-                               "--bind", f"{host}:{port}", "--workers", str(args.workers),
-                               "--threads", "4", "--access-logfile", "-"])
-
-
-def cmd_manage(args: argparse.Namespace) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safecity.settings")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(["safecity manage", *args.django_args])
-    return 0
-
-
-def cmd_unlock(args: argparse.Namespace) -> int:
-    _django()
-    from safecity.core import actions
-    from safecity.core.models import User
-
-    user = User.objects.filter(username__iexact=args.username).first()
-    if user is None:
-        raise CLIError(f"username: no user called {args.username!r}")
-    with _system_context():
-        actions.user_unlock(actor="system", user=user)
-    print(f"{user.username} unlocked")
-    return 0
-
-
-def cmd_users_token(args: argparse.Namespace) -> int:
-    _django()
-    from django.conf import settings
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from safecity.core import actions
-    from safecity.core.models import User
-
-    if not args.name.strip():
-        raise CLIError("--name: give the token a name so it can be recognised (and revoked) later")
-    if not 1 <= args.days <= settings.API_TOKEN_MAX_DAYS:
-        raise CLIError(f"--days: must be between 1 and {settings.API_TOKEN_MAX_DAYS}, not {args.days}")
-    user = User.objects.filter(username__iexact=args.username).first()
-    if user is None:
-        raise CLIError(f"USERNAME: no user called {args.username!r}")
-    if not user.is_active:
-        raise CLIError(f"USERNAME: {user.username} is deactivated; activate the account first")
-    with _system_context():
-        token, secret = actions.api_token_create(actor="system", owner=user, name=args.name, days=args.days)
-    if settings.CJI_MODE and user.is_staff_member and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        print(f"safecity: warning: {user.username} has no two-step sign-in device; CJI mode refuses this token "
-              "until they enrol one", file=sys.stderr)
-    print(f"token {token.name!r} for {user.username}, expires {token.expires_at:%Y-%m-%d}; shown once:",
-          file=sys.stderr)
-    print(secret)
-    return 0
-
-
-def cmd_tasks_daily(args: argparse.Namespace) -> int:
-    _django()
-    from safecity.core.tasks import run_daily
-
-    with _system_context():
-        report = run_daily()
-    for line in report.lines():
-        print(line)
-    return 0 if report.chain_ok else 1
-
-
-def cmd_passwords_update(args: argparse.Namespace) -> int:
-    _django()
-    from safecity.core.passwords import operator_list_path
-    from safecity.core.passwords_update import update_compromised_list
-
-    try:
-        count = update_compromised_list(args.file)
-    except FileNotFoundError as exc:
-        raise CLIError(str(exc)) from None
-    print(f"compromised-password list {operator_list_path()} now holds {count:,} hashes "
-          "(the packaged list of common passwords applies as well)")
-    return 0
+REGISTER: tuple[Callable[[core_cli.Subparsers], None], ...] = (
+    core_cli.register,  # audit, serve, manage, users, tasks, passwords
+    demo_cli.register,  # demo
+    incidents_cli.register,  # import
+    analytics_cli.register,  # analyze
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="safecity", description="safecity public-safety platform")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-
-    audit = sub.add_parser("audit", help="audit log tools")
-    audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=Parser)
-    verify = audit_sub.add_parser("verify", help="verify the whole keyed chain, its checkpoints and its triggers; "
-                                  "exit 1 naming the first bad event or checkpoint")
-    verify.add_argument("--checkpoints", type=Path, metavar="FILE",
-                        help="checkpoint file to check against (default: SAFECITY_AUDIT_CHECKPOINT_FILE if present)")
-    verify.set_defaults(func=cmd_audit_verify)
-    checkpoint = audit_sub.add_parser("checkpoint", help="sign the chain head and write it outside the database")
-    checkpoint.add_argument("--out", type=Path, metavar="FILE", help="append to FILE instead of the checkpoint file")
-    checkpoint.set_defaults(func=cmd_audit_checkpoint)
-    rotate = audit_sub.add_parser("rotate-key", help="start signing with a new audit key (recorded in the chain)")
-    rotate.set_defaults(func=cmd_audit_rotate_key)
-
-    demo = sub.add_parser("demo", help="build (or refresh) the demo city")
-    demo.add_argument("--seed", type=int, default=2026)
-    demo.add_argument("--no-incidents", action="store_true", help="skip generating incident data")
-    demo.set_defaults(func=cmd_demo)
-
-    serve = sub.add_parser("serve", help="serve the site with gunicorn")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=0, help="port (default $PORT or 8000)")
-    serve.add_argument("--workers", type=int, default=2)
-    serve.set_defaults(func=cmd_serve)
-
-    manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
-    manage.add_argument("django_args", nargs=argparse.REMAINDER)
-    manage.set_defaults(func=cmd_manage)
-
-    users = sub.add_parser("users", help="user administration")
-    users_sub = users.add_subparsers(dest="users_command", required=True, parser_class=Parser)
-    unlock = users_sub.add_parser("unlock", help="release an account locked after failed sign-ins")
-    unlock.add_argument("username")
-    unlock.set_defaults(func=cmd_unlock)
-    token = users_sub.add_parser("token", help="create an API token for a user and print it once")
-    token.add_argument("username", metavar="USERNAME")
-    token.add_argument("--name", required=True, help="what the token is for, e.g. taxii-feed")
-    token.add_argument("--days", type=int, default=90, help="days until it expires (default 90)")
-    token.set_defaults(func=cmd_users_token)
-
-    tasks = sub.add_parser("tasks", help="scheduled housekeeping")
-    tasks_sub = tasks.add_subparsers(dest="tasks_command", required=True, parser_class=Parser)
-    daily = tasks_sub.add_parser("daily", help="disable 90-day-inactive accounts, drop expired roles, verify audit")
-    daily.set_defaults(func=cmd_tasks_daily)
-
-    passwords = sub.add_parser("passwords", help="compromised-password list")
-    pw_sub = passwords.add_subparsers(dest="pw_command", required=True, parser_class=Parser)
-    update = pw_sub.add_parser("update", help="replace the operator's list from a file of passwords or SHA-1 hashes "
-                                              "(plain or gzip; Have I Been Pwned HASH:COUNT lines welcome)")
-    update.add_argument("file", help="the list to load; streamed, so a multi-gigabyte download is fine")
-    update.set_defaults(func=cmd_passwords_update)
-
-    for register in _extensions():
-        register(sub)
-    return parser
-
-
-def _extensions() -> list[Callable[[Any], None]]:
-    """Sub-commands contributed by apps (import, analyze)."""
-    found: list[Callable[[Any], None]] = []
-    try:
-        from safecity.incidents.cli import add_import_parser
-
-        found.append(add_import_parser)
-    except ImportError:
-        pass
-    try:
-        from safecity.analytics.cli import add_analyze_parser, run_analyze
-
-        def register(sub: Any) -> None:
-            add_analyze_parser(sub)
-            sub.choices["analyze"].set_defaults(func=run_analyze)
-
-        found.append(register)
-    except ImportError:
-        pass
-    return found
+    return core_cli.build_parser(*REGISTER)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except CLIError as exc:
-        print(f"safecity: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("safecity: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # noqa: BLE001  never a traceback for the user; details on request
-        if os.environ.get("SAFECITY_DEBUG_CLI"):
-            raise
-        from django.core.exceptions import ValidationError
-
-        if isinstance(exc, ValidationError):
-            print(f"safecity: error: {'; '.join(exc.messages)}", file=sys.stderr)
-            return 2
-        print(f"safecity: error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 2
+    return core_cli.run(build_parser(), argv)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from django.test import Client
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 from safecity.core import actions  # noqa: E402
+from safecity.core.actors import SYSTEM
 from safecity.core.models import Agency, User  # noqa: E402
 from safecity.core.roles import Role  # noqa: E402
 
@@ -21,21 +22,21 @@ PASSWORD = "lantern-harbor-meadow-77"  # noqa: S105  (test personas only)
 
 @pytest.fixture
 def agency_a(db: Any) -> Agency:
-    return actions.agency_create(actor="system", ori="ZZ0000001", name="Alpha Police Department",
+    return actions.agency_create(actor=SYSTEM, ori="ZZ0000001", name="Alpha Police Department",
                                  agency_type="police", jurisdiction="Alpha", state="ZZ")
 
 
 @pytest.fixture
 def agency_b(db: Any) -> Agency:
-    return actions.agency_create(actor="system", ori="ZZ0000002", name="Bravo Sheriff's Office",
+    return actions.agency_create(actor=SYSTEM, ori="ZZ0000002", name="Bravo Sheriff's Office",
                                  agency_type="sheriff", jurisdiction="Bravo", state="ZZ")
 
 
 def make_persona(username: str, agency: Agency, *roles: str, superuser: bool = False) -> User:
-    user = actions.user_create(actor="system", username=username, email=f"{username}@example.org",
+    user = actions.user_create(actor=SYSTEM, username=username, email=f"{username}@example.org",
                                password=PASSWORD, home_agency=agency, is_superuser=superuser)
     for role in roles:
-        actions.role_grant(actor="system", user=user, agency=agency, role=role)
+        actions.role_grant(actor=SYSTEM, user=user, agency=agency, role=role)
     return User.objects.get(pk=user.pk)
 
 
@@ -99,7 +100,7 @@ def make_api_token(user: User, name: str = "test", days: int = 30) -> str:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-    _, secret = actions.api_token_create(actor="system", owner=user, name=name, days=days)
+    _, secret = actions.api_token_create(actor=SYSTEM, owner=user, name=name, days=days)
     return secret
 
 

@@ -3,24 +3,57 @@
 Modules: :mod:`rates`, :mod:`poisson`, :mod:`control_chart`, :mod:`displacement`, :mod:`scan`,
 :mod:`hotspots`, :mod:`near_repeat`, :mod:`age_adjust` (with :mod:`standard_population`) and the
 ``analyze`` command line in :mod:`cli`.
+
+The names below are loaded on first use (PEP 562 ``__getattr__``): importing the package, or its
+command line, must not import SciPy (about two seconds) for callers that never compute a statistic.
 """
 
-from safecity.analytics.age_adjust import AgeAdjustedRate, age_adjusted_rate
-from safecity.analytics.control_chart import WeeklyBand, weekly_control_bands, weekly_counts
-from safecity.analytics.displacement import HarmResult, WDDResult, wdd, wdd_harm
-from safecity.analytics.near_repeat import KnoxResult, knox_observed, knox_test
-from safecity.analytics.poisson import (
-    RateRatio,
-    c_test,
-    poisson_e_test,
-    poisson_exact_ci,
-    poisson_z,
-    rate_ratio_ci,
-)
-from safecity.analytics.rates import percent_change, rate_per
-from safecity.analytics.scan import naus_scan_pvalue
+from __future__ import annotations
 
-__all__ = [
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from safecity.analytics.age_adjust import AgeAdjustedRate, age_adjusted_rate
+    from safecity.analytics.control_chart import WeeklyBand, weekly_control_bands, weekly_counts
+    from safecity.analytics.displacement import HarmResult, WDDResult, wdd, wdd_harm
+    from safecity.analytics.near_repeat import KnoxResult, knox_observed, knox_test
+    from safecity.analytics.poisson import (
+        RateRatio,
+        c_test,
+        poisson_e_test,
+        poisson_exact_ci,
+        poisson_z,
+        rate_ratio_ci,
+    )
+    from safecity.analytics.rates import percent_change, rate_per
+    from safecity.analytics.scan import naus_scan_pvalue
+
+_HOME = {
+    "AgeAdjustedRate": "age_adjust",
+    "age_adjusted_rate": "age_adjust",
+    "WeeklyBand": "control_chart",
+    "weekly_control_bands": "control_chart",
+    "weekly_counts": "control_chart",
+    "HarmResult": "displacement",
+    "WDDResult": "displacement",
+    "wdd": "displacement",
+    "wdd_harm": "displacement",
+    "KnoxResult": "near_repeat",
+    "knox_observed": "near_repeat",
+    "knox_test": "near_repeat",
+    "RateRatio": "poisson",
+    "c_test": "poisson",
+    "poisson_e_test": "poisson",
+    "poisson_exact_ci": "poisson",
+    "poisson_z": "poisson",
+    "rate_ratio_ci": "poisson",
+    "percent_change": "rates",
+    "rate_per": "rates",
+    "naus_scan_pvalue": "scan",
+}
+
+__all__ = [  # spelled out (not derived from _HOME) so that type checkers and linters can read it
     "AgeAdjustedRate",
     "HarmResult",
     "KnoxResult",
@@ -43,3 +76,16 @@ __all__ = [
     "weekly_control_bands",
     "weekly_counts",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME])

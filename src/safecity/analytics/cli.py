@@ -1,8 +1,10 @@
 """``analyze`` command line: near-repeat (Knox), grid hot spots (Gi*) and count-change tests.
 
-Embed in another argparse CLI with :func:`add_analyze_parser` + :func:`run_analyze`, or run
-stand-alone: ``python -m safecity.analytics.cli analyze change --current 12 --past 5``.
+Embed in another argparse CLI with :func:`register` (or :func:`add_analyze_parser` + :func:`run_analyze`),
+or run stand-alone: ``python -m safecity.analytics.cli analyze change --current 12 --past 5``.
 Bad input prints one ``safecity: error: ...`` line to stderr and exits with status 2.
+NumPy and SciPy are imported by the handlers, not here: building the parser (``safecity --help``,
+every other ``safecity`` command) must not pay the second or two they take to import.
 """
 
 from __future__ import annotations
@@ -12,15 +14,14 @@ import json
 import math
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from safecity.analytics.csv_input import InputError, read_events
-from safecity.analytics.hotspots import grid_counts, grid_gi_star, top_cells
-from safecity.analytics.near_repeat import KnoxResult, knox_test
-from safecity.analytics.poisson import poisson_e_test, poisson_exact_ci, poisson_z, rate_ratio_ci
-from safecity.analytics.rates import percent_change
+from safecity.analytics.errors import InputError
 
-__all__ = ["add_analyze_parser", "main", "run_analyze"]
+if TYPE_CHECKING:
+    from safecity.analytics.near_repeat import KnoxResult
+
+__all__ = ["add_analyze_parser", "main", "register", "run_analyze"]
 
 EXIT_BAD_INPUT = 2
 
@@ -141,6 +142,9 @@ def _print_knox(result: KnoxResult) -> None:
 
 
 def _run_near_repeat(args: argparse.Namespace) -> int:
+    from safecity.analytics.csv_input import read_events
+    from safecity.analytics.near_repeat import knox_test
+
     space = _parse_bands("--space-bands", args.space_bands)
     time = _parse_bands("--time-bands", args.time_bands)
     permutations = _parse_int("--permutations", args.permutations)
@@ -167,6 +171,9 @@ def _run_near_repeat(args: argparse.Namespace) -> int:
 
 
 def _run_hotspots(args: argparse.Namespace) -> int:
+    from safecity.analytics.csv_input import read_events
+    from safecity.analytics.hotspots import grid_counts, grid_gi_star, top_cells
+
     cell_size = _parse_float("--cell-size", args.cell_size, 0.0)
     top = _parse_int("--top", args.top)
     permutations = _parse_int("--permutations", args.permutations)
@@ -232,6 +239,9 @@ def _run_hotspots(args: argparse.Namespace) -> int:
 
 
 def _run_change(args: argparse.Namespace) -> int:
+    from safecity.analytics.poisson import poisson_e_test, poisson_exact_ci, poisson_z, rate_ratio_ci
+    from safecity.analytics.rates import percent_change
+
     current = _parse_int("--current", args.current)
     past = _parse_int("--past", args.past)
     alpha = _parse_float("--alpha", args.alpha, 0.0, 1.0)
@@ -283,6 +293,12 @@ def run_analyze(args: argparse.Namespace) -> int:
     except (InputError, ValueError) as exc:
         print(f"safecity: error: analyze {command}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add ``analyze`` to a ``safecity``-style command whose handlers are found in ``args.func``."""
+    add_analyze_parser(subparsers)
+    subparsers.choices["analyze"].set_defaults(func=run_analyze)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

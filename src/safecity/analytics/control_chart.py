@@ -2,7 +2,7 @@
 
 Source: Wheeler, A. P. (2016), "Tables and graphs for monitoring temporal crime trends:
 Translating theory into practical crime analysis advice", International Journal of Police Science
-& Management 18(3):159–172 (as summarised in the safecity incidents-analytics reference §4.3).
+& Management 18(3):159–172: weekly counts with bands of ±k·√mean (Poisson) or ±k·SD (empirical).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ BandMethod = Literal["poisson_sqrt", "empirical_sd"]
 def weekly_counts(dates: Iterable[dt.date]) -> list[tuple[dt.date, int]]:
     """Count events per Monday-starting week, filling weeks with no events with zero.
 
-    Monday–Sunday weeks follow NYPD CompStat 2.0 practice (reference §3) and Wheeler (2016).
+    Monday–Sunday weeks follow NYPD CompStat 2.0 practice and Wheeler (2016).
     Returns ``(week_start_monday, count)`` pairs in chronological order.
     """
     counter: Counter[dt.date] = Counter()

@@ -11,11 +11,9 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from safecity.analytics.errors import InputError
+
 __all__ = ["EventTable", "InputError", "read_events"]
-
-
-class InputError(ValueError):
-    """Bad user input; the message is a complete one-line explanation."""
 
 
 @dataclass(frozen=True)

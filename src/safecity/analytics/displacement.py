@@ -4,7 +4,7 @@ Source: Wheeler, A. P. & Ratcliffe, J. H. (2018), "A simple weighted displacemen
 test to evaluate place based crime interventions", Crime Science 7:11; time/area weights from
 Wheeler's blog posts (2021-01-09 "The WDD test with different pre/post time periods",
 2021-02-23 "... with different area sizes"); harm weights from Wheeler (2020-11-19) "Amending the
-WDD test to incorporate harm weights". Formulas as in the safecity reference §4.6.
+WDD test to incorporate harm weights". Formulas as in those sources.
 """
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ Method: Knox, E. G. (1964), "The detection of space-time interactions", Journal 
 Statistical Society Series C 13(1):25–30, with the Monte Carlo (time-label permutation) inference
 and banded contingency table of Johnson & Bowers (2004), "The burglary as clue to the future",
 European Journal of Criminology 1(2):237–255, and Ratcliffe's Near Repeat Calculator (NRC,
-Temple University, 2009). Bin conventions and the NRC off-by-one are as documented in the safecity
-gun-violence reference §4 (Davies & Steenbeek). Implemented independently from those descriptions.
+Temple University, 2009). Bins are closed on the right, ``[0, b0], (b0, b1], ...``, the convention of
+Davies & Steenbeek's NearRepeat package (github.com/tobydavies/NearRepeat); with ``nrc_compatible`` they are
+``[0, b0), [b0, b1), ...`` as the NRC counts them, so its published tables can be reproduced.
+Implemented independently from those descriptions.
 
 Speed: the spatial part of every pair is fixed under the permutation null, so the pairs within the
 largest spatial band are found once with a k-d tree; each permutation only re-draws the time

@@ -1,7 +1,7 @@
 """Crude rates and percent change.
 
-Percent change follows the CompStat convention documented in the safecity incidents-analytics
-reference (§3): ``100 × (current − prior) / prior``, undefined when the prior count is zero.
+Percent change is the CompStat convention (NYPD CompStat 2.0 weekly report): ``100 × (current − prior) /
+prior``, undefined when the prior count is zero (reported as "n/a", never as an infinite rise).
 """
 
 from __future__ import annotations

@@ -47,8 +47,8 @@ def naus_scan_pvalue(periods: int, window: int, mean: float, observed: int) -> f
 
     Source: Naus, J. I. (1982), "Approximations for distributions of scan statistics", Journal of
     the American Statistical Association 77:177–183 (the ``Q2``/``Q3`` Poisson terms, see also
-    Glaz, Naus & Wallenstein 2001, *Scan Statistics*, ch. 2). Following Wheeler's ``ptools::scanw``
-    convention documented in the safecity reference §4.8:
+    Glaz, Naus & Wallenstein 2001, *Scan Statistics*, ch. 2), in the form Wheeler's ``ptools::scanw``
+    (R package documentation) uses:
     ``P = 1 − Q2·(Q3/Q2)^(periods − window)`` with ``ψ = mean`` the Poisson mean inside one
     window. Test vectors: (208, 2, 0.6, 6) → 0.0390; (260, 1, 1, 6) → 0.487.
     """

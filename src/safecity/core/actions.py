@@ -21,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 
 from safecity.core import audit, dbbusy
+from safecity.core.actors import Actor, is_system
 from safecity.core.history import snapshot
 from safecity.core.models import (
     Agency,
@@ -41,7 +42,7 @@ from safecity.core.roles import Module, Role
 
 @dataclass
 class AuditFrame:
-    actor: Any
+    actor: Actor
     action: str
     purpose: str = ""
     changes: list[tuple[models.Model, str, dict[str, Any] | None, dict[str, Any] | None]] = field(
@@ -80,7 +81,7 @@ class AuditFrame:
 
 
 @contextlib.contextmanager
-def audited(*, actor: Any, action: str, obj: Any = None, purpose: str = "") -> Iterator[AuditFrame]:
+def audited(*, actor: Actor, action: str, obj: Any = None, purpose: str = "") -> Iterator[AuditFrame]:
     """Run an action's body in one transaction and append its audit event (and history) before commit."""
     frame = AuditFrame(actor=actor, action=action, purpose=purpose, obj=obj)
     try:
@@ -103,7 +104,7 @@ def audited(*, actor: Any, action: str, obj: Any = None, purpose: str = "") -> I
         raise
 
 
-def _require_admin(actor: Any, agency: Agency | None = None) -> None:
+def _require_admin(actor: Actor, agency: Agency | None = None) -> None:
     ensure_module(actor, Module.ADMIN, "change", agency.pk if agency else None)
 
 
@@ -115,11 +116,11 @@ def _clean(obj: models.Model, exclude: list[str] | None = None) -> None:
 
 
 def agency_create(
-    *, actor: Any, ori: str, name: str, agency_type: str, jurisdiction: str = "", state: str = "",
+    *, actor: Actor, ori: str, name: str, agency_type: str, jurisdiction: str = "", state: str = "",
     parent: Agency | None = None,
 ) -> Agency:
     with audited(actor=actor, action="agency.create") as frame:
-        if not getattr(actor, "is_superuser", False) and actor != "system":
+        if not getattr(actor, "is_superuser", False) and not is_system(actor):
             raise NotPermitted("Only a platform administrator may create agencies.")
         agency = Agency(ori=ori.strip().upper(), name=name.strip(), agency_type=agency_type,
                         jurisdiction=jurisdiction, state=state.upper(), parent=parent)
@@ -129,13 +130,13 @@ def agency_create(
     return agency
 
 
-def agency_update(*, actor: Any, agency: Agency, **changes: Any) -> Agency:
+def agency_update(*, actor: Actor, agency: Agency, **changes: Any) -> Agency:
     allowed = {"name", "agency_type", "jurisdiction", "state", "is_active"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError({k: "This field cannot be changed here." for k in sorted(unknown)})
     with audited(actor=actor, action="agency.update", obj=agency) as frame:
-        if actor != "system":
+        if not is_system(actor):
             _require_admin(actor, agency)
         before = snapshot(agency)
         for key, value in changes.items():
@@ -146,9 +147,9 @@ def agency_update(*, actor: Any, agency: Agency, **changes: Any) -> Agency:
     return agency
 
 
-def agency_population_set(*, actor: Any, agency: Agency, year: int, population: int, source: str = "") -> None:
+def agency_population_set(*, actor: Actor, agency: Agency, year: int, population: int, source: str = "") -> None:
     with audited(actor=actor, action="agency.population.set", obj=agency) as frame:
-        if actor != "system":
+        if not is_system(actor):
             _require_admin(actor, agency)
         row, created = AgencyPopulation.objects.get_or_create(
             agency=agency, year=year, defaults={"population": population, "source": source})
@@ -161,10 +162,10 @@ def agency_population_set(*, actor: Any, agency: Agency, year: int, population: 
             frame.updated(row, before)
 
 
-def district_save(*, actor: Any, agency: Agency, code: str, name: str, geometry: dict[str, Any],
+def district_save(*, actor: Actor, agency: Agency, code: str, name: str, geometry: dict[str, Any],
                   population: int | None = None) -> District:
     with audited(actor=actor, action="geography.district.save", obj=agency) as frame:
-        if actor != "system":
+        if not is_system(actor):
             _require_admin(actor, agency)
         district = District.objects.filter(agency=agency, code=code).first()
         before = snapshot(district) if district else None
@@ -178,10 +179,10 @@ def district_save(*, actor: Any, agency: Agency, code: str, name: str, geometry:
     return district
 
 
-def beat_save(*, actor: Any, district: District, code: str, name: str, geometry: dict[str, Any],
+def beat_save(*, actor: Actor, district: District, code: str, name: str, geometry: dict[str, Any],
               population: int | None = None) -> Beat:
     with audited(actor=actor, action="geography.beat.save", obj=district.agency) as frame:
-        if actor != "system":
+        if not is_system(actor):
             _require_admin(actor, district.agency)
         beat = Beat.objects.filter(agency=district.agency, code=code).first()
         before = snapshot(beat) if beat else None
@@ -199,14 +200,14 @@ def beat_save(*, actor: Any, district: District, code: str, name: str, geometry:
 
 
 def user_create(
-    *, actor: Any, username: str, email: str, password: str | None, first_name: str = "",
+    *, actor: Actor, username: str, email: str, password: str | None, first_name: str = "",
     last_name: str = "", home_agency: Agency | None = None, is_superuser: bool = False,
     affiliation: str = "agency",
 ) -> User:
     from django.contrib.auth.password_validation import validate_password
 
     with audited(actor=actor, action="user.create") as frame:
-        if actor != "system":
+        if not is_system(actor):
             if is_superuser and not getattr(actor, "is_superuser", False):
                 raise NotPermitted("Only a platform administrator may create another.")
             _require_admin(actor, home_agency)
@@ -228,12 +229,12 @@ def user_create(
     return user
 
 
-def role_grant(*, actor: Any, user: User, agency: Agency, role: str,
+def role_grant(*, actor: Actor, user: User, agency: Agency, role: str,
                expires_at: dt.datetime | None = None) -> RoleAssignment:
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}; choose one of {', '.join(Role.values)}."})
     with audited(actor=actor, action="role.grant", obj=user) as frame:
-        if actor != "system":
+        if not is_system(actor):
             _require_admin(actor, agency)
         assignment, created = RoleAssignment.objects.get_or_create(
             user=user, agency=agency, role=role,
@@ -245,10 +246,10 @@ def role_grant(*, actor: Any, user: User, agency: Agency, role: str,
     return assignment
 
 
-def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     user = assignment.user
     with audited(actor=actor, action="role.revoke", obj=user) as frame:
-        if actor != "system":
+        if not is_system(actor):
             _require_admin(actor, assignment.agency)
             if _same_user(actor, user) and assignment.role == Role.ADMIN:
                 _refuse_if_last_admin(user, [assignment.agency_id], "remove your own administrator role")
@@ -262,7 +263,7 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
             frame.extra["tokens_revoked"] = _revoke_tokens(user)
 
 
-def _same_user(actor: Any, user: User) -> bool:
+def _same_user(actor: Actor, user: User) -> bool:
     return isinstance(actor, User) and actor.pk == user.pk
 
 
@@ -288,9 +289,9 @@ def _revoke_tokens(user: User) -> int:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-def user_unlock(*, actor: Any, user: User) -> None:
+def user_unlock(*, actor: Actor, user: User) -> None:
     with audited(actor=actor, action="user.unlock", obj=user) as frame:
-        if actor != "system":
+        if not is_system(actor):
             _require_admin(actor, user.home_agency)
         before = snapshot(user)
         user.locked_at = None
@@ -299,9 +300,9 @@ def user_unlock(*, actor: Any, user: User) -> None:
         frame.updated(user, before)
 
 
-def user_set_active(*, actor: Any, user: User, active: bool) -> None:
+def user_set_active(*, actor: Actor, user: User, active: bool) -> None:
     with audited(actor=actor, action="user.activate" if active else "user.deactivate", obj=user) as frame:
-        if actor != "system":
+        if not is_system(actor):
             _require_admin(actor, user.home_agency)
             if not active and _same_user(actor, user):
                 admin_of = list(RoleAssignment.objects.filter(user=user, role=Role.ADMIN)
@@ -356,19 +357,19 @@ def hash_token_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _passed_second_step(actor: Any) -> bool:
+def _passed_second_step(actor: Actor) -> bool:
     # django-otp's middleware gives the request's user `is_verified()`; a bare model instance has none.
     is_verified = getattr(actor, "is_verified", None)
     return bool(is_verified is not None and is_verified())
 
 
-def api_token_create(*, actor: User | str, name: str, days: int = 90,
+def api_token_create(*, actor: Actor, name: str, days: int = 90,
                      owner: User | None = None) -> tuple[ApiToken, str]:
     """Create a token; returns it and the full secret, which is never stored or shown again.
 
     Three paths only, recorded on the token: a user's own session (`owner` omitted; in CJI mode a staff
     session must have passed two-step sign-in), an administrator creating one for `owner` in their agency,
-    or the command line (`actor="system"`, `owner` required).
+    or the command line (a system actor such as `actors.CLI`, `owner` required).
     """
     from django.conf import settings
 
@@ -378,12 +379,12 @@ def api_token_create(*, actor: User | str, name: str, days: int = 90,
         errors["name"] = "Give the token a name so you can recognise it later."
     if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
         errors["days"] = f"Expiry must be between 1 and {settings.API_TOKEN_MAX_DAYS} days."
-    if actor == "system" and owner is None:
+    if is_system(actor) and owner is None:
         errors["owner"] = "Name the user the token is for."
     if errors:
         raise ValidationError(errors)
     with audited(actor=actor, action="api_token.create", obj=owner) as frame:
-        if actor == "system" and owner is not None:
+        if is_system(actor) and owner is not None:
             via, user, created_by = TokenOrigin.CLI, owner, None
         elif not isinstance(actor, User):
             raise NotPermitted("Only a signed-in user, an administrator or the command line may create tokens.")
@@ -428,7 +429,7 @@ def mfa_confirm(*, actor: User, device: Any) -> None:
         device.save(update_fields=["confirmed"])
 
 
-def mfa_remove(*, actor: Any, user: User) -> None:
+def mfa_remove(*, actor: Actor, user: User) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     with audited(actor=actor, action="mfa.remove", obj=user):
@@ -437,17 +438,17 @@ def mfa_remove(*, actor: Any, user: User) -> None:
         TOTPDevice.objects.filter(user=user).delete()
 
 
-def record_read(*, actor: Any, obj: Any, purpose: str = "") -> AuditEvent:
+def record_read(*, actor: Actor, obj: Any, purpose: str = "") -> AuditEvent:
     """Audit a read of a sensitive record (callers decide what counts as sensitive)."""
     return audit.record(action="record.read", actor=actor, obj=obj, purpose=purpose,
                         extra={"labels": getattr(obj, "sensitivity_labels", [])})
 
 
-def record_export(*, actor: Any, what: str, rows: int, fmt: str, purpose: str = "") -> AuditEvent:
+def record_export(*, actor: Actor, what: str, rows: int, fmt: str, purpose: str = "") -> AuditEvent:
     return audit.record(action="export", actor=actor, object_type=what, purpose=purpose,
                         extra={"rows": rows, "format": fmt})
 
 
-def permission_denied(*, actor: Any, what: str, reason: str) -> AuditEvent:
+def permission_denied(*, actor: Actor, what: str, reason: str) -> AuditEvent:
     return audit.record(action="permission.denied", actor=actor, outcome="denied", object_type=what,
                         extra={"reason": reason})

@@ -137,7 +137,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Any:
         actions.permission_denied(actor=request.user, what="core.apitoken", reason="token minting a token")
         raise PermissionDenied("A token cannot create another token; create it from a signed-in session, ask an "
                                "administrator, or use `safecity users token`.")
-    token, secret = actions.api_token_create(actor=request.user, name=payload.name, days=payload.days)  # type: ignore[arg-type]
+    token, secret = actions.api_token_create(actor=request.user, name=payload.name, days=payload.days)
     return 201, {**TokenOut.from_orm(token).dict(), "token": secret}
 
 

@@ -24,7 +24,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from safecity.core import audit_keys, context, dbbusy
-from safecity.core.models import AuditEvent
+from safecity.core.actors import SYSTEM, Actor
+from safecity.core.models import AuditEvent, User
 
 GENESIS = "0" * 64
 ROTATE_ACTION = "audit.key.rotate"
@@ -88,7 +89,7 @@ def _lock_chain() -> None:
 def record(
     *,
     action: str,
-    actor: Any = None,
+    actor: Actor | str | None = None,  # a string only for a claimed user name (failed sign-ins)
     outcome: str = "success",
     obj: Any = None,
     object_type: str = "",
@@ -107,7 +108,7 @@ def record(
         if not agency_ori:
             agency = getattr(obj, "agency", None)
             agency_ori = getattr(agency, "ori", "") or ""
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    actor_user = actor if isinstance(actor, User) and actor.is_authenticated else None
     with dbbusy.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-seq").values("seq", "hash", "key_id", "action", "extra").first()
@@ -144,7 +145,7 @@ def head_and_key() -> tuple[int, str, audit_keys.AuditKey]:
     return (last["seq"], last["hash"], _signing_key(last)) if last else (0, GENESIS, _signing_key(None))
 
 
-def rotate_key(*, actor: Any = "system") -> tuple[str, str]:
+def rotate_key(*, actor: Actor = SYSTEM) -> tuple[str, str]:
     """Start signing with a new key: a rotation event, signed with the current key, names the new key's id.
 
     The new key is written to the keyring first; if the transaction then fails, it is an unused key there.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from safecity.core import actions, audit, audit_checkpoints
+from safecity.core.actors import TASKS
 from safecity.core.models import RoleAssignment, User
 
 INACTIVE_DAYS = 90  # CJIS AC-2(3): disable accounts inactive for 90 days
@@ -55,7 +56,7 @@ def disable_inactive_accounts(now: dt.datetime | None = None) -> list[str]:
         last_login__isnull=True, date_joined__gte=cutoff)
     names = []
     for user in stale:
-        actions.user_set_active(actor="system", user=user, active=False)
+        actions.user_set_active(actor=TASKS, user=user, active=False)
         names.append(user.username)
     return names
 
@@ -64,7 +65,7 @@ def remove_expired_roles(now: dt.datetime | None = None) -> int:
     expired = RoleAssignment.objects.filter(expires_at__lte=now or timezone.now()).select_related("agency", "user")
     count = 0
     for assignment in expired:
-        actions.role_revoke(actor="system", assignment=assignment)
+        actions.role_revoke(actor=TASKS, assignment=assignment)
         count += 1
     return count
 
@@ -76,7 +77,7 @@ def run_daily() -> DailyReport:
     result = audit.verify_chain()  # against the configured checkpoint file, which catches truncation
     missing = tuple(audit.missing_triggers())
     healthy = result.ok and not missing
-    event = audit.record(action="tasks.daily", actor="system", outcome="success" if healthy else "failure",
+    event = audit.record(action="tasks.daily", actor=TASKS, outcome="success" if healthy else "failure",
                          extra={"disabled": len(disabled), "expired_roles": expired, "chain_ok": result.ok,
                                 "missing_triggers": list(missing)})
     # Anchored after the day's own event, so that removing it (or anything before it) is detectable.

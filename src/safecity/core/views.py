@@ -375,7 +375,7 @@ def _admin_token(request: HttpRequest, target: User) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
-            _, secret = actions.api_token_create(actor=request.user, owner=target,  # type: ignore[arg-type]
+            _, secret = actions.api_token_create(actor=request.user, owner=target,
                                                  name=form.cleaned_data["name"], days=form.cleaned_data["days"])
         except ValidationError as exc:
             form.add_error(None, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))

@@ -8,6 +8,7 @@ from typing import IO, Any
 from django.db import transaction
 
 from safecity.core import actions
+from safecity.core.actors import DEMO
 from safecity.core.models import Agency, AgencyType, User
 from safecity.core.roles import Role
 from safecity.demo.geography import DISTRICT_NAMES, build_geography, geojson
@@ -60,11 +61,11 @@ def demo_password(username: str) -> str:
 def build_demo(*, seed: int = 2026, incidents: bool = True, out: IO[str] | None = None,
                ids: random.Random | None = None) -> None:
     """Build the demo city. `seed` fixes the data; public ids are random unless a test passes a seeded `ids`."""
-    from safecity.incidents.codes import load_code_table
+    from safecity.incidents.actions import offense_code_table_load
 
     rng = random.Random(seed)
     with transaction.atomic():
-        load_code_table()  # normally loaded by a migration; a flushed test database needs it again
+        offense_code_table_load()  # normally loaded by a migration; a flushed test database needs it again
         agencies = _agencies()
         _geography(agencies[POLICE_ORI], rng)
         _geography(agencies["ZZ0020000"], random.Random(seed + 1), prefix="S")
@@ -88,12 +89,12 @@ def _agencies() -> dict[str, Agency]:
     for spec in AGENCIES:
         agency = Agency.objects.filter(ori=spec["ori"]).first()
         if agency is None:
-            agency = actions.agency_create(actor="system", ori=spec["ori"], name=spec["name"],
+            agency = actions.agency_create(actor=DEMO, ori=spec["ori"], name=spec["name"],
                                            agency_type=spec["agency_type"], jurisdiction=CITY, state="ZZ",
                                            parent=city if spec["agency_type"] != AgencyType.CITY else None)
         if spec["population"]:
             for year, factor in ((2023, 0.992), (2024, 0.996), (2025, 1.0), (2026, 1.003)):
-                actions.agency_population_set(actor="system", agency=agency, year=year,
+                actions.agency_population_set(actor=DEMO, agency=agency, year=year,
                                               population=round(spec["population"] * factor),
                                               source="Synthetic demo figure")
         if spec["agency_type"] == AgencyType.CITY:
@@ -108,18 +109,18 @@ def _geography(agency: Agency, rng: random.Random, prefix: str = "") -> None:
     saved = []
     for i, shape in enumerate(districts):
         pop = sum(b.population for b in beats if b.district_index == i)
-        saved.append(actions.district_save(actor="system", agency=agency, code=f"{prefix}{i + 1}",
+        saved.append(actions.district_save(actor=DEMO, agency=agency, code=f"{prefix}{i + 1}",
                                            name=f"{DISTRICT_NAMES[i]} District", geometry=geojson(shape),
                                            population=pop))
     for b in beats:
-        actions.beat_save(actor="system", district=saved[b.district_index], code=f"{prefix}{b.code}",
+        actions.beat_save(actor=DEMO, district=saved[b.district_index], code=f"{prefix}{b.code}",
                           name=f"Beat {prefix}{b.code}", geometry=geojson(b.polygon), population=b.population)
 
 
 def _personas(agencies: dict[str, Agency]) -> None:
     for username, role, ori, display in PERSONAS:
         user = _ensure_user(username, display, agencies[ori])
-        actions.role_grant(actor="system", user=user, agency=agencies[ori], role=role)
+        actions.role_grant(actor=DEMO, user=user, agency=agencies[ori], role=role)
     _ensure_user("cityadmin", "City Platform Admin", agencies["ZZ0019900"], superuser=True)
 
 
@@ -127,7 +128,7 @@ def _ensure_user(username: str, display: str, agency: Agency, superuser: bool = 
     user = User.objects.filter(username=username).first()
     first, _, last = display.partition(" ")
     if user is None:
-        user = actions.user_create(actor="system", username=username, email=f"{username}@riverton.example",
+        user = actions.user_create(actor=DEMO, username=username, email=f"{username}@riverton.example",
                                    password=demo_password(username), first_name=first, last_name=last,
                                    home_agency=agency, is_superuser=superuser)
     elif not user.check_password(demo_password(username)):

@@ -46,10 +46,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from safecity.core import audit
+from safecity.core.actors import DEMO
 from safecity.core.models import Agency, Beat
-from safecity.incidents.actions import VictimValues, derive
-from safecity.incidents.codes import current_codes, load_code_table
+from safecity.incidents.actions import VictimValues, derive, offense_code_table_load
 from safecity.incidents.models import Incident, Offense, Victim
+from safecity.incidents.selectors import offense_codes_current
 
 YEARS = 2.5
 UPTICK_WEEKS = 8
@@ -400,10 +401,10 @@ def generate_incidents(*, agency: Agency, seed: int, out: IO[str] | None = None,
     end = end or timezone.localdate()
     n_days = int(round(YEARS * 365.25))
     start = end - dt.timedelta(days=n_days - 1)
-    codes = current_codes()
+    codes = offense_codes_current()
     if not codes:
-        load_code_table()
-        codes = current_codes()
+        offense_code_table_load()
+        codes = offense_codes_current()
     city = City(agency)
     rng = np.random.default_rng([seed, int(agency.ori.encode().hex(), 16) % (2**32)])
     events = _simulate(city, rng, start, n_days, scale, plant_uptick)
@@ -413,7 +414,7 @@ def generate_incidents(*, agency: Agency, seed: int, out: IO[str] | None = None,
     up_beat = city.beats[_uptick_beat(city)]
     with transaction.atomic():
         created, n_offenses, n_victims = save_rows(list(zip(incidents, offenses, victims, strict=True)))
-        audit.record(action="demo.incidents", actor="system", obj=agency, agency_ori=agency.ori, extra={
+        audit.record(action="demo.incidents", actor=DEMO, obj=agency, agency_ori=agency.ori, extra={
             "seed": seed, "scale": scale, "start": str(start), "end": str(end), "created": created,
             "skipped_existing": len(events) - created, "offenses": n_offenses, "victims": n_victims,
             "planted_uptick": (f"robbery rising over the last {UPTICK_WEEKS} weeks in {up_beat.name}"

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from safecity.core import audit
 from safecity.core.actions import audited
+from safecity.core.actors import Actor, is_system
 from safecity.core.geo import locate
 from safecity.core.history import snapshot
-from safecity.core.models import Agency
+from safecity.core.models import Agency, User
 from safecity.core.permissions import NotPermitted, ensure_can, ensure_module
 from safecity.core.roles import Module, Sensitivity
 from safecity.incidents.codes import current_codes
@@ -48,14 +49,14 @@ class VictimIn:
 
 
 def incident_create(
-    *, actor: Any, agency: Agency, incident_number: str, occurred_from: dt.datetime,
+    *, actor: Actor, agency: Agency, incident_number: str, occurred_from: dt.datetime,
     offenses: list[OffenseIn], victims: list[VictimIn] | None = None, occurred_to: dt.datetime | None = None,
     block_address: str = "", latitude: float | None = None, longitude: float | None = None,
     location_type: str = "", sensitivity: Sensitivity = Sensitivity.NONE, source: str = "manual",
 ) -> Incident:
     victims = victims or []
     with audited(actor=actor, action="incident.create") as frame:
-        if actor != "system":
+        if not is_system(actor):
             ensure_module(actor, Module.INCIDENTS, "add", agency.pk)
         codes = current_codes()
         errors: dict[str, str] = {}
@@ -106,13 +107,13 @@ def incident_create(
     return incident
 
 
-def incident_update(*, actor: Any, incident: Incident, **changes: Any) -> Incident:
+def incident_update(*, actor: Actor, incident: Incident, **changes: Any) -> Incident:
     editable = {"block_address", "location_type", "cleared_exceptionally", "cleared_at", "occurred_to", "sensitivity"}
     unknown = set(changes) - editable
     if unknown:
         raise ValidationError({k: "This field cannot be changed here." for k in sorted(unknown)})
     with audited(actor=actor, action="incident.update", obj=incident) as frame:
-        if actor != "system":
+        if not is_system(actor):
             ensure_can(actor, "change", incident)
         before = snapshot(incident)
         for key, value in changes.items():
@@ -140,14 +141,14 @@ class LocatedError(Protocol):
     reason: str
 
 
-def _check_import_rights(actor: Any, agency: Agency) -> None:
-    if actor == "system":
+def _check_import_rights(actor: Actor, agency: Agency) -> None:
+    if is_system(actor):
         return
     for action in IMPORT_ACTIONS:
         ensure_module(actor, Module.INCIDENTS, action, agency.pk)
 
 
-def ensure_can_import(*, actor: Any, agency: Agency) -> None:
+def ensure_can_import(*, actor: Actor, agency: Agency) -> None:
     """Refuse a run (a dry run too) before anything is read; the refusal is audited as a denied `import.start`
     naming the agency. `import_batch_start` and `import_batch_commit` check again inside their transaction, so
     neither can be called on its own by someone without the rights (the user's roles are read once per
@@ -174,7 +175,7 @@ def _interrupted_run(agency: Agency, file_sha256: str) -> ImportBatch | None:
     return None
 
 
-def import_batch_start(*, actor: Any, agency: Agency, fmt: str, file_name: str, file_sha256: str,
+def import_batch_start(*, actor: Actor, agency: Agency, fmt: str, file_name: str, file_sha256: str,
                        strict: bool = False) -> ImportBatch:
     """Open a run: its `ImportBatch` (linked to the killed run of the same file it resumes, if any)."""
     with audited(actor=actor, action="import.start") as frame:
@@ -182,7 +183,7 @@ def import_batch_start(*, actor: Any, agency: Agency, fmt: str, file_name: str, 
         interrupted = _interrupted_run(agency, file_sha256)
         batch = ImportBatch.objects.create(
             agency=agency, fmt=fmt, file_name=file_name[:255], file_sha256=file_sha256,
-            started_by=actor if actor != "system" else None, dry_run=False, status="running",
+            started_by=actor if isinstance(actor, User) else None, dry_run=False, status="running",
             heartbeat=timezone.now(), rerun_of=interrupted)
         frame.obj = batch
         frame.extra = {"format": fmt, "file": batch.file_name, "sha256": file_sha256, "strict": strict,
@@ -210,7 +211,7 @@ def _read_back(ids: Sequence[int]) -> list[Incident]:
     return rows
 
 
-def import_batch_commit(*, actor: Any, batch: ImportBatch, write: Callable[[], None], changed_ids: Sequence[int],
+def import_batch_commit(*, actor: Actor, batch: ImportBatch, write: Callable[[], None], changed_ids: Sequence[int],
                         errors: Sequence[LocatedError], totals: dict[str, int], counts: dict[str, Any]) -> int:
     """Commit one batch of a run in one transaction: `write` (the store's bulk insert/update of the batch's
     incidents), its stored errors, the run's running totals, one `import.batch` event with `counts`, and one
@@ -230,7 +231,7 @@ def import_batch_commit(*, actor: Any, batch: ImportBatch, write: Callable[[], N
     return recorded
 
 
-def import_batch_finish(*, actor: Any, batch: ImportBatch, status: str, summary: dict[str, Any]) -> ImportBatch:
+def import_batch_finish(*, actor: Actor, batch: ImportBatch, status: str, summary: dict[str, Any]) -> ImportBatch:
     """Close a run that imported: `status` is done, partial or failed (every row rejected)."""
     with audited(actor=actor, action="import.finish", obj=batch) as frame:
         ImportBatch.objects.filter(pk=batch.pk).update(status=status, finished_at=timezone.now())
@@ -239,7 +240,7 @@ def import_batch_finish(*, actor: Any, batch: ImportBatch, status: str, summary:
     return batch
 
 
-def import_batch_reject(*, actor: Any, batch: ImportBatch, errors: Sequence[LocatedError], rows_total: int,
+def import_batch_reject(*, actor: Actor, batch: ImportBatch, errors: Sequence[LocatedError], rows_total: int,
                         rows_rejected: int, errors_total: int) -> ImportBatch:
     """Close a strict run that found bad rows: nothing imported, the stored errors say why."""
     with audited(actor=actor, action="import.finish", obj=batch) as frame:
@@ -253,7 +254,7 @@ def import_batch_reject(*, actor: Any, batch: ImportBatch, errors: Sequence[Loca
     return batch
 
 
-def import_batch_fail(*, actor: Any, batch: ImportBatch, reason: str) -> None:
+def import_batch_fail(*, actor: Actor, batch: ImportBatch, reason: str) -> None:
     """Close a run stopped by an error or a signal; the batches it committed stay (a re-run finds them unchanged)."""
     with audited(actor=actor, action="import.finish", obj=batch) as frame:
         ImportBatch.objects.filter(pk=batch.pk).update(status="failed", finished_at=timezone.now())
@@ -265,3 +266,15 @@ def import_batch_heartbeat(*, batch: ImportBatch) -> None:
     the liveness stamp that tells a running import from a killed one, and an event every 30 s would bury the
     run's real events in the chain."""
     ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())
+
+
+def offense_code_table_load() -> None:
+    """(Re)load the shipped NIBRS offence-code table; idempotent.
+
+    Reference data from the repository, loaded by migration `0002` the same way, so not an audited action:
+    no person or agency record changes. Other apps (the demo builder on a flushed database) call this rather
+    than reaching into `incidents.codes`.
+    """
+    from safecity.incidents.codes import load_code_table
+
+    load_code_table()

@@ -6,7 +6,8 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+
+from safecity.core.cli import CLIError, ExitCode, Parser, Subparsers, setup_django, system_context
 
 # Same as importers.DEFAULT_BATCH_SIZE; not imported from there because that needs Django set up first.
 DEFAULT_BATCH_SIZE = 50000
@@ -14,9 +15,7 @@ FORMAT_HELP = ("nibrs = FBI NIBRS flat file; chicago, nypd, lapd = those cities'
                "code = Crime Open Database; csv = any table described by --mapping")
 
 
-def add_import_parser(sub: Any) -> None:
-    from safecity.cli import Parser
-
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("import", help="import data files")
     kinds = parser.add_subparsers(dest="import_kind", required=True, parser_class=Parser)
     incidents = kinds.add_parser(
@@ -44,14 +43,13 @@ def _show_progress() -> bool:
 
 
 def cmd_import_incidents(args: argparse.Namespace) -> int:
-    from safecity.cli import CLIError, _django, _system_context
-
     path = Path(args.file)
     if not path.is_file():
         raise CLIError(f"FILE: {path} does not exist or is not a file")
     if args.batch_size < 1:
         raise CLIError("--batch-size: must be at least 1")
-    _django()
+    setup_django()
+    from safecity.core.actors import CLI
     from safecity.core.models import Agency
     from safecity.incidents.importers import ImportFailure, ImportOptions, error_report_csv, run_import
 
@@ -72,9 +70,9 @@ def cmd_import_incidents(args: argparse.Namespace) -> int:
 
     opts = ImportOptions(path=path, agency=agency, fmt=args.fmt, mapping_path=args.mapping,
                          dry_run=args.dry_run, strict=args.strict, batch_size=args.batch_size,
-                         progress=progress)
+                         progress=progress, actor=CLI)
     try:
-        with _system_context():
+        with system_context():
             result = run_import(opts)
     except ImportFailure as exc:
         raise CLIError(str(exc)) from None
@@ -90,7 +88,7 @@ def cmd_import_incidents(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"safecity: error: --error-report: cannot write {target}: {exc.strerror or exc}",
                   file=sys.stderr)
-            return 2
+            return ExitCode.USAGE
     prefix = "dry run: " if args.dry_run else ""
     if result.status == "rejected":
         print(f"{prefix}strict: {result.rejected} of {result.rows_read} rows rejected, nothing imported{report}")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from safecity.incidents.models import Arrestee, ImportBatch, ImportRowError, Incident, Offense
+from safecity.incidents.models import Arrestee, ImportBatch, ImportRowError, Incident, Offense, OffenseCode
 
 # Clearance status of an incident (NIBRS Data Element 4, cleared exceptionally; an arrestee segment means
 # cleared by arrest). Used by the incident list's `status` filter.
@@ -58,3 +58,10 @@ def import_error_list(*, user: Any, batch: ImportBatch) -> QuerySet[ImportRowErr
     """The stored rejected rows of a batch the caller has already fetched through `import_batch_get`."""
     visible = import_batch_list(user=user).filter(pk=batch.pk)
     return ImportRowError.objects.filter(batch__in=visible).order_by("line", "id")
+
+
+def offense_codes_current() -> dict[str, OffenseCode]:
+    """The offence-code table in force, by code. Reference data every user may read, so no `user` argument."""
+    from safecity.incidents.codes import current_codes
+
+    return current_codes()

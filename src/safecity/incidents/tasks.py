@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from safecity.core.actions import audited
+from safecity.core.actors import TASKS
 
 # Staged folders are named by secrets.token_urlsafe(16) in import_views; anything else there is left alone.
 STAGED_NAME = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -42,7 +43,7 @@ def purge_staged_uploads(now: dt.datetime | None = None) -> int:
         if not folder.exists():
             removed.append((folder.name[:6], size))
     if removed:
-        with audited(actor="system", action="import.staging_purge") as frame:
+        with audited(actor=TASKS, action="import.staging_purge") as frame:
             frame.extra = {"removed": len(removed), "bytes": sum(size for _, size in removed),
                            "max_age_hours": settings.IMPORT_STAGING_MAX_AGE_HOURS,
                            "folders": [f"{prefix}…" for prefix, _ in removed][:100]}

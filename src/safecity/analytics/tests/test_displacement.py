@@ -8,7 +8,7 @@ from safecity.analytics.displacement import wdd, wdd_harm
 
 
 def test_local_only() -> None:
-    # ptools test-wdd.R "Local -10"; reference §4.9: SE 8.3666.
+    # ptools test-wdd.R "Local -10": SE 8.3666.
     res = wdd((20, 20), (20, 10))
     assert res.est_local == pytest.approx(-10)
     assert res.se == pytest.approx(math.sqrt(70))

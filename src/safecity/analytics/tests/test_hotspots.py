@@ -13,7 +13,7 @@ from safecity.analytics.hotspots import (
     top_cells,
 )
 
-# esda.getisord.G_Local docstring example (gun-violence reference §5): six points, DistanceBand(15).
+# esda.getisord.G_Local docstring example (PySAL esda documentation): six points, DistanceBand(15).
 POINTS = [(10, 10), (20, 10), (40, 10), (15, 20), (30, 20), (30, 30)]
 Y = np.array([2, 3, 3.2, 5, 8, 7])
 ESDA_ZS_STAR_B = [-1.39727626, -0.28917762, 0.65064964, -0.28917762, 1.23452088, 2.02424331]

@@ -10,7 +10,7 @@ TIME = [2, 4]
 
 
 def test_chicago_published_table_default_bins(chicago: tuple[np.ndarray, ...]) -> None:
-    # the shared data README and gun-violence reference §4.4 Test A (tobydavies/NearRepeat default).
+    # Chicago 2016 burglaries, table published with tobydavies/NearRepeat (its default bins).
     x, y, t = chicago
     assert len(x) == 11_701
     observed = knox_observed(x, y, t, SPACE, TIME)
@@ -28,7 +28,7 @@ def test_knox_test_observed_matches_and_ratios_near_nrc(chicago: tuple[np.ndarra
     x, y, t = chicago
     result = knox_test(x, y, t, SPACE, TIME, permutations=199, seed=7, nrc_compatible=True)
     assert result.observed.T.tolist() == [[202, 189, 290, 456], [51, 143, 343, 526]]
-    # Gun-violence reference §4.4 Test C: NRC Knox ratios (19 iterations), tolerance ±10%.
+    # Knox ratios the Near Repeat Calculator reports for this file (19 iterations), tolerance ±10%.
     # The "same location, 0-2 days" cell (NRC 15.60) is excluded: its expectation is only ~11 pairs,
     # so a 19-iteration NRC mean is too noisy to compare (we obtain ~18.7 with 999 permutations).
     published = {

@@ -15,7 +15,7 @@ from safecity.analytics.poisson import (
 
 @pytest.mark.parametrize(("current", "past"), [(25, 16), (9, 4), (36, 25)])
 def test_poisson_z_vectors(current: int, past: int) -> None:
-    # incidents-analytics reference §4.9.
+    # 2(√25 − √16) = 2(√9 − √4) = 2(√36 − √25) = 2, worked by hand from the formula.
     assert poisson_z(current, past) == pytest.approx(2.0)
 
 
@@ -37,7 +37,7 @@ def test_poisson_z_average_of_prior_periods() -> None:
     ],
 )
 def test_e_test_vectors(c1: int, c2: int, expected: float) -> None:
-    # ptools testthat vectors (Wheeler), reference §4.9.
+    # ptools testthat vectors (Wheeler).
     assert poisson_e_test(c1, c2) == pytest.approx(expected, abs=5e-5)
 
 

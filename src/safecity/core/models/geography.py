@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from shapely.geometry import Point, shape
-from shapely.geometry.base import BaseGeometry
 
 from safecity.core.models.agency import Agency
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+# Shapely (and NumPy under it) is imported where a shape is used, not here: every Django start-up loads this
+# module, and most commands never touch a polygon.
 
 
 class Area(models.Model):
@@ -35,9 +39,13 @@ class Area(models.Model):
         super().save(*args, **kwargs)
 
     def shape(self) -> BaseGeometry:
+        from shapely.geometry import shape
+
         return shape(self.geometry)
 
     def contains(self, lon: float, lat: float) -> bool:
+        from shapely.geometry import Point
+
         return bool(self.shape().covers(Point(lon, lat)))
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from safecity.conftest import PASSWORD, make_persona, verified_client
 from safecity.core import actions, tasks
+from safecity.core.actors import SYSTEM
 from safecity.core.models import ApiToken, AuditEvent, RoleAssignment, User
 from safecity.core.roles import Role
 
@@ -60,7 +61,7 @@ def test_deactivation_ends_sessions_and_revokes_tokens(olivia_officer: User, ali
 
 def test_losing_the_last_role_ends_sessions_and_revokes_tokens(olivia_officer: User, alice_admin: User,
                                                                agency_a: Any, api_token: Any) -> None:
-    actions.role_grant(actor="system", user=olivia_officer, agency=agency_a, role=Role.ANALYST)
+    actions.role_grant(actor=SYSTEM, user=olivia_officer, agency=agency_a, role=Role.ANALYST)
     secret = api_token(olivia_officer)
     officer, analyst = (RoleAssignment.objects.get(user=olivia_officer, role=r) for r in (Role.OFFICER, Role.ANALYST))
     actions.role_revoke(actor=alice_admin, assignment=officer)

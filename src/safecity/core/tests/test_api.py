@@ -2,25 +2,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from safecity.core import actions
+from safecity.core.actors import SYSTEM
 from safecity.core.models import ApiToken
 
 pytestmark = pytest.mark.django_db
-OPENAPI_FILE = Path(__file__).resolve().parents[4] / "docs" / "openapi.json"
-
-
-def test_openapi_document_is_committed_and_current() -> None:
-    from safecity.core.openapi_export import schema_text
-
-    assert OPENAPI_FILE.exists(), "run `make openapi` and commit docs/openapi.json"
-    assert json.loads(OPENAPI_FILE.read_text()) == json.loads(schema_text()), (
-        "docs/openapi.json is out of date: run `make openapi` and commit it")
 
 
 def test_openapi_served(client: Client) -> None:
@@ -63,7 +54,7 @@ def test_expired_and_forged_tokens_refused(ann_analyst, api_token, client: Clien
 def test_pagination_is_capped(ann_analyst, api_token, client: Client) -> None:
     auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(ann_analyst)}"}
     for i in range(3):
-        actions.agency_create(actor="system", ori=f"ZZ000010{i}", name=f"Agency {i}", agency_type="police")
+        actions.agency_create(actor=SYSTEM, ori=f"ZZ000010{i}", name=f"Agency {i}", agency_type="police")
     page = client.get("/api/v1/agencies?limit=2", **auth).json()
     assert page["count"] >= 4 and len(page["items"]) == 2
     assert client.get("/api/v1/agencies?limit=500", **auth).status_code == 200
@@ -91,8 +82,8 @@ def test_token_create_validates_fields(ann_analyst, signed_in) -> None:  # type:
 
 def test_locate_point_in_polygon(agency_a, ann_analyst, api_token, client: Client) -> None:
     square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
-    d = actions.district_save(actor="system", agency=agency_a, code="1", name="One", geometry=square)
-    actions.beat_save(actor="system", district=d, code="101", name="Beat 101", geometry=square)
+    d = actions.district_save(actor=SYSTEM, agency=agency_a, code="1", name="One", geometry=square)
+    actions.beat_save(actor=SYSTEM, district=d, code="101", name="Beat 101", geometry=square)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(ann_analyst)}"}
     inside = client.get(f"/api/v1/agencies/{agency_a.ori}/locate?lon=0.5&lat=0.5", **auth).json()
     assert inside == {"district": "1", "beat": "101"}

@@ -16,15 +16,22 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safecity.cli import main
 from safecity.core import audit, audit_checkpoints, audit_keys, checks
+from safecity.core.actors import SYSTEM
+from safecity.core.cli import build_parser, register, run
 from safecity.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
 
+def main(argv: list[str]) -> int:
+    """core's own commands, without the other apps' (core tests import no other app)."""
+    return run(build_parser(register), argv)
+
+
+
 def _append(n: int) -> list[AuditEvent]:
-    return [audit.record(action="test.event", actor="system", extra={"i": i}) for i in range(n)]
+    return [audit.record(action="test.event", actor=SYSTEM, extra={"i": i}) for i in range(n)]
 
 
 class _TriggersOff:
@@ -140,7 +147,7 @@ def test_concurrent_writers_never_fork_the_chain() -> None:
         try:
             barrier.wait()
             for i in range(per_writer):
-                audit.record(action="test.concurrent", actor="system", extra={"w": w, "i": i})
+                audit.record(action="test.concurrent", actor=SYSTEM, extra={"w": w, "i": i})
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
         finally:
@@ -220,7 +227,7 @@ def test_deleting_the_newest_event_fails_against_checkpoints(tmp_path: Path,
     err = capsys.readouterr().err
     assert "checkpoint line 1" in err and f"#{events[-1].seq}" in err and "removed" in err
     # a new event at the freed sequence number is a different event, not a repair
-    audit.record(action="test.after", actor="system")
+    audit.record(action="test.after", actor=SYSTEM)
     assert main(["audit", "verify", "--checkpoints", str(checkpoints)]) == 1
     assert "differs" in capsys.readouterr().err
 
@@ -320,7 +327,7 @@ def test_wrong_key_fails(settings: Any, tmp_path: Path, capsys: pytest.CaptureFi
     assert f"#{events[0].seq}" in err and events[0].key_id in err and "keyring" in err
     # an operator who swaps the key without rotating cannot continue the chain silently
     with pytest.raises(audit_keys.AuditKeyError, match=events[0].key_id):
-        audit.record(action="test.event", actor="system")
+        audit.record(action="test.event", actor=SYSTEM)
     assert [m.id for m in checks.audit_guards() if events[0].key_id in m.msg] == ["safecity.E002"]
 
 

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safecity.conftest import PASSWORD, make_persona
 from safecity.core import actions
+from safecity.core.actors import SYSTEM
 from safecity.core.models import AuditEvent, User
 from safecity.core.roles import Role
 
@@ -171,7 +172,7 @@ def test_sign_out_ends_session(olivia_officer: User, signed_in) -> None:  # type
 ])
 def test_weak_and_compromised_passwords_refused(agency_a, password: str, message: str) -> None:
     with pytest.raises(ValidationError) as err:
-        actions.user_create(actor="system", username="weak", email="weak@example.org", password=password,
+        actions.user_create(actor=SYSTEM, username="weak", email="weak@example.org", password=password,
                             home_agency=agency_a)
     assert "password" in err.value.message_dict
     assert not User.objects.filter(username="weak").exists()
@@ -179,7 +180,7 @@ def test_weak_and_compromised_passwords_refused(agency_a, password: str, message
 
 def test_breached_list_rejects_long_passwords_too(agency_a) -> None:
     with pytest.raises(ValidationError) as err:
-        actions.user_create(actor="system", username="breach", email="b@example.org",
+        actions.user_create(actor=SYSTEM, username="breach", email="b@example.org",
                             password="correcthorsebatterystaple", home_agency=agency_a)
     assert "data breach" in " ".join(err.value.message_dict["password"])
 
@@ -187,7 +188,7 @@ def test_breached_list_rejects_long_passwords_too(agency_a) -> None:
 def test_long_passphrases_with_spaces_accepted(agency_a) -> None:
     # (not one phrase typed twice: a doubled phrase is a repeat and is refused, see test_passwords.py)
     phrase = "a long pass phrase with spaces, then more words about the river ferry at dawn"
-    user = actions.user_create(actor="system", username="phrase", email="p@example.org",
+    user = actions.user_create(actor=SYSTEM, username="phrase", email="p@example.org",
                                password=phrase, home_agency=agency_a)
     assert user.check_password(phrase)
 

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safecity.conftest import PASSWORD
 from safecity.core import actions
+from safecity.core.actors import CLI
 from safecity.core.models import ApiToken, User
 from safecity.core.tests.routes import all_api_operations, all_url_paths
 
@@ -148,7 +149,7 @@ def test_tokens_record_their_origin_and_the_account_page_shows_it(
     assert ApiToken.objects.get(name="cron").created_via == "session"
     made, _ = actions.api_token_create(actor=_verified(alice_admin), owner=olivia_officer, name="taxii", days=10)
     assert (made.created_via, made.created_by_id) == ("admin", alice_admin.pk)
-    cli, _ = actions.api_token_create(actor="system", owner=olivia_officer, name="load", days=5)
+    cli, _ = actions.api_token_create(actor=CLI, owner=olivia_officer, name="load", days=5)
     assert (cli.created_via, cli.created_by_id) == ("cli", None)
     _pre_fix_token(olivia_officer)
     page = client.get("/accounts/").content.decode()
@@ -199,7 +200,7 @@ def test_only_an_administrator_creates_tokens_for_others(olivia_officer: User, a
     with pytest.raises(NotPermitted):
         actions.api_token_create(actor=_verified(ann_analyst), owner=olivia_officer, name="x", days=5)
     with pytest.raises(ValidationError) as err:
-        actions.api_token_create(actor="system", name="x", days=5)
+        actions.api_token_create(actor=CLI, name="x", days=5)
     assert "owner" in err.value.message_dict
     assert not ApiToken.objects.filter(user=olivia_officer).exists()
 

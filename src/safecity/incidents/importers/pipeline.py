@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import connection
 
 from safecity.core import csvsafe
+from safecity.core.actors import SYSTEM, Actor
 from safecity.incidents import actions
 from safecity.incidents.actions import IMPORT_ACTIONS
 from safecity.incidents.importers.derive import Areas, Prepared, Validator
@@ -61,7 +62,7 @@ class ImportOptions:
     dry_run: bool = False
     strict: bool = False
     batch_size: int = DEFAULT_BATCH_SIZE
-    actor: Any = "system"
+    actor: Actor = SYSTEM
     file_name: str = ""
     progress: Callable[[int], None] | None = None  # called with bytes read so far
     preview_rows: int = 0
@@ -126,7 +127,7 @@ class _FullReport:
         shutil.rmtree(self.path.parent, ignore_errors=True)
 
 
-def check_permission(actor: Any, agency: Any) -> None:
+def check_permission(actor: Actor, agency: Any) -> None:
     """Importing needs add, change and delete in incidents for that agency; a refusal is itself audited."""
     actions.ensure_can_import(actor=actor, agency=agency)
 

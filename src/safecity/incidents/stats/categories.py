@@ -1,4 +1,4 @@
-"""CompStat offense categories and their NIBRS counting units (incidents-analytics reference §1.4).
+"""CompStat offense categories and their NIBRS counting units.
 
 NIBRS/Summary conversion rule (Beyond 20/20, FBI "Conversion of NIBRS Data to Summary Data"): crimes
 against persons are counted once per *victim*, crimes against property once per *offense*. Robbery is a

@@ -1,4 +1,5 @@
-"""CompStat table: WTD / 28-day / YTD against the same dates a year earlier (reference §3, §4.1–4.2)."""
+"""CompStat table: week-to-date, 28-day and year-to-date counts against the same dates a year earlier, with
+percent change and the Poisson Z of `analytics.poisson` (the NYPD CompStat 2.0 report layout)."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ def _group_expr(group: str | None, date_field: str, area_prefix: str) -> dict[st
 
 
 def _victim_conditions() -> dict[str, Q]:
-    """A victim counts once, under the most serious person offense it is connected to (§1.4).
+    """A victim counts once, under the most serious person offense it is connected to (NIBRS-to-Summary rule).
 
     Victims with no recorded offense link (an empty ``offense_codes``) are attributed to their incident's
     most serious offense. Field names are relative to the incident (the query is rooted at the incident).

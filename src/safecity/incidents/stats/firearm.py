@@ -1,9 +1,11 @@
 """Firearm violence: shooting incidents and victims, fatal and non-fatal, with crude rates per 100,000
-and comparison of this year to date with the 3- and 5-year averages of the same dates (reference §7.5).
+and comparison of this year to date with the 3- and 5-year averages of the same calendar dates.
 
 Rate = count / population × 100,000 (crude; analytics.rates.rate_per). Year-to-date rates are not
-annualised. Comparison with a k-year average uses Z = 2(√C − √mean(P₁…P_k)) (reference §4.2, crimepy
-``ytd_stats``). Years before the first incident on file are treated as "no data", not as zero.
+annualised. Comparison with a k-year average uses the variance-stabilised Poisson Z = 2(√C − √mean(P₁…P_k))
+(Anscombe 1948, Biometrika 35:246–254; flagged at |Z| ≥ 3 as in Wheeler 2016, International Journal of Police
+Science & Management 18(3):159–172; see `analytics.poisson.poisson_z`). Years before the first incident on
+file are treated as "no data", not as zero.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""CompStat reporting windows (incidents-analytics reference §3).
+"""CompStat reporting windows.
 
 Weeks run Monday–Sunday (NYPD CompStat 2.0). For an as-of date ``E``: week-to-date is [Monday of E's
 week, E]; 28-day is [E − 27, E]; year-to-date is [1 January, E]. The prior-year comparison uses the same

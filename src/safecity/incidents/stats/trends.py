@@ -1,4 +1,5 @@
-"""Monthly counts with rolling 12-month sums (reference §7.5: "rolling 12-month / 28-day trends")."""
+"""Monthly counts with rolling 12-month sums: each month shows the total of the twelve months ending with it,
+which removes seasonality (Wheeler 2016, International Journal of Police Science & Management 18(3):159–172)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Which districts and beats have real rises? (reference §4.2–4.4)
+"""Which districts and beats have real rises? Two Poisson E-tests per area and category, FDR-corrected.
 
 For each area × category the last 28 days (``C``) are compared with two baselines:
 

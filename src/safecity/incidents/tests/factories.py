@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from safecity.core import actions
+from safecity.core.actors import SYSTEM
 from safecity.core.models import Agency, Beat, District
 from safecity.incidents.codes import current_codes, load_code_table
 from safecity.incidents.facts import VictimValues, derive
@@ -25,9 +26,9 @@ def square(lon: float, lat: float, size: float) -> dict[str, Any]:
 
 def geography(agency: Agency, lon: float = -89.7, lat: float = 39.7) -> tuple[District, Beat]:
     """One district '1' containing one beat '101' (a 0.02° square)."""
-    district = actions.district_save(actor="system", agency=agency, code="1", name="Central District",
+    district = actions.district_save(actor=SYSTEM, agency=agency, code="1", name="Central District",
                                      geometry=square(lon, lat, 0.02), population=50_000)
-    beat = actions.beat_save(actor="system", district=district, code="101", name="Beat 101",
+    beat = actions.beat_save(actor=SYSTEM, district=district, code="101", name="Beat 101",
                              geometry=square(lon, lat, 0.02), population=50_000)
     return district, beat
 

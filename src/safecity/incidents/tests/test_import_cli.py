@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from safecity.cli import main
-from safecity.core.models import Agency
+from safecity.core.models import Agency, AuditEvent
 from safecity.incidents.models import Incident
 from safecity.incidents.tests.test_import_formats import FIXTURES
 
@@ -24,6 +24,8 @@ def test_all_rows_in_exits_0(agency_a: Agency, capsys: pytest.CaptureFixture[str
     out, err = capsys.readouterr()
     assert out.startswith("12 rows read, 12 imported, 0 unchanged, 0 rejected in ") and out.rstrip().endswith(" s")
     assert err == ""  # not a terminal: no progress bar
+    start = AuditEvent.objects.get(action="import.start")
+    assert start.actor_name == "system:cli" and start.actor_id is None  # named system actor, not a user
     assert cli(str(FIXTURES / "nypd_sample.csv"), "--agency", "ZZ0000001", "--format", "nypd") == 0
     assert "0 imported, 12 unchanged" in capsys.readouterr().out
 

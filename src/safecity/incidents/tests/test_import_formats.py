@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from safecity.core import actions
+from safecity.core.actors import SYSTEM
 from safecity.core.models import Agency
 from safecity.core.roles import Sensitivity
 from safecity.incidents.importers import ImportOptions, ImportResult, run_import
@@ -40,8 +41,8 @@ def add_loop_geography(agency: Agency) -> None:
                                                   [-87.70, 41.95], [-87.70, 41.80]]]}
     inner = {"type": "Polygon", "coordinates": [[[-87.66, 41.86], [-87.60, 41.86], [-87.60, 41.92],
                                                  [-87.66, 41.92], [-87.66, 41.86]]]}
-    district = actions.district_save(actor="system", agency=agency, code="001", name="Central", geometry=square)
-    actions.beat_save(actor="system", district=district, code="0111", name="Loop", geometry=inner)
+    district = actions.district_save(actor=SYSTEM, agency=agency, code="001", name="Central", geometry=square)
+    actions.beat_save(actor=SYSTEM, district=district, code="0111", name="Loop", geometry=inner)
 
 
 def test_block_address_masks_house_numbers() -> None:

@@ -120,7 +120,8 @@ def test_sigkill_mid_import_then_rerun(tmp_path: Path) -> None:
     cli = [str(Path(sys.executable).parent / "safecity")]
     subprocess.run([*cli, "manage", "migrate", "-v0"], env=env, check=True, capture_output=True)
     subprocess.run([*cli, "manage", "shell", "-c",
-                    "from safecity.core import actions; actions.agency_create(actor='system', ori='ZZ0000001', "
+                    "from safecity.core import actions; from safecity.core.actors import SYSTEM; "
+                    "actions.agency_create(actor=SYSTEM, ori='ZZ0000001', "
                     "name='Alpha', agency_type='police', jurisdiction='Alpha', state='ZZ')"],
                    env=env, check=True, capture_output=True)
     source = tmp_path / "big.csv"

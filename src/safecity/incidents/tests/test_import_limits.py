@@ -238,7 +238,7 @@ def test_abandoned_previews_expire_and_the_purge_is_audited(
     assert not old_dir.exists() and fresh_dir.is_dir()
     assert any("staged uploads removed: 1" in line for line in report.lines())
     event = AuditEvent.objects.filter(action="import.staging_purge").get()
-    assert event.extra["removed"] == 1 and event.actor_name == "system"
+    assert event.extra["removed"] == 1 and event.actor_name == "system:tasks"
     stale = client.post(f"{WEB}commit/", {"token": old.context["token"]})
     assert stale.status_code == 400 and "expired" in stale.content.decode()
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from safecity.core.actors import SYSTEM
 from safecity.core.models import Agency
 from safecity.core.roles import Sensitivity
 from safecity.incidents import facts
@@ -92,7 +93,7 @@ WHEN = dt.datetime(2025, 5, 1, 21, 15, tzinfo=ZoneInfo("America/Chicago"))
 
 
 def create(agency: Agency, number: str, offenses: list[OffenseIn], victims: list[VictimIn], **kw: Any) -> Incident:
-    return incident_create(actor="system", agency=agency, incident_number=number, occurred_from=WHEN,
+    return incident_create(actor=SYSTEM, agency=agency, incident_number=number, occurred_from=WHEN,
                            offenses=offenses, victims=victims, **kw)
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from safecity.conftest import make_persona
 from safecity.core import actions
+from safecity.core.actors import SYSTEM
 from safecity.core.models import Agency, AuditEvent, ObjectChange, User
 from safecity.core.roles import Role, Sensitivity
 from safecity.incidents.actions import incident_update
@@ -32,9 +33,9 @@ API = "/api/v1/incidents/"
 def city(agency_a: Agency, agency_b: Agency) -> dict[str, Incident]:
     """Agency A: three incidents over two districts/beats with different offenses and clearance; B: one."""
     _, beat_101 = geography(agency_a)
-    north = actions.district_save(actor="system", agency=agency_a, code="2", name="North District",
+    north = actions.district_save(actor=SYSTEM, agency=agency_a, code="2", name="North District",
                                   geometry=square(-89.6, 39.7, 0.02), population=1_000)
-    beat_201 = actions.beat_save(actor="system", district=north, code="201", name="Beat 201",
+    beat_201 = actions.beat_save(actor=SYSTEM, district=north, code="201", name="Beat 201",
                                  geometry=square(-89.6, 39.7, 0.02), population=1_000)
     first = make_incident(agency_a, dt.date(2026, 5, 1), [("13A", ["12"])], beat=beat_101)
     # 13A only as the second offense: the offense filter matches any offense, not only the primary one
@@ -42,7 +43,7 @@ def city(agency_a: Agency, agency_b: Agency) -> dict[str, Incident]:
     # test setup of an arrest segment (no hand-entry action for arrestees exists yet)
     Arrestee.objects.create(agency=agency_a, incident=second, arrest_date=dt.date(2026, 5, 11), arrest_type="T")
     third = make_incident(agency_a, dt.date(2026, 6, 1), [("120", [])], beat=beat_101)
-    incident_update(actor="system", incident=third, cleared_exceptionally="A", cleared_at=dt.date(2026, 6, 2))
+    incident_update(actor=SYSTEM, incident=third, cleared_exceptionally="A", cleared_at=dt.date(2026, 6, 2))
     other = make_incident(agency_b, dt.date(2026, 5, 5), [("13A", [])])
     return {"first": first, "second": second, "third": third, "other": other}
 
@@ -148,7 +149,7 @@ def test_csv_export_needs_export_right_lists_only_exportable_rows_and_is_audited
     assert refused.status_code == 403  # officers may view incidents but not export them
     # analyst (export) at A, officer (no export) at B: the page lists both agencies, the CSV only A
     both = make_persona("both", agency_a, Role.ANALYST)
-    actions.role_grant(actor="system", user=both, agency=agency_b, role=Role.OFFICER)
+    actions.role_grant(actor=SYSTEM, user=both, agency=agency_b, role=Role.OFFICER)
     client = signed_in(User.objects.get(pk=both.pk))
     assert city["other"].incident_number in _page_numbers(client, {})
     before = AuditEvent.objects.filter(action="export").count()
@@ -199,7 +200,7 @@ def test_create_page_goes_through_the_action(agency_a: Agency, olivia_officer: U
 def test_create_page_offers_only_agencies_where_the_user_may_add(
         agency_a: Agency, agency_b: Agency, signed_in: Callable[[User], Client]) -> None:
     user = make_persona("mixed", agency_a, Role.OFFICER)
-    actions.role_grant(actor="system", user=user, agency=agency_b, role=Role.OVERSIGHT)  # view only at B
+    actions.role_grant(actor=SYSTEM, user=user, agency=agency_b, role=Role.OVERSIGHT)  # view only at B
     client = signed_in(User.objects.get(pk=user.pk))
     choices = [v for v, _ in client.get(reverse("incidents:create")).context["form"].fields["agency"].choices]
     assert choices == [agency_a.ori]

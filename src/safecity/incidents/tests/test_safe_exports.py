@@ -19,13 +19,14 @@ from django.urls import reverse
 
 from safecity.conftest import make_api_token, make_persona
 from safecity.core import actions, csvsafe
+from safecity.core.actors import SYSTEM
 from safecity.core.models import Agency, AuditEvent, User
 from safecity.core.roles import Role
-from safecity.core.tests.test_role_matrix import Endpoint, api_endpoints, url_endpoints
 from safecity.incidents.importers import ImportOptions, run_import
 from safecity.incidents.models import ImportBatch
 from safecity.incidents.tests.factories import make_incident, square
 from safecity.incidents.tests.test_import_formats import FIXTURES
+from safecity.tests.test_role_matrix import Endpoint, api_endpoints, url_endpoints
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +76,9 @@ def assert_safe(text: str, where: str) -> None:
 @pytest.fixture
 def hostile_world(agency_a: Agency, tmp_path: Path) -> dict[str, Any]:
     """Agency A whose district and beat codes are formulas, incidents in them, and a hostile import batch."""
-    district = actions.district_save(actor="system", agency=agency_a, code="@SUM(1+1)", name="=1+1 District",
+    district = actions.district_save(actor=SYSTEM, agency=agency_a, code="@SUM(1+1)", name="=1+1 District",
                                      geometry=square(-89.7, 39.7, 0.02), population=50_000)
-    beat = actions.beat_save(actor="system", district=district, code="-1+cmd|'/C calc'", name="+Beat",
+    beat = actions.beat_save(actor=SYSTEM, district=district, code="-1+cmd|'/C calc'", name="+Beat",
                              geometry=square(-89.7, 39.7, 0.02), population=50_000)
     day = dt.date(2026, 6, 1)
     incident = None
@@ -88,7 +89,7 @@ def hostile_world(agency_a: Agency, tmp_path: Path) -> dict[str, Any]:
     batch = run_import(ImportOptions(path=hostile_chicago(tmp_path), agency=agency_a, fmt="chicago",
                                      file_name="hostile.csv")).batch
     assert batch.rows_rejected >= len(HOSTILE)
-    target = actions.user_create(actor="system", username="target", email="t@example.org", password=None,
+    target = actions.user_create(actor=SYSTEM, username="target", email="t@example.org", password=None,
                                  home_agency=agency_a)
     assert incident is not None
     return {"public_id": incident.public_id, "incident_id": incident.public_id, "batch_id": batch.pk,
@@ -217,7 +218,7 @@ def test_export_right_is_per_agency(hostile_world: dict[str, Any], agency_a: Age
                                     signed_in: Callable[[User], Client]) -> None:
     """Analyst at B (may export there) and officer at A (may only read there) cannot export A's numbers."""
     user = make_persona("mixed", agency_b, Role.ANALYST)
-    actions.role_grant(actor="system", user=user, agency=agency_a, role=Role.OFFICER)
+    actions.role_grant(actor=SYSTEM, user=user, agency=agency_a, role=Role.OFFICER)
     client = signed_in(User.objects.get(pk=user.pk))
     page = client.get(reverse("incidents:stats_compstat"), {"agency": agency_a.ori, "as_of": AS_OF})
     assert page.status_code == 200
@@ -257,7 +258,7 @@ def test_bulk_api_reads_need_export_and_are_audited(hostile_world: dict[str, Any
 def test_bulk_read_lists_only_what_may_be_exported(hostile_world: dict[str, Any], agency_a: Agency,
                                                    agency_b: Agency, client: Client) -> None:
     user = make_persona("mixed", agency_b, Role.ANALYST)
-    actions.role_grant(actor="system", user=user, agency=agency_a, role=Role.OFFICER)
+    actions.role_grant(actor=SYSTEM, user=user, agency=agency_a, role=Role.OFFICER)
     make_incident(agency_b, dt.date(2026, 6, 2), [("120", [])])
     auth = bearer(User.objects.get(pk=user.pk))
     first = client.get("/api/v1/incidents/", **auth).json()

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from safecity.conftest import make_persona, verified_client
 from safecity.core import actions
+from safecity.core.actors import SYSTEM
 from safecity.core.models import Agency, AuditEvent
 from safecity.core.permissions import NotPermitted
 from safecity.core.roles import ROLE_CLEARANCES, Role, Sensitivity, role_allows
@@ -25,7 +26,7 @@ WHEN = timezone.now() - dt.timedelta(days=2)
 
 
 def _incident(agency: Agency, number: str, sensitivity: Sensitivity = Sensitivity.NONE) -> Incident:
-    return incident_create(actor="system", agency=agency, incident_number=number, occurred_from=WHEN,
+    return incident_create(actor=SYSTEM, agency=agency, incident_number=number, occurred_from=WHEN,
                            offenses=[OffenseIn(code="120", weapon_codes=["12"])], sensitivity=sensitivity)
 
 
@@ -132,7 +133,7 @@ def test_restrict_matches_the_written_rule(agency_a, agency_b, grants, records) 
     agencies = [agency_a, agency_b]
     user = make_persona(f"u{uuid.uuid4().hex[:10]}", agency_a)
     for a, role in grants:
-        actions.role_grant(actor="system", user=user, agency=agencies[a], role=role)
+        actions.role_grant(actor=SYSTEM, user=user, agency=agencies[a], role=role)
     user = type(user).objects.get(pk=user.pk)
     made = []
     for i, (a, labels) in enumerate(records):

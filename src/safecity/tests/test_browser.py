@@ -54,6 +54,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def demo_city(transactional_db: Any) -> Any:
+    from safecity.core.actors import SYSTEM
     from safecity.core.models import Agency
     from safecity.demo.build import POLICE_ORI, build_demo
     from safecity.incidents.actions import OffenseIn, VictimIn, incident_create
@@ -61,7 +62,7 @@ def demo_city(transactional_db: Any) -> Any:
     build_demo(seed=7, incidents=False)
     police = Agency.objects.get(ori=POLICE_ORI)
     when = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
-    incident_create(actor="system", agency=police, incident_number="24-000101", occurred_from=when,
+    incident_create(actor=SYSTEM, agency=police, incident_number="24-000101", occurred_from=when,
                     offenses=[OffenseIn(code="13A", weapon_codes=["12"])], victims=[VictimIn(age=31, sex="M")],
                     block_address="1200 N MAIN ST", latitude=39.78, longitude=-89.60)
     return police

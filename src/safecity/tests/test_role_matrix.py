@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safecity.conftest import make_persona, verified_client
+from safecity.core.actors import SYSTEM
 from safecity.core.models import Agency, User
 from safecity.core.permissions import MODULE_FROM_URL
 from safecity.core.roles import Module, Role, role_allows
@@ -58,7 +59,7 @@ ALLOWED = {200, 201, 204, 301, 302, 303}
 VALIDATION = {400, 422}
 REFUSED = {403, 404}
 AS_OF = "2026-06-17"
-FIXTURES = Path(__file__).resolve().parents[2] / "incidents" / "tests" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "incidents" / "tests" / "fixtures"
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def world(agency_a: Agency) -> dict[str, Any]:
     make_incident(agency_a, dt.date(2025, 6, 3), [("120", [])], beat=beat, lon=-89.69, lat=39.71)
     batch = run_import(ImportOptions(path=FIXTURES / "bad_rows_chicago.csv", agency=agency_a, fmt="chicago",
                                      file_name="bad_rows_chicago.csv")).batch
-    target = actions.user_create(actor="system", username="target", email="t@example.org", password=None,
+    target = actions.user_create(actor=SYSTEM, username="target", email="t@example.org", password=None,
                                  home_agency=agency_a)
     assert incident is not None
     return {

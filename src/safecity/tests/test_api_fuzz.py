@@ -11,6 +11,7 @@ from schemathesis.checks import not_a_server_error
 
 from safecity.conftest import make_persona
 from safecity.core import actions
+from safecity.core.actors import SYSTEM
 from safecity.core.roles import Role
 from safecity.incidents.actions import OffenseIn, incident_create
 from safecity.wsgi import application
@@ -37,15 +38,15 @@ def _keep_test_connection() -> object:
 def token(agency_a) -> str:  # type: ignore[no-untyped-def]
     user = make_persona("fuzzer", agency_a, Role.ADMIN)
     square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
-    d = actions.district_save(actor="system", agency=agency_a, code="1", name="One", geometry=square)
-    actions.beat_save(actor="system", district=d, code="101", name="Beat 101", geometry=square)
-    incident_create(actor="system", agency=agency_a, incident_number="F-1",
+    d = actions.district_save(actor=SYSTEM, agency=agency_a, code="1", name="One", geometry=square)
+    actions.beat_save(actor=SYSTEM, district=d, code="101", name="Beat 101", geometry=square)
+    incident_create(actor=SYSTEM, agency=agency_a, incident_number="F-1",
                     occurred_from=dt.datetime(2025, 5, 1, 12, tzinfo=dt.UTC), offenses=[OffenseIn(code="13A")],
                     latitude=0.5, longitude=0.5)
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     TOTPDevice.objects.create(user=user, name="fuzz", confirmed=True)  # CJI mode: staff tokens need a device
-    _, secret = actions.api_token_create(actor="system", owner=user, name="fuzz", days=1)
+    _, secret = actions.api_token_create(actor=SYSTEM, owner=user, name="fuzz", days=1)
     return secret
 
 

@@ -28,6 +28,8 @@ def test_demo_city_is_built_reproducibly_and_idempotently() -> None:
     assert Beat.objects.filter(agency=police).count() == 30
     assert list(Beat.objects.filter(agency=police).order_by("code").values_list("geometry", flat=True)) == shapes
     assert User.objects.filter(username="officer").count() == 1
+    assert set(AuditEvent.objects.filter(action="agency.create").values_list("actor_name", flat=True)) == {
+        "system:demo"}
 
 
 def test_demo_beats_cover_their_points() -> None:
@@ -62,7 +64,7 @@ def test_cli_unlock_is_audited(agency_a) -> None:  # type: ignore[no-untyped-def
     assert main(["users", "unlock", "locked"]) == 0
     assert not User.objects.get(username="locked").is_locked
     event = AuditEvent.objects.filter(action="user.unlock").last()
-    assert event is not None and event.actor_name == "system"
+    assert event is not None and event.actor_name == "system:cli"  # the named system actor
 
 
 def test_daily_task_disables_inactive_accounts_and_expired_roles(agency_a, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -86,4 +88,4 @@ def test_daily_task_disables_inactive_accounts_and_expired_roles(agency_a, capsy
     assert head is not None and f"audit chain head: #{head.seq} {head.hash}" in out
     assert not User.objects.get(pk=stale.pk).is_active and User.objects.get(pk=fresh.pk).is_active
     assert not RoleAssignment.objects.filter(user=fresh).exists()
-    assert AuditEvent.objects.filter(action="user.deactivate", actor_name="system").exists()
+    assert AuditEvent.objects.filter(action="user.deactivate", actor_name="system:tasks").exists()
