@@ -140,28 +140,11 @@ def test_needs_review_convention(tmp_path: Path) -> None:
 # ---- the packs the city runs on ----------------------------------------------------------------------
 
 
-def test_every_registered_pack_loads_and_the_apps_register_theirs() -> None:
-    names = {spec.name for spec in rules.registered()}
-    assert {"core.account_security", "incidents.nibrs_offense_codes"} <= names
+def test_every_registered_pack_loads() -> None:
+    assert "core.account_security" in {spec.name for spec in rules.registered()}
     for pack in rules.registered_packs():
         assert pack.rules, pack.name
         assert all(r.citation for r in pack.rules)
-
-
-def test_nibrs_pack_is_the_code_table_the_migration_loaded(db: Any) -> None:
-    """The database's code table is the pack's rows in force on the table's date, field for field."""
-    from safecity.incidents.codes import CURRENT_EFFECTIVE
-    from safecity.incidents.models import OffenseCode
-
-    pack = rules.pack("incidents.nibrs_offense_codes")
-    in_force = {r.key: r.values for r in pack.in_force(CURRENT_EFFECTIVE)}
-    stored = {c.code: c for c in OffenseCode.objects.all()}
-    assert set(in_force) == set(stored) and len(stored) == 62
-    for code, values in in_force.items():
-        row = stored[code]
-        assert (row.name, row.category, row.crime_against, row.group, row.is_violent) == (
-            values["name"], values["category"], values["crime_against"], values["group"], values["is_violent"] == "1")
-    assert {r.key for r in pack.needing_review(DAY)} == {"09C", "90A"}  # the reference's open questions
 
 
 def test_account_security_rules_match_the_settings_in_force(settings: Any) -> None:
@@ -179,11 +162,15 @@ def _ids(messages: list[CheckMessage]) -> list[str]:
     return [m.id or "" for m in messages]
 
 
-def test_check_warns_about_rules_needing_review() -> None:
-    messages = rule_packs()
-    warnings = [m for m in messages if m.id == "safecity.W002"]
-    nibrs = next(m for m in warnings if "incidents.nibrs_offense_codes" in m.msg)
-    assert "2 rule(s) need review: 09C (not yet checked against the cited source); 90A (marked for review)" in nibrs.msg
+def test_check_warns_about_rules_needing_review(tmp_path: Path, registry: Any) -> None:
+    path = write(tmp_path, "review.csv", HEADER + "ok,1,2024-01-01,,Cite,verified,2999-01-01\n"
+                 + "unchecked,1,2024-01-01,,Cite,unverified,\n" + "disputed,1,2024-01-01,,Cite,needs-review,\n")
+    rules.register(rules.PackSpec(name="test.review", title="Review", path=path, key="key"))
+    warnings = [m.msg for m in rule_packs() if m.id == "safecity.W002"]
+    assert ("Rule pack test.review: 2 rule(s) need review: disputed (marked for review); unchecked (not yet "
+            "checked against the cited source).") in warnings
+    assert any(w.startswith("Rule pack core.account_security:") and "NIST single-factor password length (not yet "
+               "checked against the cited source)" in w for w in warnings)
 
 
 def test_check_refuses_a_pack_that_does_not_load(tmp_path: Path, registry: Any) -> None:
@@ -215,10 +202,19 @@ def test_rules_page_lists_every_pack_with_periods_citations_and_review_tags(
     page = signed_in(ann_analyst).get("/rules/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Sign-in, session and account rules" in html and "NIBRS offense codes" in html
-    assert "FBI CJIS Security Policy v6.0, AC-7 (p. 26)" in html
-    assert "Justifiable Homicide" in html and "2023-01-01" in html
+    assert "Sign-in, session and account rules" in html and "core/data/rules/account_security.toml" in html
+    assert "FBI CJIS Security Policy v6.0, AC-7 (p. 26)" in html and "2024-12-27" in html
     assert '<span class="usa-tag bg-gold text-ink">Needs review</span> not yet checked against the cited source' in html
+
+
+def test_rules_page_shows_a_pack_that_does_not_load(
+        tmp_path: Path, registry: Any, ann_analyst: User, signed_in: Callable[[User], Client]) -> None:
+    path = write(tmp_path, "broken.csv", HEADER + "x,1,2024-01-01,,Cite,maybe,\n")
+    rules.register(rules.PackSpec(name="test.broken", title="Broken pack", path=path, key="key"))
+    page = signed_in(ann_analyst).get("/rules/")
+    assert page.status_code == 200
+    assert "This pack cannot be loaded" in page.content.decode()
+    assert "broken.csv:2: status &#x27;maybe&#x27; is not one of" in page.content.decode()
 
 
 def test_rules_page_on_a_date_and_bad_dates(ann_analyst: User, signed_in: Callable[[User], Client]) -> None:
@@ -242,13 +238,16 @@ def test_rules_api(agency_a: Agency, ann_analyst: User, api_token: Callable[[Use
     reply = client.get("/api/v1/rules", {"on": "2026-11-30"})
     assert reply.status_code == 200, reply.content
     packs = {p["name"]: p for p in reply.json()}
-    nibrs = packs["incidents.nibrs_offense_codes"]
-    assert nibrs["key_field"] == "code" and nibrs["problems"] == []
-    justifiable = next(r for r in nibrs["rules"] if r["key"] == "09C")
-    assert justifiable["status"] == "unverified" and justifiable["needs_review"] is True
-    assert justifiable["values"]["crime_against"] == "none"
-    lockout = next(r for r in packs["core.account_security"]["rules"] if r["key"] == "AC-7 failed sign-ins")
+    core = packs["core.account_security"]
+    assert core["key_field"] == "key" and core["problems"] == []
+    lockout = next(r for r in core["rules"] if r["key"] == "AC-7 failed sign-ins")
     assert lockout["values"]["value"] == 5 and lockout["effective_from"] == "2024-12-27"
+    assert lockout["citation"] == "FBI CJIS Security Policy v6.0, AC-7 (p. 26)" and lockout["status"] == "verified"
+    nist = next(r for r in core["rules"] if r["key"] == "NIST single-factor password length")
+    assert nist["needs_review"] is True and nist["review_reason"] == "not yet checked against the cited source"
+    assert not any(r["key"] == "NIST single-factor password length"
+                   for r in {p["name"]: p for p in client.get("/api/v1/rules", {"on": "2025-08-25"}).json()}[
+                       "core.account_security"]["rules"])  # not yet in force the day before
     bad = client.get("/api/v1/rules", {"on": "soon"})
     assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"] == "on"
     public = make_persona("pat_public", agency_a, Role.PUBLIC)
