@@ -28,7 +28,15 @@ from safecity.core.audit import verify_chain
 from safecity.core.forms import AgencyForm, ApiTokenForm, RoleGrantForm, SignInForm, TokenForm, UserCreateForm
 from safecity.core.middleware import client_ip
 from safecity.core.models import ApiToken, RoleAssignment, User
-from safecity.core.permissions import MODULE_FROM_URL, STAFF, NotPermitted, declare, has_module, modules_for
+from safecity.core.permissions import (
+    MODULE_FROM_URL,
+    STAFF,
+    NotPermitted,
+    declare,
+    has_module,
+    is_staff,
+    modules_for,
+)
 from safecity.core.roles import VIEW, Module, Role
 
 MODULE_BLURBS = {
@@ -245,7 +253,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
     cards = [{"key": m, "label": Module(m).label, "url": MODULE_URLS[Module(m)],
               "blurb": MODULE_BLURBS.get(Module(m), "")} for m in modules_for(request.user)]
-    return render(request, "core/home.html", {"cards": cards})
+    return render(request, "core/home.html", {"cards": cards, "show_rules": is_staff(request.user)})
 
 
 @login_required

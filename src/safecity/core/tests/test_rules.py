@@ -227,8 +227,10 @@ def test_rules_page_on_a_date_and_bad_dates(ann_analyst: User, signed_in: Callab
     assert "&#x27;last tuesday&#x27; is not a date; use YYYY-MM-DD." in bad.content.decode()
 
 
-def test_rules_page_is_for_staff(agency_a: Agency, signed_in: Callable[[User], Client]) -> None:
+def test_rules_page_is_for_staff(agency_a: Agency, ann_analyst: User, signed_in: Callable[[User], Client]) -> None:
+    assert 'href="/rules/"' in signed_in(ann_analyst).get("/").content.decode()  # linked from the start page
     public = make_persona("pat_public", agency_a, Role.PUBLIC)
+    assert 'href="/rules/"' not in signed_in(public).get("/").content.decode()
     assert signed_in(public).get("/rules/").status_code == 403
     assert Client().get("/rules/").status_code == 302  # to sign-in
 
