@@ -98,12 +98,17 @@ def _settings_within(pack: rules.RulePack, today: Any) -> list[CheckMessage]:
     found: list[CheckMessage] = []
     for rule in pack.in_force(today):
         name = str(rule.values.get("setting", "") or "")
-        bound = rule.values.get("bound")
-        if not name or bound not in ("max", "min"):
+        if not name:
             continue
+        bound = rule.values.get("bound")
         actual = rules.setting_value(name)
-        limit = rule.values["value"]
-        if not isinstance(actual, int | float) or not isinstance(limit, int | float):
+        limit = rule.values.get("value")
+        if bound not in ("max", "min") or not isinstance(actual, int | float) or not isinstance(limit, int | float):
+            # a rule that names a setting but cannot be compared with it would otherwise be checked by no one
+            found.append(Error(
+                f"{pack.name}: rule {rule.key} (line {rule.line}) names setting {name} = {actual!r}, but cannot be "
+                f"compared with it (needs a numeric value and setting and bound = \"max\" or \"min\").",
+                id="safecity.E005"))
             continue
         if (bound == "max" and actual > limit) or (bound == "min" and actual < limit):
             word = "at most" if bound == "max" else "at least"

@@ -168,9 +168,12 @@ def _rule(raw: Mapping[str, Any], key_field: str, where: str, line: int, problem
         status = Status.UNVERIFIED
     if start and end and end < start:
         problems.append(f"{where}: effective_to {end} is before effective_from {start}")
+    values = {k: v for k, v in raw.items() if k not in BOOKKEEPING and k != key_field}
+    for name, value in values.items():
+        if not isinstance(value, str | int | float | bool):
+            problems.append(f"{where}: {name} must be text, a number or true/false, not {type(value).__name__}")
     if len(problems) > before or start is None:
         return None
-    values = {k: v for k, v in raw.items() if k not in BOOKKEEPING and k != key_field}
     return Rule(key=key, effective_from=start, effective_to=end, citation=citation, status=status,
                 review_by=review, values=values, line=line)
 
@@ -318,10 +321,14 @@ def _cached(spec: PackSpec, stamp: int) -> RulePack:
 
 
 def setting_value(name: str) -> Any:
-    """The value a rule's `setting` names: a Django setting, or "package.module:NAME" for a module constant."""
+    """The value a rule's `setting` names: a Django setting, or "package.module:NAME" for a module constant
+    (None when there is no such thing)."""
     if ":" in name:
         module, attr = name.split(":", 1)
-        return getattr(importlib.import_module(module), attr, None)
+        try:
+            return getattr(importlib.import_module(module), attr, None)
+        except ImportError:
+            return None
     from django.conf import settings
 
     return getattr(settings, name, None)

@@ -117,6 +117,9 @@ def test_missing_columns_and_broken_files(tmp_path: Path) -> None:
     assert problems(write(tmp_path, "broken.toml", '[[rule]]\nkey = "x"\nvalue = = 3\n'))[0].startswith(
         "broken.toml:3: not valid TOML")
     assert problems(write(tmp_path, "empty.toml", "# nothing\n")) == ["empty.toml:1: no [[rule]] tables"]
+    assert problems(write(tmp_path, "nested.toml", '[[rule]]\nkey = "x"\nvalue = [1, 2]\neffective_from = 2024-01-01\n'
+                          'citation = "Cite"\nstatus = "verified"\n')) == [
+        "nested.toml:1: value must be text, a number or true/false, not list"]
     assert problems(write(tmp_path, "pack.json", "{}")) == ["pack.json:0: a rule pack is a .csv or .toml file"]
     assert problems(tmp_path / "absent.csv")[0].startswith("absent.csv:0: cannot read the pack")
 
@@ -255,3 +258,19 @@ def test_rules_api(agency_a: Agency, ann_analyst: User, api_token: Callable[[Use
     public = make_persona("pat_public", agency_a, Role.PUBLIC)
     refused = Client(headers={"Authorization": f"Bearer {api_token(public)}"}).get("/api/v1/rules")
     assert refused.status_code == 403
+
+
+def test_check_refuses_a_rule_naming_a_setting_it_cannot_compare(tmp_path: Path, registry: Any, settings: Any) -> None:
+    settings.CJI_MODE = True
+    path = write(tmp_path, "limits.toml", '[[rule]]\nkey = "gone"\nvalue = 5\nsetting = "NO_SUCH_SETTING"\n'
+                 'bound = "max"\neffective_from = 2024-01-01\ncitation = "Cite"\nstatus = "verified"\n\n'
+                 '[[rule]]\nkey = "sideways"\nvalue = 5\nsetting = "LOCKOUT_FAILURES"\nbound = "about"\n'
+                 'effective_from = 2024-01-01\ncitation = "Cite"\nstatus = "verified"\n')
+    rules.register(rules.PackSpec(name="test.limits", title="Limits", path=path, key="key"))
+    errors = [m.msg for m in rule_packs() if m.id == "safecity.E005"]
+    assert errors == [
+        "test.limits: rule gone (line 1) names setting NO_SUCH_SETTING = None, but cannot be compared with it "
+        '(needs a numeric value and setting and bound = "max" or "min").',
+        "test.limits: rule sideways (line 10) names setting LOCKOUT_FAILURES = 5, but cannot be compared with it "
+        '(needs a numeric value and setting and bound = "max" or "min").',
+    ]
