@@ -1,4 +1,4 @@
-"""Core API: who am I, agencies and geography, audit log and API tokens."""
+"""Core API: who am I, agencies and geography, audit log, API tokens and the rules in force."""
 
 from typing import Any
 
@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from safecity.core import actions, selectors
+from safecity.core import actions, rules, selectors
 from safecity.core.api_guard import requires
 from safecity.core.audit import verify_chain
 from safecity.core.models import Agency, ApiToken
 from safecity.core.pagination import Pagination
-from safecity.core.permissions import active_assignments, ensure_module, modules_for
+from safecity.core.permissions import STAFF, active_assignments, ensure_module, modules_for
 from safecity.core.roles import Module
 from safecity.core.schemas import (
     AgencyOut,
@@ -22,6 +22,7 @@ from safecity.core.schemas import (
     LocateOut,
     MeOut,
     RoleOut,
+    RulePackOut,
     TokenCreatedOut,
     TokenIn,
     TokenOut,
@@ -146,3 +147,23 @@ def token_revoke(request: HttpRequest, token_id: int) -> Any:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     actions.api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
     return 204, None
+
+
+class RulesQuery(Schema):
+    on: str = ""
+
+
+@router.get("/rules", response={200: list[RulePackOut], **ERRORS})
+@requires(STAFF)
+def rule_packs(request: HttpRequest, q: Query[RulesQuery]) -> Any:
+    """Every rule pack the city runs on, with the rules in force on `on` (YYYY-MM-DD, default today)."""
+    return [
+        {"name": p.spec.name, "title": p.spec.title, "description": p.spec.description,
+         "source": p.pack.source if p.pack else str(p.spec.path.name), "key_field": p.spec.key,
+         "problems": list(p.problems),
+         "rules": [{"key": r.rule.key, "values": dict(r.rule.values), "effective_from": r.rule.effective_from,
+                    "effective_to": r.rule.effective_to, "citation": r.rule.citation,
+                    "status": r.rule.status.value, "review_by": r.rule.review_by,
+                    "needs_review": bool(r.review_reason), "review_reason": r.review_reason} for r in p.rules]}
+        for p in rules.report(rules.parse_on(q.on))
+    ]

@@ -1,4 +1,5 @@
-"""System checks (`safecity manage check`, and before `migrate`/`runserver`) for the audit chain's guards."""
+"""System checks (`safecity manage check`, and before `migrate`/`runserver`): the audit chain's guards and the
+rule packs (each loads, rules needing review are named, settings keep within the rules in force)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 from django.db import DatabaseError
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
 
-from safecity.core import audit, audit_checkpoints, audit_keys
+from safecity.core import audit, audit_checkpoints, audit_keys, rules
 
 # The migrations that install the triggers and the key column; before them there is nothing to check yet.
 _TRIGGER_MIGRATION = ("core", "0002_audit_append_only")
@@ -63,3 +65,56 @@ def _triggers() -> list[CheckMessage]:
              "'safecity audit verify'.",
         id="safecity.E001",
     )]
+
+
+@register("safecity")
+def rule_packs(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """E004: a pack that does not load; W002: rules that need review; E005: a setting looser than a CJIS rule."""
+    problems: list[CheckMessage] = []
+    today = timezone.localdate()
+    for spec in rules.registered():
+        try:
+            pack = rules.pack(spec.name)
+        except rules.RulePackError as exc:
+            problems.append(Error(f"Rule pack {spec.name} cannot be loaded:\n" + "\n".join(exc.problems),
+                                  hint=f"Correct {spec.path}; every problem above names its line.",
+                                  id="safecity.E004"))
+            continue
+        review = pack.needing_review(today)
+        if review:
+            listed = "; ".join(f"{r.key} ({r.review_reason(today)})" for r in review[:10])
+            more = f" and {len(review) - 10} more" if len(review) > 10 else ""
+            problems.append(Warning(
+                f"Rule pack {pack.name}: {len(review)} rule(s) need review: {listed}{more}.",
+                hint=f"Check them against their citation, then set status = verified and a new review_by in "
+                     f"{pack.source}. The rules page (/rules/) lists them.",
+                id="safecity.W002"))
+        if settings.CJI_MODE:
+            problems.extend(_settings_within(pack, today))
+    return problems
+
+
+def _settings_within(pack: rules.RulePack, today: Any) -> list[CheckMessage]:
+    found: list[CheckMessage] = []
+    for rule in pack.in_force(today):
+        name = str(rule.values.get("setting", "") or "")
+        if not name:
+            continue
+        bound = rule.values.get("bound")
+        actual = rules.setting_value(name)
+        limit = rule.values.get("value")
+        if bound not in ("max", "min") or not isinstance(actual, int | float) or not isinstance(limit, int | float):
+            # a rule that names a setting but cannot be compared with it would otherwise be checked by no one
+            found.append(Error(
+                f"{pack.name}: rule {rule.key} (line {rule.line}) names setting {name} = {actual!r}, but cannot be "
+                f"compared with it (needs a numeric value and setting and bound = \"max\" or \"min\").",
+                id="safecity.E005"))
+            continue
+        if (bound == "max" and actual > limit) or (bound == "min" and actual < limit):
+            word = "at most" if bound == "max" else "at least"
+            unit = str(rule.values.get("unit", ""))
+            found.append(Error(
+                f"{name} is {actual}, but {rule.key} ({rule.citation}) requires {word} {limit} {unit}".rstrip() + ".",
+                hint=f"Change {name} (see docs/security.md), or turn CJI mode off where no CJI is held.",
+                id="safecity.E005"))
+    return found

@@ -16,6 +16,8 @@ from django.utils import timezone
 from safecity.core.roles import ROLE_CLEARANCES, Module, Role, Sensitivity, role_allows
 
 MODULE_FROM_URL = "{module}"  # declared by views whose module is their `module` URL argument
+# Declared by pages every staff role may open whatever its modules (the rules page): any role but `public`.
+STAFF = "{staff}"
 
 
 def declare(view: Any, module: str, needs: tuple[str, ...]) -> None:
@@ -70,6 +72,8 @@ def modules_for(user: Any) -> list[str]:
 def has_module(user: Any, module: str, action: str = "view", agency_id: int | None = None) -> bool:
     if user is not None and getattr(user, "is_superuser", False) and user.is_active:
         return True
+    if module == STAFF:
+        return action == "view" and is_staff(user)
     return any(
         role_allows(role, module, action) and (agency_id is None or a_id == agency_id)
         for a_id, role in active_assignments(user)
@@ -94,6 +98,13 @@ def ensure_can(user: Any, action: str, obj: Any) -> None:
     model = type(obj)
     if not model._default_manager.restrict(user, action).filter(pk=obj.pk).exists():
         raise NotPermitted(f"You do not have {action} permission on this {model._meta.verbose_name}.")
+
+
+def is_staff(user: Any) -> bool:
+    """Holds a current role other than `public` (or is an active platform administrator)."""
+    if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(role != Role.PUBLIC for _, role in active_assignments(user))
 
 
 def is_public_only(user: Any) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class AgencyOut(Schema):
@@ -95,3 +95,25 @@ class ErrorDetail(Schema):
 
 class ErrorOut(Schema):
     error: ErrorDetail
+
+
+class RuleOut(Schema):
+    key: str
+    values: dict[str, str | int | float | bool]
+    effective_from: dt.date
+    effective_to: dt.date | None = Field(description="Last day in force; null while in force.")
+    citation: str
+    status: str = Field(description="verified, unverified or needs-review, as the pack file states it.")
+    review_by: dt.date | None
+    needs_review: bool
+    review_reason: str
+
+
+class RulePackOut(Schema):
+    name: str
+    title: str
+    description: str
+    source: str
+    key_field: str
+    problems: list[str] = Field(description="file:line messages when the pack cannot be loaded (rules is empty).")
+    rules: list[RuleOut]

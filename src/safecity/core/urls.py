@@ -20,4 +20,5 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
     path("m/<slug:module>/", views.module_dashboard, name="module"),
     path("open/", views.open_data, name="open"),
+    path("rules/", views.rules_page, name="rules"),
 ]

@@ -17,17 +17,26 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safecity.core import actions, ratelimit, selectors
+from safecity.core import actions, ratelimit, rules, selectors
 from safecity.core.audit import verify_chain
 from safecity.core.forms import AgencyForm, ApiTokenForm, RoleGrantForm, SignInForm, TokenForm, UserCreateForm
 from safecity.core.middleware import client_ip
 from safecity.core.models import ApiToken, RoleAssignment, User
-from safecity.core.permissions import MODULE_FROM_URL, NotPermitted, declare, has_module, modules_for
+from safecity.core.permissions import (
+    MODULE_FROM_URL,
+    STAFF,
+    NotPermitted,
+    declare,
+    has_module,
+    is_staff,
+    modules_for,
+)
 from safecity.core.roles import VIEW, Module, Role
 
 MODULE_BLURBS = {
@@ -244,7 +253,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
     cards = [{"key": m, "label": Module(m).label, "url": MODULE_URLS[Module(m)],
               "blurb": MODULE_BLURBS.get(Module(m), "")} for m in modules_for(request.user)]
-    return render(request, "core/home.html", {"cards": cards})
+    return render(request, "core/home.html", {"cards": cards, "show_rules": is_staff(request.user)})
 
 
 @login_required
@@ -417,6 +426,21 @@ def module_dashboard(request: HttpRequest, module: str) -> HttpResponse:
 
 
 declare(module_dashboard, MODULE_FROM_URL, (VIEW,))
+
+
+# ---- rules the city runs on -------------------------------------------------------------------------
+
+
+@module_required(STAFF)
+def rules_page(request: HttpRequest) -> HttpResponse:
+    """Every registered rule pack: the rules in force on a date, with period, citation and review status."""
+    status, error = 200, ""
+    try:
+        on = rules.parse_on(request.GET.get("on", ""))
+    except ValidationError as exc:
+        on, status, error = timezone.localdate(), 400, " ".join(exc.message_dict["on"])
+    return render(request, "core/rules.html", {"packs": rules.report(on), "on": on, "error": error},
+                  status=status)
 
 
 def open_data(request: HttpRequest) -> HttpResponse:

@@ -7,7 +7,10 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents"
 
     def ready(self) -> None:
+        from safecity.core import rules
         from safecity.core.tasks import register_daily
+        from safecity.incidents.codes import CODE_PACK
         from safecity.incidents.tasks import daily
 
         register_daily(daily)
+        rules.register(CODE_PACK)

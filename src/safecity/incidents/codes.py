@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 from typing import Any
+
+from safecity.core import rules
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CURRENT_TABLE = "NIBRS 2023.0"
@@ -14,10 +15,22 @@ CURRENT_CITATION = ("FBI UCR Program, National Incident-Based Reporting System U
                     "offense list in incidents/data/nibrs_offense_codes.csv")
 
 
-def read_code_rows() -> list[dict[str, str]]:
-    with (DATA_DIR / "nibrs_offense_codes.csv").open(newline="") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
-    return list(csv.DictReader(lines))
+# The code table is a rule pack (core/rules.py): registered by IncidentsConfig.ready for the rules page, the API
+# and the review check, and read here directly because the loading migration runs before any app is ready.
+CODE_PACK = rules.PackSpec(
+    name="incidents.nibrs_offense_codes",
+    title="NIBRS offense codes",
+    path=DATA_DIR / "nibrs_offense_codes.csv",
+    key="code",
+    description="Offense codes the importers, incident forms and CompStat accept, with their crime-against "
+                "category and FBI violent-crime membership. Loaded into the database by a migration.",
+)
+
+
+def read_code_rows(on: dt.date = CURRENT_EFFECTIVE) -> list[dict[str, str]]:
+    """The codes in force on `on` (the current table's date by default), one dict per code."""
+    table = CODE_PACK.load()
+    return [{"code": r.key, **{k: str(v) for k, v in r.values.items()}} for r in table.in_force(on)]
 
 
 def load_code_table(apps: Any = None) -> None:
