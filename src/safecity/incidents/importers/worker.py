@@ -36,7 +36,7 @@ POLL_SECONDS = 1.0  # how often the waiting parent beats (rate-limited further b
 
 def use_worker(size: int) -> bool:
     """Parse in a child process for files of at least IMPORT_WORKER_MIN_BYTES (negative: never)."""
-    threshold = int(getattr(settings, "IMPORT_WORKER_MIN_BYTES", 8 << 20))
+    threshold = int(getattr(settings, "IMPORT_WORKER_MIN_BYTES", 1 << 20))
     return 0 <= threshold <= size and "fork" in multiprocessing.get_all_start_methods()
 
 

@@ -187,7 +187,7 @@ def test_a_line_with_a_nul_is_a_located_error_on_every_database(agency_a: Agency
 AWKWARD = [
     ["A\tTAB", "2024-03-01T10:00", "13A", "TAB\tWEAPON", "1 N MAIN ST", "41.88", "-87.63", "30", "M"],
     ["B\\SLASH", "2024-03-01T11:00", "13A", "BACK\\SLASH\\N", "", "", "", "", ""],
-    ["C\nNEWLINE", "2024-03-01T12:00", "120", "LINE\nBREAK\r", "3 N Ñ ST", "", "", "17", "F"],
+    ["C\nNEWLINE", "2024-03-01T12:00", "120", "LINE\nBREAK\rCR", "3 N Ñ ST", "", "", "17", "F"],
     ["D ÜNICODE 東京", "2024-03-01T13:00", "09A", "Ω", "4 N 東京 ST", "0", "0", "NB", "U"],
     ["E\\N", "2024-03-01T14:00", "220", "\\.", "5 N MAIN ST", "41.8", "-87.6", "99", "X"],
 ]
@@ -222,7 +222,7 @@ def test_copy_and_executemany_store_identical_rows(agency_a: Agency, agency_b: A
     numbers = [r["incident_number"] for r in got["incident"]]
     assert numbers == sorted(r[0] for r in AWKWARD)  # the text arrived exactly, escapes and all
     weapons = {r["incident__incident_number"]: r["weapon_codes"] for r in got["Offense"]}
-    assert weapons["B\\SLASH"] == ["BACK\\SLASH\\N"] and weapons["C\nNEWLINE"] == ["LINE\nBREAK\r"]
+    assert weapons["B\\SLASH"] == ["BACK\\SLASH\\N"] and weapons["C\nNEWLINE"] == ["LINE\nBREAK\rCR"]
     incident = {r["incident_number"]: r for r in got["incident"]}
     assert incident["B\\SLASH"]["latitude"] is None and incident["B\\SLASH"]["block_address"] == ""
     victims = {r["incident__incident_number"]: r for r in got["Victim"]}
