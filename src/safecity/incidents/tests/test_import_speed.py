@@ -6,6 +6,7 @@ file, row for row, or shows the located error a bad line gets.
 
 from __future__ import annotations
 
+import csv
 import json
 import multiprocessing
 import os
@@ -68,7 +69,7 @@ def test_worker_process_parses_and_the_same_rows_errors_and_counts_land(
 
     # Prove the rows really were parsed in another process: the parser notes its process id.
     pids = tmp_path / "pids"
-    real_parse, real_records = RowParser.parse, None
+    real_parse = RowParser.parse
 
     def noting_parse(self: RowParser, line: int, row: dict[str, str]) -> Any:
         with pids.open("a") as out:
@@ -194,8 +195,6 @@ AWKWARD = [
 
 
 def _awkward_file(tmp_path: Path) -> tuple[Path, Path]:
-    import csv
-
     path = tmp_path / "awkward.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
@@ -230,9 +229,6 @@ def test_copy_and_executemany_store_identical_rows(agency_a: Agency, agency_b: A
     # a changed re-import goes through the same paths (update plus children re-inserted by COPY)
     changed = [list(r) for r in AWKWARD]
     changed[0][3] = "NEW\tWEAPON"
-    path.write_text("")
-    import csv
-
     with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(["number", "occurred", "code", "weapon", "address", "lat", "lon", "victim_age", "victim_sex"])
