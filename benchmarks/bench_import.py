@@ -1,4 +1,4 @@
-"""Time `safecity import incidents` against a bare executemany of the same rows.
+"""Time `safecity import incidents` against a bare executemany of the same rows (and, on PostgreSQL, today's path).
 
     uv run python benchmarks/bench_import.py                 # 1,000,000 incidents into a fresh SQLite file
     uv run python benchmarks/bench_import.py --rows 100000
@@ -8,9 +8,12 @@ Each generated incident has one offense and one victim. The importer run is the 
 validate, derive, hash, batch, audit). The baseline reads the same CSV with the csv module and inserts the
 same three rows per incident with one executemany per table in a single transaction, into tables with the
 same schema and indexes (and, on SQLite, the same pragmas as the importer's connection: WAL, synchronous=NORMAL,
-foreign keys, the importer's IMPORT_PRAGMAS); it validates and derives nothing. Targets: import ≤ 60 s and
-≤ 3× the baseline.
+foreign keys, the importer's IMPORT_PRAGMAS); it validates and derives nothing. Targets: import ≤ 60 s per
+million rows and, on SQLite, ≤ 1.3× the baseline (issue 7; parsing runs in a worker process).
 PostgreSQL: give a disposable database; it is migrated, and the baseline uses scratch copies of the tables.
+The same file is also imported a second time, into a second agency, by the importer's previous path (one
+process, executemany: IMPORT_WORKER_MIN_BYTES=-1, IMPORT_POSTGRES_COPY off); target: the COPY import ≥ 3×
+faster than that, in the same run. The previous path runs first, so the COPY import meets the larger tables.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import datetime as dt
 import json
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import sys
@@ -31,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 ORI = "ZZ9999901"
+ORI_PREVIOUS = "ZZ9999902"  # the in-run baseline import on PostgreSQL (today's executemany path)
 CODES = ["13A", "13B", "120", "220", "23H", "23C", "240", "290", "09A", "35A", "26A", "23F"]
 MAPPING = {
     "name": "bench",
@@ -75,22 +80,35 @@ def setup_django(db_url: str, sqlite_path: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
-def ensure_agency() -> int:
+def ensure_agency(ori: str = ORI) -> int:
     from safecity.core import actions
     from safecity.core.models import Agency
 
-    agency = Agency.objects.filter(ori=ORI).first() or actions.agency_create(
-        actor="system", ori=ORI, name="Benchmark PD", agency_type="police", state="ZZ")
+    agency = Agency.objects.filter(ori=ori).first() or actions.agency_create(
+        actor="system", ori=ori, name=f"Benchmark PD {ori}", agency_type="police", state="ZZ")
     return agency.pk
 
 
-def time_import(csv_path: Path, mapping_path: Path) -> float:
+CPU: dict[str, float] = {}  # CPU seconds per timed step: what the wall clock shows when the machine is busy
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """(this process, its finished children): user + system seconds."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def time_import(csv_path: Path, mapping_path: Path, ori: str = ORI) -> float:
     from safecity.cli import main
 
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
-    code = main(["import", "incidents", str(csv_path), "--agency", ORI, "--format", "csv",
+    code = main(["import", "incidents", str(csv_path), "--agency", ori, "--format", "csv",
                  "--mapping", str(mapping_path)])
     elapsed = time.perf_counter() - started
+    cpu_after = cpu_seconds()
+    CPU[f"import {ori}"] = cpu_after[0] - cpu_before[0]
+    CPU[f"import {ori} worker"] = cpu_after[1] - cpu_before[1]
     if code != 0:
         sys.exit(f"import exited {code}")
     return elapsed
@@ -145,6 +163,7 @@ def time_baseline_sqlite(csv_path: Path, target_db: Path, agency_id: int) -> tup
 
     for name, value in IMPORT_PRAGMAS.items():  # the importer's own connection settings, so both run alike
         db.execute(f"PRAGMA {name} = {value}")
+    cpu_before = cpu_seconds()[0]
     started = time.perf_counter()
     incidents, offenses, victims = baseline_rows(csv_path, "sqlite", agency_id)
     built = time.perf_counter()
@@ -154,6 +173,7 @@ def time_baseline_sqlite(csv_path: Path, target_db: Path, agency_id: int) -> tup
     db.executemany(_defaults_sql(VICTIM_COLS, "incidents_victim"), victims)
     db.execute("COMMIT")
     done = time.perf_counter()
+    CPU["bare"] = cpu_seconds()[0] - cpu_before
     db.close()
     return done - started, done - built
 
@@ -216,6 +236,13 @@ def main() -> None:
         if connection.vendor == "sqlite":
             connection.close()
             shutil.copy(folder / "import.sqlite3", folder / "bare.sqlite3")  # the same fresh database, twice
+        previous = 0.0
+        if connection.vendor == "postgresql":
+            from django.test import override_settings
+
+            ensure_agency(ORI_PREVIOUS)
+            with override_settings(IMPORT_WORKER_MIN_BYTES=-1, IMPORT_POSTGRES_COPY=False):
+                previous = time_import(csv_path, mapping_path, ORI_PREVIOUS)
         imported = time_import(csv_path, mapping_path)
         if connection.vendor == "sqlite":
             connection.close()
@@ -227,8 +254,21 @@ def main() -> None:
         print(f"bare csv.reader + executemany:  {total:8.1f} s  (executemany alone {insert_only:.1f} s)")
         print(f"ratio import / bare:            {imported / total:8.2f}x  (vs executemany alone "
               f"{imported / insert_only:.2f}x)")
-        ok = imported <= 60 * args.rows / 1_000_000 and imported / total <= 3
-        print("targets (≤ 60 s per million rows, ≤ 3x bare):", "met" if ok else "NOT met")
+        if connection.vendor == "sqlite":
+            # On a shared machine the wall clock follows the load; CPU seconds show each side's own work:
+            # the writer (this process) is the critical path when the parsing process keeps up.
+            main_cpu, worker_cpu = CPU[f"import {ORI}"], CPU[f"import {ORI} worker"]
+            print(f"CPU seconds: import {main_cpu:.1f} (+ parsing process {worker_cpu:.1f}), bare {CPU['bare']:.1f}; "
+                  f"writer / bare {main_cpu / CPU['bare']:.2f}x")
+        fast_enough = imported <= 60 * args.rows / 1_000_000
+        if connection.vendor == "postgresql":
+            print(f"previous path (1 process, executemany): {previous:8.1f} s  ({args.rows / previous:,.0f} rows/s)")
+            print(f"ratio previous path / COPY import:      {previous / imported:8.2f}x  (target ≥ 3x)")
+            ok = fast_enough and previous / imported >= 3
+            print("targets (≤ 60 s per million rows, COPY ≥ 3x the previous path):", "met" if ok else "NOT met")
+        else:
+            ok = fast_enough and imported / total <= 1.3
+            print("targets (≤ 60 s per million rows, ≤ 1.3x bare):", "met" if ok else "NOT met")
 
 
 if __name__ == "__main__":

@@ -286,6 +286,10 @@ IMPORT_MAX_STORED_ERRORS = env_int("SAFECITY_IMPORT_MAX_STORED_ERRORS", 1000)
 # A running import writes a heartbeat at least this often; one silent for IMPORT_STALE_MINUTES was killed.
 IMPORT_HEARTBEAT_SECONDS = env_int("SAFECITY_IMPORT_HEARTBEAT_SECONDS", 30)
 IMPORT_STALE_MINUTES = env_int("SAFECITY_IMPORT_STALE_MINUTES", 10)
+# Files of at least IMPORT_WORKER_MIN_BYTES are parsed in a forked process while this one writes
+# (importers/worker.py; -1 never forks). On PostgreSQL, inserts use COPY unless IMPORT_POSTGRES_COPY is off.
+IMPORT_WORKER_MIN_BYTES = env_int("SAFECITY_IMPORT_WORKER_MIN_BYTES", 1 << 20)
+IMPORT_POSTGRES_COPY = env_bool("SAFECITY_IMPORT_POSTGRES_COPY", True)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

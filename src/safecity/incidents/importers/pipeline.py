@@ -45,7 +45,8 @@ from safecity.incidents.importers.mapping import (
 from safecity.incidents.importers.nibrs import NibrsSource
 from safecity.incidents.importers.reading import CsvSource, SourceInfo, inspect
 from safecity.incidents.importers.records import ImportFailure, IncidentRec, RowError, RowRejected
-from safecity.incidents.importers.store import IncidentStore
+from safecity.incidents.importers.store import Encoded, IncidentStore
+from safecity.incidents.importers.worker import ParseWorker, use_worker
 
 FORMATS = ("nibrs", "chicago", "nypd", "lapd", "code", "csv")
 DEFAULT_BATCH_SIZE = 50000
@@ -251,6 +252,7 @@ class Importer:
         self.report: _FullReport | None = None
         self.beat_every = float(settings.IMPORT_HEARTBEAT_SECONDS)
         self.last_beat = time.monotonic()
+        self.beats = True  # off in the parsing process, which has no database; the writer beats for it
 
     def _source(self) -> _Source:
         return _Source(self.opts, self.info, self.mapping, self.person_codes)
@@ -344,14 +346,14 @@ class Importer:
             if prepared is None:
                 self.result.rejected += 1
                 errors.extend(row_errors)
-            self._report_progress(source)
+            self._report_progress(source.bytes())
         return errors
 
     # ---- heartbeat, re-runs and the error cap -------------------------------------------------------
 
     def _beat(self) -> None:
         """Say the run is alive, at most every IMPORT_HEARTBEAT_SECONDS (batch commits beat too)."""
-        if self.batch is None or time.monotonic() - self.last_beat < self.beat_every:
+        if not self.beats or self.batch is None or time.monotonic() - self.last_beat < self.beat_every:
             return
         actions.import_batch_heartbeat(batch=self.batch)
         self.last_beat = time.monotonic()
@@ -380,52 +382,71 @@ class Importer:
             self.report.discard()
 
     def _batches(self, source: _Source, validator: Validator) -> Iterator[_Batch]:
-        pending: list[Prepared] = []
+        """Batches of rows encoded for the writer (plain tuples), with their errors, preview rows and progress."""
+        pending: list[Encoded] = []
         pending_errors: list[RowError] = []
+        preview: list[dict[str, Any]] = []
+        preview_left = self.opts.preview_rows
         rejected = 0
+        encode = self.store.encode
         for prepared, row_errors in self._items(source, validator):
             if prepared is None:
                 pending_errors.extend(row_errors)
                 rejected += 1
             else:
-                pending.append(prepared)
-                if len(self.result.preview) < self.opts.preview_rows:
-                    self.result.preview.append(preview_row(prepared))
+                pending.append(encode(prepared))
+                if preview_left:
+                    preview.append(preview_row(prepared))
+                    preview_left -= 1
             if len(pending) + rejected >= self.opts.batch_size:
-                yield _Batch(pending, pending_errors, rejected)
-                pending, pending_errors, rejected = [], [], 0
+                yield _Batch(pending, pending_errors, rejected, preview, source.bytes())
+                pending, pending_errors, preview, rejected = [], [], [], 0
         if pending or rejected:
-            yield _Batch(pending, pending_errors, rejected)
+            yield _Batch(pending, pending_errors, rejected, preview, source.bytes())
+
+    def _parse_in_worker(self, source: _Source, validator: Validator) -> Iterator[_Batch]:
+        """What the parsing process runs (a fork of this one): read, parse, validate and encode; no database."""
+        self.beats = False
+        return self._batches(source, validator)
 
     def _import(self, source: _Source, validator: Validator) -> None:
-        # Parsing and writing take turns in this one thread. A read-ahead thread parsing the next batch
-        # during the inserts was measured no faster (200k rows: 13.6 s without, 13.0–14.3 s with, also
-        # with multi-row INSERTs and a shorter GIL switch interval): the run is bound by Python work that
-        # holds the GIL, not by time spent inside SQLite.
-        for batch in self._batches(source, validator):
-            self._commit(batch.pending, batch.errors, batch.rejected)
-            self._report_progress(source)
-        self._report_progress(source)
+        # A large file is parsed in a forked process that hands encoded batches to this one, so parsing
+        # batch N+1 overlaps writing batch N (see importers/worker.py). Threads do not help: the work is
+        # Python that holds the GIL (measured: a read-ahead thread was no faster).
+        if use_worker(self.info.size):
+            with ParseWorker(lambda: self._parse_in_worker(source, validator)) as worker:
+                for batch in worker.batches(wait=self._beat):
+                    self._write_batch(batch)
+            self._report_progress(self.info.size)
+        else:
+            for batch in self._batches(source, validator):
+                self._write_batch(batch)
+            self._report_progress(source.bytes())
 
-    def _report_progress(self, source: _Source) -> None:
+    def _write_batch(self, batch: _Batch) -> None:
+        self.result.preview.extend(batch.preview)
+        self._commit(batch.pending, batch.errors, batch.rejected)
+        self._report_progress(batch.bytes_read)
+
+    def _report_progress(self, done: int) -> None:
         if self.opts.progress is not None:
-            self.opts.progress(source.bytes())
+            self.opts.progress(done)
 
-    def _commit(self, pending: list[Prepared], errors: list[RowError], rejected: int) -> None:
+    def _commit(self, pending: list[Encoded], errors: list[RowError], rejected: int) -> None:
         """Write one batch: its incidents, its errors and the run's totals, with one audit event."""
         result = self.result
-        existing = self.store.existing(p.rec.incident_number for p in pending)
-        new: list[Prepared] = []
-        changed: list[tuple[int, Prepared]] = []
+        existing = self.store.existing(e[0] for e in pending)
+        new: list[Encoded] = []
+        changed: list[tuple[int, Encoded]] = []
         backfill: list[tuple[int, str]] = []
-        for p in pending:
-            hit = existing.get(p.rec.incident_number)
+        for e in pending:  # (incident number, content hash, line, …): see store.Encoded
+            hit = existing.get(e[0])
             if hit is None:
-                new.append(p)
-            elif not self.store.digest_matches(hit[1], p.digest):
-                changed.append((hit[0], p))
-            elif hit[1] != p.digest:
-                backfill.append((hit[0], p.digest))  # unchanged, stored before content_hash existed
+                new.append(e)
+            elif not self.store.digest_matches(hit[1], e[1]):
+                changed.append((hit[0], e))
+            elif hit[1] != e[1]:
+                backfill.append((hit[0], e[1]))  # unchanged, stored before content_hash existed
         unchanged = len(pending) - len(new) - len(changed)
         counts = {"read": len(pending) + rejected, "inserted": len(new), "updated": len(changed),
                   "unchanged": unchanged, "rejected": rejected}
@@ -445,7 +466,7 @@ class Importer:
             "rows_rejected": result.rejected + rejected,
             "errors_total": result.errors_total + len(errors),
         }
-        first_line = min([p.rec.line for p in pending] + [e.line for e in errors], default=0)
+        first_line = min([e[2] for e in pending] + [e.line for e in errors], default=0)
         actions.import_batch_commit(actor=self.opts.actor, batch=self.batch, write=write,
                                     changed_ids=[pk for pk, _ in changed], errors=self._to_store(errors),
                                     totals=totals, counts={**counts, "first_line": first_line})
@@ -481,9 +502,11 @@ class Importer:
 
 @dataclass
 class _Batch:
-    pending: list[Prepared]
+    pending: list[Encoded]
     errors: list[RowError]
     rejected: int
+    preview: list[dict[str, Any]]
+    bytes_read: int
 
 
 def preview_row(p: Prepared) -> dict[str, Any]:

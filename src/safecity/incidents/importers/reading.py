@@ -29,6 +29,7 @@ class SourceInfo:
     sha256: str
     encoding: str
     mixed: bool = False  # UTF-8 with some undecodable lines
+    has_nul: bool = False  # some line holds a NUL byte, which no database text column can store
 
 
 def inspect(path: Path) -> SourceInfo:
@@ -40,10 +41,11 @@ def inspect(path: Path) -> SourceInfo:
         raise ImportFailure("FILE", f"cannot read {path}: {exc.strerror or exc}") from None
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8_ok, has_multibyte = True, False
+    utf8_ok, has_multibyte, has_nul = True, False, False
     with handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
+            has_nul = has_nul or b"\x00" in chunk
             if utf8_ok:
                 try:
                     decoder.decode(chunk)
@@ -57,10 +59,10 @@ def inspect(path: Path) -> SourceInfo:
         except UnicodeDecodeError:
             utf8_ok = False  # the file ends inside a multi-byte character (truncated)
     if utf8_ok:
-        return SourceInfo(path, size, digest.hexdigest(), "utf-8")
+        return SourceInfo(path, size, digest.hexdigest(), "utf-8", has_nul=has_nul)
     if has_multibyte:
-        return SourceInfo(path, size, digest.hexdigest(), "utf-8", mixed=True)
-    return SourceInfo(path, size, digest.hexdigest(), _detect(path), mixed=False)
+        return SourceInfo(path, size, digest.hexdigest(), "utf-8", mixed=True, has_nul=has_nul)
+    return SourceInfo(path, size, digest.hexdigest(), _detect(path), mixed=False, has_nul=has_nul)
 
 
 def _has_valid_multibyte(chunk: bytes) -> bool:
@@ -86,7 +88,11 @@ def _detect(path: Path) -> str:
 
 @dataclass
 class LineReader:
-    """Decoded lines of a source; undecodable lines become errors and are skipped."""
+    """Decoded lines of a source; undecodable lines and lines with a NUL become errors and are skipped.
+
+    SQLite would store a NUL and PostgreSQL refuses one (in executemany and COPY alike), so the same file
+    gave different results per database; now both reject the line, naming it.
+    """
 
     info: SourceInfo
     errors: list[RowError] = field(default_factory=list)
@@ -103,6 +109,15 @@ class LineReader:
                 self.ends_with_newline = raw.endswith(b"\n")
                 if self.line_no == 1 and raw.startswith(codecs.BOM_UTF8):
                     raw = raw[len(codecs.BOM_UTF8):]
+                nul = raw.find(b"\x00") if self.info.has_nul else -1
+                if nul >= 0:
+                    shown = raw[max(nul - 20, 0):nul + 20].decode(encoding, errors="backslashreplace")
+                    self.errors.append(RowError(
+                        self.line_no, "encoding", shown.replace("\x00", "\\x00").strip(),
+                        f"line holds a NUL character (byte {nul + 1}), which no text field can store; "
+                        "the row was skipped"))
+                    yield ""
+                    continue
                 try:
                     yield raw.decode(encoding)
                 except UnicodeDecodeError as exc:
@@ -133,7 +148,8 @@ class CsvSource:
         self.errors = self.lines.errors
 
     def rows(self) -> Iterator[CsvRow]:
-        if self.lines.info.encoding == "utf-8" and not self.lines.info.mixed:
+        info = self.lines.info
+        if info.encoding == "utf-8" and not info.mixed and not info.has_nul:
             return self._clean_rows()
         return self._rows()
 

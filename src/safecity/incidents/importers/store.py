@@ -1,20 +1,29 @@
-"""The fast path: rows go in with executemany through the ORM's connection, ids assigned up front.
+"""The fast path: rows go in through the ORM's connection in bulk, ids assigned up front.
 
-Building a model instance per row costs more than the insert itself at a million rows, so this module
-turns prepared records straight into parameter tuples. Column lists come from the models, and any field
-this module does not set gets the model's default, so a new column with a default keeps working.
+Building a model instance per row costs more than the insert itself at a million rows, so prepared
+records become plain parameter tuples, in two halves so the first can run in another process:
+
+* `RowEncoder` turns a prepared record into plain tuples (`Encoded`): every column value already in the
+  form the database driver takes, no database access, cheap to pickle. The import's parsing process
+  (`importers/worker.py`) runs it next to the parser.
+* `IncidentStore` holds the connection: it finds which incident numbers exist, assigns incident ids,
+  public ids and timestamps, and inserts with one `executemany` per table, or on PostgreSQL with
+  `COPY … FROM STDIN` (psycopg 3 `cursor.copy()`), which skips the per-row statement round trip.
+
+Column lists come from the models, and any field this module does not set gets the model's default, so a
+new column with a default keeps working. Child rows (offenses, victims, …) take their ids from the
+database's own sequence, so only incident ids are reserved here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import operator
 import os
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
@@ -22,10 +31,31 @@ from safecity.incidents.importers.derive import Prepared
 from safecity.incidents.models import Arrestee, Incident, Offender, Offense, Property, Victim
 
 Adapter = Callable[[Any], Any]
+Row = tuple[Any, ...]
+# One incident ready for the writer: (incident number, content hash, source line, incident values in
+# `INCIDENT_BODY` order then the model's other columns, offense rows, victim rows, other child rows as
+# (index into IncidentStore.extra_tables, values) or None). Child rows lack only their incident id.
+Encoded = tuple[str, str, int, Row, list[Row], list[Row], list[tuple[int, Row]] | None]
 # SQL in this module is assembled only from model metadata (table and column names, quoted by the
 # backend) and placeholder lists; every value travels as a bound parameter, hence the S608 waivers.
 CHUNK = 900  # stays under SQLite's bound-parameter limit when listing incident numbers
 LEGACY_PREFIX = "legacy:"  # marks a fingerprint recovered from the old `source` = "FORMAT:HASH" tag
+
+INCIDENT_HEAD = ("id", "public_id", "created", "last_updated", "import_batch_id")  # set by the writer
+# agency and number first: an update of a changed incident keeps them and sets the rest (`body[2:]`).
+INCIDENT_BODY = (
+    "agency_id", "incident_number", "sensitivity", "occurred_from", "occurred_to", "occurred_date", "reported_at",
+    "block_address", "latitude", "longitude", "district_id", "beat_id", "location_type", "cleared_exceptionally",
+    "cleared_at", "is_firearm", "is_violent", "is_shooting", "is_fatal", "victim_count", "offense_count",
+    "primary_offense", "source", "content_hash")
+OFFENSE_BODY = ("agency_id", "seq", "code_id", "occurred_date", "attempted", "weapon_codes", "gang_codes", "bias_code",
+                "location_type", "is_firearm")
+VICTIM_BODY = ("agency_id", "seq", "victim_type", "age", "sex", "race", "ethnicity", "injury_codes", "offense_codes",
+               "relationship", "is_fatal", "is_shot")
+OFFENDER_BODY = ("agency_id", "seq", "age", "sex", "race", "ethnicity")
+ARRESTEE_BODY = ("agency_id", "seq", "arrest_date", "arrest_type", "offense_code", "armed_with", "age", "sex", "race",
+                 "ethnicity")
+PROPERTY_BODY = ("agency_id", "seq", "loss_type", "description_code", "value")
 
 
 def _column(field: models.Field[Any, Any]) -> str:
@@ -41,12 +71,14 @@ def _utc_text(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(" ")[:-6]
 
 
-def _sqlite_adapter(field: models.Field[Any, Any]) -> Adapter | None:
-    # Matches what Django's SQLite backend stores (naive UTC text, ISO dates, hex UUIDs, JSON text).
+def _adapter(field: models.Field[Any, Any], vendor: str) -> Adapter | None:
+    """How a value reaches the driver. SQLite: what Django's backend stores (naive UTC text, ISO dates, hex
+    UUIDs, JSON text). PostgreSQL: aware datetimes and dates as they are; UUIDs as hex and JSON as text,
+    which both `executemany` and `COPY` hand to the server to cast, so the two paths store the same values."""
     if isinstance(field, models.DateTimeField):
-        return _utc_text
+        return _utc_text if vendor == "sqlite" else None
     if isinstance(field, models.DateField):
-        return dt.date.isoformat
+        return dt.date.isoformat if vendor == "sqlite" else None
     if isinstance(field, models.UUIDField):
         return lambda v: v.hex
     if isinstance(field, models.JSONField):
@@ -86,93 +118,129 @@ def uuid4_hexes(count: int) -> list[str]:
     return [text[i:i + 32] for i in range(0, 32 * count, 32)]
 
 
-def _generic_adapter(field: models.Field[Any, Any]) -> Adapter | None:
-    if isinstance(field, models.DateField | models.UUIDField | models.JSONField):
-        return lambda v: field.get_db_prep_save(v, connection)
-    return None
+class Layout:
+    """One table's insert: `head` columns from the writer, then `body` columns from the encoder followed by
+    every other column's default (`rest`); `omit` columns are left to the database (child ids)."""
 
-
-class Table:
-    """Insert/update SQL and value order for one model."""
-
-    def __init__(self, model: type[models.Model], skip_on_update: frozenset[str] = frozenset()) -> None:
-        self.model = model
+    def __init__(self, model: type[models.Model], vendor: str, head: Sequence[str], body: Sequence[str],
+                 omit: Sequence[str] = ()) -> None:
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        unknown = [n for n in (*head, *body, *omit) if n not in fields]
+        if unknown:
+            raise LookupError(f"{model.__name__} has no column {', '.join(unknown)}")
+        rest = [n for n in fields if n not in head and n not in body and n not in omit]
         self.name = model._meta.db_table
-        self.fields = [f for f in model._meta.concrete_fields]
-        adapt = _sqlite_adapter if connection.vendor == "sqlite" else _generic_adapter
-        self.adapters = [adapt(f) for f in self.fields]
+        self.head = tuple(head)
+        self.names = (*body, *rest)  # what the encoder supplies, in this order
+        self.adapters = {n: _adapter(f, vendor) for n, f in fields.items()}
         self.defaults: dict[str, Any] = {}
-        for f in self.fields:
+        for n, f in fields.items():
             if f.has_default() and not callable(f.default):
-                self.defaults[f.attname] = f.get_default()
+                self.defaults[n] = f.get_default()
             elif isinstance(f, models.CharField | models.TextField) and not f.null:
-                self.defaults[f.attname] = ""
+                self.defaults[n] = ""
             else:
-                self.defaults[f.attname] = None  # primary keys and callable defaults are always given
-        self.attnames = [f.attname for f in self.fields]
+                self.defaults[n] = None  # primary keys and callable defaults are always given
+        self.rest_values = tuple(self._adapted(n, self.defaults[n]) for n in rest)
         qn = connection.ops.quote_name
-        cols = ", ".join(qn(_column(f)) for f in self.fields)
-        marks = ", ".join(["%s"] * len(self.fields))
-        self.insert_sql = f"INSERT INTO {qn(self.name)} ({cols}) VALUES ({marks})"  # noqa: S608
-        self.update_fields = [i for i, f in enumerate(self.fields)
-                              if f.attname not in skip_on_update and not f.primary_key]
-        sets = ", ".join(f"{qn(_column(self.fields[i]))} = %s" for i in self.update_fields)
-        pk_column = _column(model._meta.pk) if model._meta.pk is not None else "id"
-        self.update_sql = f"UPDATE {qn(self.name)} SET {sets} WHERE {qn(pk_column)} = %s"  # noqa: S608
+        columns = [qn(_column(fields[n])) for n in (*self.head, *self.names)]
+        self.insert_sql = (f"INSERT INTO {qn(self.name)} ({', '.join(columns)}) "  # noqa: S608
+                           f"VALUES ({', '.join(['%s'] * len(columns))})")
+        self.copy_sql = f"COPY {qn(self.name)} ({', '.join(columns)}) FROM STDIN"
+        self.columns = {n: qn(_column(f)) for n, f in fields.items()}
 
-        self.plan = [(f.attname, adapter, self.defaults[f.attname])
-                     for f, adapter in zip(self.fields, self.adapters, strict=True)]
+    def _adapted(self, name: str, value: Any) -> Any:
+        adapter = self.adapters[name]
+        return value if adapter is None or value is None else adapter(value)
 
     def adapter(self, name: str) -> Adapter:
-        found = self.adapters[self.attnames.index(name)]
+        found = self.adapters[name]
         return found if found is not None else _same
 
-    def builder(self, names: list[str]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
-        """A fast row maker: values (already adapted) in `names` order → a row in column order.
+    def values(self, given: dict[str, Any]) -> Row:
+        """The encoder's part of a row from a dict (for the rare child tables); missing names get defaults."""
+        get, defaults = given.get, self.defaults
+        return tuple(self._adapted(n, get(n, defaults[n])) for n in self.names)
 
-        The given values are followed by every other column's default, and one C-level itemgetter
-        picks the columns in table order; no per-field Python runs for each row.
-        """
-        rest = [n for n in self.attnames if n not in names]
-        default_values = tuple(self.defaults[n] if self.defaults[n] is None else self.adapter(n)(self.defaults[n])
-                               for n in rest)
-        order = [*names, *rest]
-        pick = operator.itemgetter(*[order.index(n) for n in self.attnames])
 
-        def build(values: tuple[Any, ...]) -> tuple[Any, ...]:
-            return pick(values + default_values)  # type: ignore[no-any-return]
+class RowEncoder:
+    """Prepared records → `Encoded` tuples. Pure: safe to run in the parsing process."""
 
-        return build
+    def __init__(self, agency_id: int, source: str, code_ids: dict[str, int], vendor: str) -> None:
+        self.agency_id, self.source, self.code_ids = agency_id, source, code_ids
+        self.incidents = Layout(Incident, vendor, INCIDENT_HEAD, INCIDENT_BODY)
+        child = {"head": ("incident_id",), "omit": ("id",), "vendor": vendor}
+        self.offenses = Layout(Offense, body=OFFENSE_BODY, **child)  # type: ignore[arg-type]
+        self.victims = Layout(Victim, body=VICTIM_BODY, **child)  # type: ignore[arg-type]
+        self.extras = [Layout(Offender, body=OFFENDER_BODY, **child),  # type: ignore[arg-type]
+                       Layout(Arrestee, body=ARRESTEE_BODY, **child),  # type: ignore[arg-type]
+                       Layout(Property, body=PROPERTY_BODY, **child)]  # type: ignore[arg-type]
+        self.as_date = self.incidents.adapter("occurred_date")
+        self.as_datetime = self.incidents.adapter("occurred_from")
+        self.as_json = self.offenses.adapter("weapon_codes")
+        self.incident_rest = self.incidents.rest_values
+        self.offense_rest = self.offenses.rest_values
+        self.victim_rest = self.victims.rest_values
 
-    def row(self, values: dict[str, Any]) -> list[Any]:
-        out = []
-        get = values.get
-        for name, adapter, default in self.plan:
-            value = get(name, default)
-            out.append(value if adapter is None or value is None else adapter(value))
-        return out
+    def encode(self, p: Prepared) -> Encoded:
+        rec = p.rec
+        as_dt, as_date, as_json = self.as_datetime, self.as_date, self.as_json
+        agency_id = self.agency_id
+        day = as_date(p.occurred_date)
+        body = (
+            agency_id, rec.incident_number, p.sensitivity, as_dt(rec.occurred_from),
+            as_dt(rec.occurred_to) if rec.occurred_to else None, day,
+            as_dt(rec.reported_at) if rec.reported_at else None, rec.block_address, rec.latitude, rec.longitude,
+            p.district_id, p.beat_id, rec.location_type[:3], rec.cleared_exceptionally[:1],
+            as_date(rec.cleared_at) if rec.cleared_at else None, p.is_firearm, p.is_violent, p.is_shooting,
+            p.is_fatal, len(rec.victims), len(rec.offenses), p.primary_offense, self.source, p.digest,
+        ) + self.incident_rest
+        code_ids, offense_rest, victim_rest = self.code_ids, self.offense_rest, self.victim_rest
+        offenses = [(agency_id, seq, code_ids[o.code], day, o.attempted, as_json(o.weapon_codes),
+                     as_json(o.gang_codes), o.bias_code, o.location_type, firearm) + offense_rest
+                    for seq, (o, firearm) in enumerate(zip(rec.offenses, p.offense_firearm, strict=True), 1)]
+        # Per-victim fatal and shot flags come from incidents.facts (via derive), as for every other path.
+        victims = [(agency_id, v.seq, v.victim_type, v.age, v.sex, v.race, v.ethnicity, as_json(v.injury_codes),
+                    as_json(v.offense_codes), v.relationship, fatal, shot) + victim_rest
+                   for v, fatal, shot in zip(rec.victims, p.victim_fatal, p.victim_shot, strict=True)]
+        extras: list[tuple[int, Row]] | None = None
+        if rec.offenders or rec.arrestees or rec.properties:
+            offenders, arrestees, properties = self.extras
+            base = {"agency_id": agency_id}
+            extras = [(0, offenders.values({**base, "seq": o.seq, "age": o.age, "sex": o.sex, "race": o.race,
+                                            "ethnicity": o.ethnicity})) for o in rec.offenders]
+            extras += [(1, arrestees.values({
+                **base, "seq": a.seq, "arrest_date": a.arrest_date, "arrest_type": a.arrest_type,
+                "offense_code": a.offense_code, "armed_with": a.armed_with, "age": a.age, "sex": a.sex,
+                "race": a.race, "ethnicity": a.ethnicity})) for a in rec.arrestees]
+            extras += [(2, properties.values({
+                **base, "seq": pr.seq, "loss_type": pr.loss_type, "description_code": pr.description_code,
+                "value": pr.value})) for pr in rec.properties]
+        return (rec.incident_number, p.digest, rec.line, body, offenses, victims, extras)
+
+
+def copy_enabled() -> bool:
+    """COPY is used on PostgreSQL unless IMPORT_POSTGRES_COPY is off (the benchmark's in-run baseline)."""
+    return connection.vendor == "postgresql" and bool(getattr(settings, "IMPORT_POSTGRES_COPY", True))
 
 
 class IncidentStore:
-    def __init__(self, agency_id: int, source: str, code_ids: dict[str, int]) -> None:
+    def __init__(self, agency_id: int, source: str, code_ids: dict[str, int], use_copy: bool | None = None) -> None:
         self.agency_id = agency_id
-        self.code_ids = code_ids
         self.source = source
-        self.incidents = Table(Incident, frozenset({"public_id", "created", "agency_id", "incident_number"}))
-        self.children = [Table(m) for m in (Offense, Victim, Offender, Arrestee, Property)]
-        self.offenses, self.victims, self.offenders, self.arrestees, self.properties = self.children
         self.vendor = connection.vendor
-        self.offense_row = self.offenses.builder(
-            ["id", "agency_id", "incident_id", "seq", "code_id", "occurred_date", "attempted", "weapon_codes",
-             "gang_codes", "bias_code", "location_type", "is_firearm"])
-        self.victim_row = self.victims.builder(
-            ["id", "agency_id", "incident_id", "seq", "victim_type", "age", "sex", "race", "ethnicity",
-             "injury_codes", "offense_codes", "relationship", "is_fatal", "is_shot"])
-        self.as_date = self.offenses.adapter("occurred_date")
-        self.as_datetime = self.incidents.adapter("occurred_from")
-        self.as_uuid = self.incidents.adapter("public_id")
-        self.incident_row = self.incidents.builder(list(self.INCIDENT_NAMES))
-        self.as_json = self.offenses.adapter("weapon_codes")
+        self.encoder = RowEncoder(agency_id, source, code_ids, self.vendor)
+        self.incidents = self.encoder.incidents
+        self.children = [self.encoder.offenses, self.encoder.victims, *self.encoder.extras]
+        self.use_copy = copy_enabled() if use_copy is None else use_copy and self.vendor == "postgresql"
+        qn = connection.ops.quote_name
+        kept = ("last_updated", "import_batch_id", *self.incidents.names[2:])
+        sets = ", ".join(f"{self.incidents.columns[n]} = %s" for n in kept)
+        self.update_sql = f"UPDATE {qn(self.incidents.name)} SET {sets} WHERE {qn('id')} = %s"  # noqa: S608
+        self.as_datetime = self.encoder.as_datetime
+
+    def encode(self, p: Prepared) -> Encoded:
+        return self.encoder.encode(p)
 
     # ---- reads -------------------------------------------------------------------------------------
 
@@ -216,7 +284,7 @@ class IncidentStore:
 
     # ---- writes ------------------------------------------------------------------------------------
 
-    def _next_ids(self, cursor: Any, table: Table, count: int) -> list[int]:
+    def _next_ids(self, cursor: Any, table: Layout, count: int) -> list[int]:
         if count == 0:
             return []
         qn = connection.ops.quote_name
@@ -229,25 +297,31 @@ class IncidentStore:
         start = cursor.fetchone()[0] + 1
         return list(range(start, start + count))
 
-    def write(self, new: list[Prepared], changed: list[tuple[int, Prepared]], batch_id: int | None) -> None:
-        now = timezone.now()
-        agency_id = self.agency_id
+    def _insert(self, cursor: Any, table: Layout, rows: list[Row]) -> None:
+        if not rows:
+            return
+        if not self.use_copy:
+            cursor.executemany(table.insert_sql, rows)
+            return
+        # Text-format COPY: psycopg escapes tabs, backslashes and newlines and writes None as \N, so text
+        # arrives exactly as executemany would store it (tested); NUL cannot be stored by either and is
+        # refused when the file is read.
+        with cursor.cursor.copy(table.copy_sql) as copy:
+            write_row = copy.write_row
+            for row in rows:
+                write_row(row)
+
+    def write(self, new: list[Encoded], changed: list[tuple[int, Encoded]], batch_id: int | None) -> None:
+        """Insert new incidents, overwrite changed ones (their children deleted and re-inserted)."""
+        stamp = self.as_datetime(timezone.now())
         with connection.cursor() as cursor:
             ids = self._next_ids(cursor, self.incidents, len(new))
-            stamp = self.as_datetime(now)
-            build, values = self.incident_row, self._incident_tuple
-            public_ids: list[Any] = (uuid4_hexes(len(new)) if self.vendor == "sqlite"
-                                     else [self.as_uuid(uuid.uuid4()) for _ in new])
-            inserts = [build(values(p, pk, stamp, batch_id, public_id))
-                       for pk, p, public_id in zip(ids, new, public_ids, strict=True)]
-            if inserts:
-                cursor.executemany(self.incidents.insert_sql, inserts)
+            head = (stamp, stamp, batch_id)
+            self._insert(cursor, self.incidents, [
+                (pk, public_id, *head) + e[3]
+                for pk, public_id, e in zip(ids, uuid4_hexes(len(new)), new, strict=True)])
             if changed:
-                updates = []
-                for pk, p in changed:
-                    row = self.incidents.row(self._incident_values(p, pk, now, batch_id, None))
-                    updates.append([row[i] for i in self.incidents.update_fields] + [pk])
-                cursor.executemany(self.incidents.update_sql, updates)
+                cursor.executemany(self.update_sql, [(stamp, batch_id) + e[3][2:] + (pk,) for pk, e in changed])
                 qn = connection.ops.quote_name
                 changed_ids = [pk for pk, _ in changed]
                 for table in self.children:
@@ -256,87 +330,12 @@ class IncidentStore:
                         cursor.execute(f"DELETE FROM {qn(table.name)} WHERE {qn('incident_id')} IN "  # noqa: S608
                                        f"({', '.join(['%s'] * len(part))})", part)
             pairs = list(zip(ids, new, strict=True)) + changed
-            offense_ids = iter(self._next_ids(cursor, self.offenses, sum(len(p.rec.offenses) for _, p in pairs)))
-            victim_ids = iter(self._next_ids(cursor, self.victims, sum(len(p.rec.victims) for _, p in pairs)))
-            offense_rows, victim_rows = [], []
-            offense_row, victim_row, as_date, as_json = self.offense_row, self.victim_row, self.as_date, self.as_json
-            code_ids = self.code_ids
-            rows: dict[str, list[list[Any]]] = {t.name: [] for t in self.children[2:]}
-            for pk, p in pairs:
-                rec = p.rec
-                day = as_date(p.occurred_date)
-                for seq, (o, firearm) in enumerate(zip(rec.offenses, p.offense_firearm, strict=True), 1):
-                    offense_rows.append(offense_row((
-                        next(offense_ids), agency_id, pk, seq, code_ids[o.code], day, o.attempted,
-                        as_json(o.weapon_codes), as_json(o.gang_codes), o.bias_code, o.location_type, firearm)))
-                for v, fatal, shot in zip(rec.victims, p.victim_fatal, p.victim_shot, strict=True):
-                    victim_rows.append(victim_row((
-                        next(victim_ids), agency_id, pk, v.seq, v.victim_type, v.age, v.sex, v.race, v.ethnicity,
-                        as_json(v.injury_codes), as_json(v.offense_codes), v.relationship, fatal, shot)))
-                if not (rec.offenders or rec.arrestees or rec.properties):
-                    continue
-                base = {"agency_id": agency_id, "incident_id": pk}
-                for offender in rec.offenders:
-                    rows[self.offenders.name].append(self.offenders.row({
-                        **base, "seq": offender.seq, "age": offender.age, "sex": offender.sex,
-                        "race": offender.race, "ethnicity": offender.ethnicity}))
-                for a in rec.arrestees:
-                    rows[self.arrestees.name].append(self.arrestees.row({
-                        **base, "seq": a.seq, "arrest_date": a.arrest_date, "arrest_type": a.arrest_type,
-                        "offense_code": a.offense_code, "armed_with": a.armed_with, "age": a.age, "sex": a.sex,
-                        "race": a.race, "ethnicity": a.ethnicity}))
-                for pr in rec.properties:
-                    rows[self.properties.name].append(self.properties.row({
-                        **base, "seq": pr.seq, "loss_type": pr.loss_type,
-                        "description_code": pr.description_code, "value": pr.value}))
-            if offense_rows:
-                cursor.executemany(self.offenses.insert_sql, offense_rows)
-            if victim_rows:
-                cursor.executemany(self.victims.insert_sql, victim_rows)
-            for table in self.children[2:]:
-                batch = rows[table.name]
-                if batch:
-                    child_ids = self._next_ids(cursor, table, len(batch))
-                    pk_index = table.attnames.index("id")
-                    for child_id, row in zip(child_ids, batch, strict=True):
-                        row[pk_index] = child_id
-                    cursor.executemany(table.insert_sql, batch)
-
-    INCIDENT_NAMES = (
-        "id", "public_id", "sensitivity", "created", "last_updated", "agency_id", "incident_number",
-        "occurred_from", "occurred_to", "occurred_date", "reported_at", "block_address", "latitude", "longitude",
-        "district_id", "beat_id", "location_type", "cleared_exceptionally", "cleared_at", "is_firearm",
-        "is_violent", "is_shooting", "is_fatal", "victim_count", "offense_count", "primary_offense", "source",
-        "content_hash", "import_batch_id")
-
-    def _incident_tuple(self, p: Prepared, pk: int, stamp: Any, batch_id: int | None,
-                        public_id: Any) -> tuple[Any, ...]:
-        rec = p.rec
-        as_dt, as_date = self.as_datetime, self.as_date
-        return (
-            pk, public_id, p.sensitivity, stamp, stamp, self.agency_id, rec.incident_number,
-            as_dt(rec.occurred_from), as_dt(rec.occurred_to) if rec.occurred_to else None,
-            as_date(p.occurred_date), as_dt(rec.reported_at) if rec.reported_at else None, rec.block_address,
-            rec.latitude, rec.longitude, p.district_id, p.beat_id, rec.location_type[:3],
-            rec.cleared_exceptionally[:1], as_date(rec.cleared_at) if rec.cleared_at else None, p.is_firearm,
-            p.is_violent, p.is_shooting, p.is_fatal, len(rec.victims), len(rec.offenses), p.primary_offense,
-            self.source, p.digest, batch_id)
-
-    def _incident_values(self, p: Prepared, pk: int, now: dt.datetime, batch_id: int | None,
-                         public_id: uuid.UUID | None) -> dict[str, Any]:
-        rec = p.rec
-        values: dict[str, Any] = {
-            "id": pk, "sensitivity": p.sensitivity, "created": now, "last_updated": now,
-            "agency_id": self.agency_id, "incident_number": rec.incident_number,
-            "occurred_from": rec.occurred_from, "occurred_to": rec.occurred_to, "occurred_date": p.occurred_date,
-            "reported_at": rec.reported_at, "block_address": rec.block_address, "latitude": rec.latitude,
-            "longitude": rec.longitude, "district_id": p.district_id, "beat_id": p.beat_id,
-            "location_type": rec.location_type[:3], "cleared_exceptionally": rec.cleared_exceptionally[:1],
-            "cleared_at": rec.cleared_at, "is_firearm": p.is_firearm, "is_violent": p.is_violent,
-            "is_shooting": p.is_shooting, "is_fatal": p.is_fatal, "victim_count": len(rec.victims),
-            "offense_count": len(rec.offenses), "primary_offense": p.primary_offense,
-            "source": self.source, "content_hash": p.digest, "import_batch_id": batch_id,
-        }
-        if public_id is not None:
-            values["public_id"] = public_id
-        return values
+            self._insert(cursor, self.children[0], [(pk,) + o for pk, e in pairs for o in e[4]])
+            self._insert(cursor, self.children[1], [(pk,) + v for pk, e in pairs for v in e[5]])
+            extra_rows: list[list[Row]] = [[] for _ in self.children[2:]]
+            for pk, e in pairs:
+                if e[6]:
+                    for index, values in e[6]:
+                        extra_rows[index].append((pk,) + values)
+            for table, rows in zip(self.children[2:], extra_rows, strict=True):
+                self._insert(cursor, table, rows)
