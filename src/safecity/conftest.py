@@ -152,10 +152,13 @@ def _audit_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _audit_files_outside_var(settings: Any, tmp_path_factory: pytest.TempPathFactory, _audit_key_file: Path) -> None:
-    """Tests never touch the installation's audit key, keyring or checkpoint file in var/ (each test starts
-    an empty chain, so it gets an empty checkpoint file and keyring; one key serves the whole session)."""
+def _files_outside_var(settings: Any, tmp_path_factory: pytest.TempPathFactory, _audit_key_file: Path) -> None:
+    """Tests never touch the installation's audit key, keyring, checkpoint file or import folders in var/
+    (each test starts an empty chain, so it gets an empty checkpoint file and keyring; one key serves the
+    whole session; import batch folders are named by batch id, which every test database reuses)."""
     run = tmp_path_factory.mktemp("audit")
+    settings.IMPORT_DIR = run / "imports"
+    settings.IMPORT_STAGING_DIR = run / "imports" / "staging"
     settings.AUDIT_KEY = ""
     settings.AUDIT_KEY_FILE = str(_audit_key_file)
     settings.AUDIT_KEYRING_DIR = run / "keys"
