@@ -63,23 +63,23 @@ class ImportBatchOut(Schema):
 
     @staticmethod
     def resolve_status(obj: Any) -> str:
-        return obj.shown_status  # type: ignore[no-any-return]  # "interrupted" once a running batch goes silent
+        return obj.shown_status  # "interrupted" once a running batch goes silent
 
     @staticmethod
     def resolve_errors_stored(obj: Any) -> int:
-        return obj.errors.count()  # type: ignore[no-any-return]
+        return obj.errors.count()
 
     @staticmethod
     def resolve_rerun_of(obj: Any) -> int | None:
-        return obj.rerun_of_id  # type: ignore[no-any-return]
+        return obj.rerun_of_id
 
     @staticmethod
     def resolve_agency(obj: Any) -> str:
-        return obj.agency.ori  # type: ignore[no-any-return]
+        return obj.agency.ori
 
     @staticmethod
     def resolve_format(obj: Any) -> str:
-        return obj.fmt  # type: ignore[no-any-return]
+        return obj.fmt
 
     @staticmethod
     def resolve_started_by(obj: Any) -> str | None:

@@ -39,11 +39,11 @@ class IncidentOut(Schema):
 
     @staticmethod
     def resolve_id(obj: Any) -> uuid.UUID:
-        return obj.public_id  # type: ignore[no-any-return]
+        return obj.public_id
 
     @staticmethod
     def resolve_agency(obj: Any) -> str:
-        return obj.agency.ori  # type: ignore[no-any-return]
+        return obj.agency.ori
 
     @staticmethod
     def resolve_district(obj: Any) -> str | None:
@@ -55,7 +55,7 @@ class IncidentOut(Schema):
 
     @staticmethod
     def resolve_sensitivity(obj: Any) -> list[str]:
-        return obj.sensitivity_labels  # type: ignore[no-any-return]
+        return obj.sensitivity_labels
 
 
 # ---- Crime analyses: each analysis's parameters, declared once for the web form and the API ----------------
