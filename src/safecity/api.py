@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -13,7 +14,8 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -26,6 +28,18 @@ from safecity.incidents.import_api import router as imports_router
 
 log = logging.getLogger("safecity.api")
 
+
+class LocalSwagger(Swagger):
+    """The Swagger page from our own static files (the CSP refuses a CDN). Ninja serves them itself only when
+    "ninja" is an installed app, which settings.py avoids to keep command-line start-up fast."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        needs_csrf = any(getattr(a, "csrf", False) for a in api.auth or [])  # type: ignore[union-attr]
+        return render(request, self.template, {"swagger_settings": json.dumps(self.settings, indent=1), "api": api,
+                                               "add_csrf": needs_csrf})
+
+
 api = NinjaAPI(
     title="safecity API",
     version="1",
@@ -34,6 +48,7 @@ api = NinjaAPI(
     '{"error": {"code", "message", "fields": [{"field", "message"}]}}.',
     urls_namespace="api-v1",
     auth=[TokenAuth(), SessionAuth()],
+    docs=LocalSwagger(),
 )
 
 

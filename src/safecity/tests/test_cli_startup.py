@@ -79,14 +79,15 @@ sys.exit(code)
     assert json.loads(loaded) == []
 
 
-def test_django_set_up_imports_no_numerical_library() -> None:
-    """Every database command pays for `django.setup()`; polygons and statistics load when first used."""
+def test_django_set_up_imports_no_numerical_library_nor_the_api() -> None:
+    """Every database command pays for `django.setup()`; polygons and statistics load when first used, and
+    django-ninja (with pydantic) only when the API is served."""
     code = f"""
 import json, os, sys
 os.environ["DJANGO_SETTINGS_MODULE"] = "safecity.settings"
 import django
 django.setup()
-print(json.dumps(sorted(m for m in {HEAVY!r} if m != "django" and m in sys.modules)))
+print(json.dumps(sorted(m for m in {HEAVY + ("ninja", "pydantic")!r} if m != "django" and m in sys.modules)))
 """
     result = _python(code)
     assert result.returncode == 0, result.stderr
