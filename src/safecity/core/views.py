@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -409,7 +410,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     from safecity.core import audit
 
     audit.record(action="audit.read", actor=request.user, object_type="core.auditevent")
-    return render(request, "core/audit.html", {"page": page, "verify": result, "q": request.GET})
+    filters = {key: request.GET.get(key, "") for key in ("action", "actor", "outcome")}
+    return render(request, "core/audit.html", {"page": page, "verify": result, "q": request.GET,
+                                               "page_query": urlencode({k: v for k, v in filters.items() if v})})
 
 
 # ---- module dashboards not yet built -----------------------------------------------------------------

@@ -81,6 +81,20 @@ def test_audit_page_for_oversight_with_verification(otto_oversight, signed_in) -
     assert AuditEvent.objects.filter(action="audit.read", actor_id=otto_oversight.pk).exists()
 
 
+def test_audit_pages_keep_the_filters(otto_oversight, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from safecity.core import audit
+    from safecity.core.actors import SYSTEM
+
+    for _ in range(55):
+        audit.record(action="test.paging", actor=SYSTEM, agency_ori=otto_oversight.home_agency.ori)
+    client = signed_in(otto_oversight)
+    first = client.get("/audit/", {"action": "test.paging"}).content.decode()
+    assert "Page 1 of 2" in first and 'href="?action=test.paging&amp;page=2"' in first
+    second = client.get("/audit/", {"action": "test.paging", "page": 2}).content.decode()
+    assert "Page 2 of 2" in second and 'href="?action=test.paging&amp;page=1"' in second
+    assert "Page 1 of" not in client.get("/audit/", {"action": "nothing.like.this"}).content.decode()
+
+
 def test_module_dashboards_and_errors_are_pages_not_tracebacks(alice_admin, signed_in) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(alice_admin)
     for module in ("policing", "firearms", "intel", "reentry", "grants", "justice"):
