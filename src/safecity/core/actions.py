@@ -36,7 +36,7 @@ from safecity.core.models import (
     TokenOrigin,
     User,
 )
-from safecity.core.permissions import NotPermitted, ensure_module
+from safecity.core.permissions import NotPermitted, ensure_module, has_module
 from safecity.core.roles import Module, Role
 
 
@@ -447,6 +447,16 @@ def record_read(*, actor: Actor, obj: Any, purpose: str = "") -> AuditEvent:
 def record_export(*, actor: Actor, what: str, rows: int, fmt: str, purpose: str = "") -> AuditEvent:
     return audit.record(action="export", actor=actor, object_type=what, purpose=purpose,
                         extra={"rows": rows, "format": fmt})
+
+
+def module_refusal(*, actor: Actor, module: str, needed: tuple[str, ...], path: str) -> str | None:
+    """The refusal message when `actor` lacks any of `needed` in `module` (the refusal is audited), else None.
+    One check for pages (`views.module_required`) and API operations (`api_guard.requires`)."""
+    missing = [a for a in needed if not has_module(actor, module, a)]
+    if not missing:
+        return None
+    permission_denied(actor=actor, what=f"module:{module}", reason=path)
+    return f"You do not have {' and '.join(missing)} permission in {module}."
 
 
 def permission_denied(*, actor: Actor, what: str, reason: str) -> AuditEvent:

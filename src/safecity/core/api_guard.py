@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from django.http import HttpRequest
 
 from safecity.core import actions
-from safecity.core.permissions import NotPermitted, declare, has_module
+from safecity.core.permissions import NotPermitted, declare
 from safecity.core.roles import VIEW
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,10 +28,9 @@ def requires(module: str, *needs: str) -> Callable[[F], F]:
     def decorator(func: F) -> F:
         @wraps(func)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            missing = [a for a in needed if not has_module(request.user, module, a)]
-            if missing:
-                actions.permission_denied(actor=request.user, what=f"module:{module}", reason=request.path)
-                raise NotPermitted(f"You do not have {' and '.join(missing)} permission in {module}.")
+            refusal = actions.module_refusal(actor=request.user, module=module, needed=needed, path=request.path)
+            if refusal:
+                raise NotPermitted(refusal)
             return func(request, *args, **kwargs)
 
         # ninja resolves string annotations (`from __future__ import annotations`) in the globals of the

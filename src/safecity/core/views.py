@@ -66,10 +66,7 @@ def module_required(module: str, *needs: str) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            missing = [a for a in needed if not has_module(request.user, module, a)]
-            if missing:
-                actions.permission_denied(actor=request.user, what=f"module:{module}",
-                                          reason=request.path)
+            if actions.module_refusal(actor=request.user, module=module, needed=needed, path=request.path):
                 return render(request, "403.html", status=403)
             return view(request, *args, **kwargs)
 
