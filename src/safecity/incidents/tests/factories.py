@@ -70,3 +70,20 @@ def make_incident(
                                               start=1):
         Victim.objects.create(agency=agency, incident=inc, seq=n, offense_codes=vcodes, is_fatal=fatal, is_shot=shot)
     return inc
+
+
+def kill_store_after_writes(monkeypatch: Any, writes: int) -> None:
+    """Make the import store raise KeyboardInterrupt right after its `writes`-th batch write, before that batch
+    commits — a run killed midway. `monkeypatch.undo()` (or the fixture's teardown) puts the real write back."""
+    from safecity.incidents.importers.store import IncidentStore
+
+    real_write = IncidentStore.write
+    calls = {"n": 0}
+
+    def dying_write(self: IncidentStore, *args: Any, **kwargs: Any) -> None:
+        calls["n"] += 1
+        real_write(self, *args, **kwargs)
+        if calls["n"] == writes:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(IncidentStore, "write", dying_write)

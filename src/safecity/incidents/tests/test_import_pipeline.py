@@ -6,7 +6,6 @@ import csv
 import io
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,8 +13,8 @@ from safecity.core.audit import verify_chain
 from safecity.core.models import Agency, AuditEvent, User
 from safecity.core.permissions import NotPermitted
 from safecity.incidents.importers import ImportOptions, error_report_csv, run_import
-from safecity.incidents.importers.store import IncidentStore
 from safecity.incidents.models import ImportBatch, ImportRowError, Incident, Offense, Victim
+from safecity.incidents.tests.factories import kill_store_after_writes
 from safecity.incidents.tests.test_import_formats import FIXTURES, add_loop_geography, run
 
 pytestmark = pytest.mark.django_db
@@ -86,23 +85,14 @@ def test_strict_imports_nothing_when_any_row_is_rejected(agency_a: Agency) -> No
 
 
 def test_killed_midway_keeps_whole_batches_and_reruns(agency_a: Agency, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_write = IncidentStore.write
-    calls = {"n": 0}
-
-    def dying_write(self: IncidentStore, *args: Any, **kwargs: Any) -> None:
-        calls["n"] += 1
-        real_write(self, *args, **kwargs)
-        if calls["n"] == 2:
-            raise KeyboardInterrupt  # killed after writing part of batch 2, before its commit
-
-    monkeypatch.setattr(IncidentStore, "write", dying_write)
+    kill_store_after_writes(monkeypatch, 2)  # killed after writing part of batch 2, before its commit
     with pytest.raises(KeyboardInterrupt):
         run(agency_a, "chicago_sample.csv", "chicago", batch_size=4)
     numbers = set(Incident.objects.values_list("incident_number", flat=True))
     assert numbers == {f"JH10000{i}" for i in range(1, 5)}  # batch 1 committed, batch 2 rolled back
     assert ImportBatch.objects.get().status == "failed"
     assert AuditEvent.objects.filter(action="import.batch").count() == 1
-    monkeypatch.setattr(IncidentStore, "write", real_write)
+    monkeypatch.undo()
     rerun = run(agency_a, "chicago_sample.csv", "chicago", batch_size=4)
     assert (rerun.imported, rerun.unchanged, rerun.exit_code) == (8, 4, 0)
     assert Incident.objects.count() == 12

@@ -23,6 +23,7 @@ from safecity.incidents.importers import ImportFailure, ImportOptions, ImportRes
 from safecity.incidents.importers.mapping import RowParser
 from safecity.incidents.importers.store import IncidentStore
 from safecity.incidents.models import Arrestee, ImportBatch, Incident, Offender, Offense, Property, Victim
+from safecity.incidents.tests.factories import kill_store_after_writes
 from safecity.incidents.tests.test_import_formats import FIXTURES, add_loop_geography
 
 pytestmark = pytest.mark.django_db
@@ -116,21 +117,12 @@ def test_worker_rerun_is_idempotent(agency_a: Agency) -> None:
 
 def test_killed_writer_keeps_whole_batches_and_stops_the_worker(agency_a: Agency,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    real_write = IncidentStore.write
-    calls = {"n": 0}
-
-    def dying_write(self: IncidentStore, *args: Any, **kwargs: Any) -> None:
-        calls["n"] += 1
-        real_write(self, *args, **kwargs)
-        if calls["n"] == 2:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(IncidentStore, "write", dying_write)
+    kill_store_after_writes(monkeypatch, 2)  # killed after writing part of batch 2, before its commit
     with IN_WORKER, pytest.raises(KeyboardInterrupt):
         import_file(agency_a, FIXTURES / "chicago_sample.csv", "chicago", batch_size=4)
     assert not multiprocessing.active_children()  # the parsing process was stopped with the run
     assert Incident.objects.count() == 4 and ImportBatch.objects.get().status == "failed"
-    monkeypatch.setattr(IncidentStore, "write", real_write)
+    monkeypatch.undo()
     with IN_WORKER:
         rerun = import_file(agency_a, FIXTURES / "chicago_sample.csv", "chicago", batch_size=4)
     assert (rerun.imported, rerun.unchanged, rerun.exit_code) == (8, 4, 0)
