@@ -16,6 +16,11 @@ What the generator builds, per agency (numbers at ``scale=1`` for Riverton, 612,
 * **Planted uptick** (documented so analysts can find it): in the first beat of the first district
   (code ``101``; ``S101`` for prefixed agencies) robberies rise over the last 8 weeks, an extra
   intensity ramping linearly from 0 to 4× the beat's normal robbery rate on the as-of day.
+* **Import rules** — every generated incident passes the importer's own row validation
+  (``incidents.actions.import_row_problems``, i.e. the importer's ``Validator``: codes in the table, dates not
+  in the future, the point inside the agency's beats) or the build stops naming it. Nothing is generated
+  after the build time: on the last day, times of day are squeezed into the hours already past, and reports
+  are never later than the build.
 * **Consistency** — offenses and victims are created with each incident; victims carry the offense codes
   they are connected to; every derived field (is_firearm, is_violent, is_shooting, is_fatal, the victims'
   is_fatal/is_shot, counts, primary offense, the juvenile and victim-identifying labels) comes from
@@ -48,7 +53,13 @@ from django.utils import timezone
 from safecity.core import audit
 from safecity.core.actors import DEMO
 from safecity.core.models import Agency, Beat
-from safecity.incidents.actions import VictimValues, derive, offense_code_table_load
+from safecity.incidents.actions import (
+    VictimValues,
+    derive,
+    import_row_problems,
+    import_row_validator,
+    offense_code_table_load,
+)
 from safecity.incidents.models import Incident, Offense, Victim
 from safecity.incidents.selectors import offense_codes_current
 
@@ -314,8 +325,34 @@ def save_rows(rows: list[tuple[Incident, list[Offense], list[Victim]]]) -> tuple
     return len(created), len(off_rows), len(vic_rows)
 
 
+class DemoInvalid(ValueError):
+    """The generator made an incident that an import would reject: a bug in the generator, never skipped."""
+
+
+def _check_as_import(validator: Any, number: str, when: dt.datetime, reported: dt.datetime,
+                     offenses: list[tuple[str, list[str]]], victims: list[DemoVictim], lat: float, lon: float,
+                     block: str, location_type: str) -> None:
+    """Run the importer's row validation on a generated incident (the same `Validator` an import uses)."""
+    problems = import_row_problems(
+        validator, number=number, occurred_from=when, reported_at=reported, offenses=offenses,
+        victims=[(vt, age, vc) for vt, age, _, vc in victims], latitude=lat, longitude=lon, block_address=block,
+        location_type=location_type)
+    if problems:
+        raise DemoInvalid(f"demo incident {number} would be rejected by the importer: {'; '.join(problems)}")
+
+
+def _not_after(when: dt.datetime, built: dt.datetime) -> dt.datetime:
+    """A time on the build day that lies after the build moment, squeezed into the part of the day already past
+    (keeps the day's count and the order of its incidents; earlier days are untouched)."""
+    if when <= built:
+        return when
+    midnight = when.replace(hour=0, minute=0, second=0, microsecond=0)
+    past = (built - midnight).total_seconds()
+    return midnight + dt.timedelta(seconds=int(past * (when - midnight).total_seconds() / 86400))
+
+
 def _rows_for(events: list[Event], city: City, agency: Agency, start: dt.date, codes: dict[str, Any],
-              rng: np.random.Generator, existing: set[str],
+              rng: np.random.Generator, existing: set[str], validator: Any, built: dt.datetime,
               ids: random.Random | None = None) -> tuple[list[Incident], list[list[Offense]], list[list[Victim]]]:
     tz = ZoneInfo(settings.TIME_ZONE)
     events.sort(key=lambda e: (e.day, e.extra.get("hour", 0.0), e.code, e.x))
@@ -335,7 +372,7 @@ def _rows_for(events: list[Event], city: City, agency: Agency, start: dt.date, c
             hour = float(rng.choice(24, p=hour_profile / hour_profile.sum())) + float(rng.random())
         if number in existing:
             continue
-        when = dt.datetime.combine(day, dt.time(int(hour) % 24, int((hour % 1) * 60)), tzinfo=tz)
+        when = _not_after(dt.datetime.combine(day, dt.time(int(hour) % 24, int((hour % 1) * 60)), tzinfo=tz), built)
         shot = e.kind == "S"
         # Offenses in the incident: (code, weapons); victims: (offense codes, victim type).
         offs: list[tuple[str, list[str]]]
@@ -373,14 +410,19 @@ def _rows_for(events: list[Event], city: City, agency: Agency, start: dt.date, c
             else:
                 vics = [([e.code], "I" if rng.random() < 0.7 else "B")]
         beat = city.beats[e.beat]
-        reported = when + dt.timedelta(minutes=int(rng.integers(5, 600)))
+        reported = min(when + dt.timedelta(minutes=int(rng.integers(5, 600))), built)
         block = f"{int(rng.integers(1, 60))}XX {STREETS[int(rng.integers(len(STREETS)))]} St"
         location_type = str(rng.choice(spec[3]))
         people = [(vt, int(rng.integers(16, 70)) if vt == "I" else None,
                    str(rng.choice(["M", "F"])) if vt == "I" else "", vc) for vc, vt in vics]
+        # Unrounded: the point the importer tests is the very point sampled inside the beat (rounding to 6
+        # decimals could push one lying within 0.1 m of the city line outside it).
+        latitude, longitude = float(lat[i]), float(lon[i])
+        _check_as_import(validator, number, when, reported, offs, people, latitude, longitude, block,
+                         location_type)
         inc, offense_rows, victim_rows = incident_rows(
             agency=agency, number=number, when=when, offenses=offs, victims=people, codes=codes,
-            latitude=round(float(lat[i]), 6), longitude=round(float(lon[i]), 6), beat=beat,
+            latitude=latitude, longitude=longitude, beat=beat,
             public_id=public_id(ids), reported_at=reported, block_address=block, location_type=location_type)
         incidents.append(inc)
         offenses.append(offense_rows)
@@ -394,11 +436,17 @@ def generate_incidents(*, agency: Agency, seed: int, out: IO[str] | None = None,
     """Generate the demo incidents for ``agency``; returns how many new incidents were written.
 
     ``seed`` fixes the data (what happened where and when); public ids stay random unless ``ids`` is given.
+    Nothing is generated after the build time; ``end`` (the last day, today by default) may not be later.
     """
     started = time.perf_counter()
     if not 0 < scale <= 10:
         raise ValueError("scale must be in (0, 10]")
-    end = end or timezone.localdate()
+    built = timezone.now()
+    today = timezone.localdate(built)
+    if end is not None and end > today:
+        raise ValueError(f"end: {end} is after today ({today}); the demo makes no incidents in the future, "
+                         "which an import would reject")
+    end = end or today
     n_days = int(round(YEARS * 365.25))
     start = end - dt.timedelta(days=n_days - 1)
     codes = offense_codes_current()
@@ -410,7 +458,9 @@ def generate_incidents(*, agency: Agency, seed: int, out: IO[str] | None = None,
     events = _simulate(city, rng, start, n_days, scale, plant_uptick)
     existing = set(Incident.objects.filter(agency=agency, incident_number__startswith="DEMO-")
                    .values_list("incident_number", flat=True))
-    incidents, offenses, victims = _rows_for(events, city, agency, start, codes, rng, existing, ids)
+    validator = import_row_validator(agency, codes, now=built)
+    incidents, offenses, victims = _rows_for(events, city, agency, start, codes, rng, existing, validator, built,
+                                             ids)
     up_beat = city.beats[_uptick_beat(city)]
     with transaction.atomic():
         created, n_offenses, n_victims = save_rows(list(zip(incidents, offenses, victims, strict=True)))

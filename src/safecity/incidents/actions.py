@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -24,9 +25,14 @@ from safecity.incidents.codes import current_codes
 from safecity.incidents.facts import IncidentFacts, VictimValues, derive
 from safecity.incidents.models import ImportBatch, ImportRowError, Incident, Offense, Victim
 
-# Re-exported for apps that build incident rows themselves (the demo city): the one place facts are derived.
+if TYPE_CHECKING:
+    from safecity.incidents.importers.derive import Validator
+
+# Re-exported for apps that build incident rows themselves (the demo city): the one place facts are derived, and
+# the importer's row validation (`import_row_validator` + `import_row_problems`) that such rows must pass too.
 __all__ = [
     "IMPORT_ACTIONS", "IncidentFacts", "OffenseIn", "VictimIn", "VictimValues", "derive", "ensure_can_import",
+    "import_row_problems", "import_row_validator",
     "import_batch_commit", "import_batch_fail", "import_batch_finish", "import_batch_heartbeat",
     "import_batch_reject", "import_batch_start", "incident_create", "incident_update",
 ]
@@ -37,6 +43,32 @@ class OffenseIn:
     code: str
     attempted: bool = False
     weapon_codes: list[str] = field(default_factory=list)
+
+
+def import_row_validator(agency: Agency, codes: dict[str, Any], *, now: dt.datetime) -> Validator:
+    """The importer's row validation for `agency` (dates, codes, the point inside the agency's beats), with `now`
+    as the moment after which nothing may have occurred. For code that builds incident rows itself."""
+    from safecity.incidents.importers.derive import Validator  # the importer imports this module
+
+    return Validator(agency, codes, settings.TIME_ZONE, now=now)
+
+
+def import_row_problems(validator: Validator, *, number: str, occurred_from: dt.datetime,
+                        reported_at: dt.datetime | None, offenses: Sequence[tuple[str, Sequence[str]]],
+                        victims: Sequence[tuple[str, int | None, Sequence[str]]], latitude: float | None,
+                        longitude: float | None, block_address: str = "", location_type: str = "") -> list[str]:
+    """Why an import would reject this incident ("field 'value': reason" each); empty when it would take it.
+    `offenses` are (code, weapon codes); `victims` are (victim type, age, offense codes)."""
+    from safecity.incidents.importers.records import IncidentRec, OffenseRec, VictimRec
+
+    rec = IncidentRec(
+        line=0, incident_number=number, occurred_from=occurred_from, reported_at=reported_at,
+        block_address=block_address, latitude=latitude, longitude=longitude, location_type=location_type,
+        offenses=[OffenseRec(code=c, weapon_codes=list(ws), location_type=location_type) for c, ws in offenses],
+        victims=[VictimRec(seq=n, victim_type=vt, age=age, offense_codes=list(vc))
+                 for n, (vt, age, vc) in enumerate(victims, 1)])
+    found = validator.check(rec)
+    return [f"{e.field} {e.value!r}: {e.reason}" for e in found] if isinstance(found, list) else []
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ from ninja import Router
 
 from safecity.core.kit.api import register
 from safecity.incidents.kit import INCIDENTS
-from safecity.incidents.schemas import IncidentOut
+from safecity.incidents.schemas import IncidentDetailOut, IncidentOut
 from safecity.incidents.stats_api import router as stats_router
 
 router = Router(tags=["incidents"])
 router.add_router("/stats", stats_router)
 # GET / (the filters declared in incidents.kit, sorting, the bulk-read rule) and GET /{incident_id}
-register(router, INCIDENTS, IncidentOut)
+register(router, INCIDENTS, IncidentOut, IncidentDetailOut)

@@ -9,8 +9,9 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from safecity.core import rules
         from safecity.core.tasks import register_daily
-        from safecity.incidents.codes import CODE_PACK
+        from safecity.incidents.codes import BIAS_PACK, CODE_PACK
         from safecity.incidents.tasks import daily
 
         register_daily(daily)
         rules.register(CODE_PACK)
+        rules.register(BIAS_PACK)

@@ -12,6 +12,7 @@ from safecity.core.cli import CLIError, ExitCode, Parser, Subparsers, setup_djan
 # Same as importers.DEFAULT_BATCH_SIZE; not imported from there because that needs Django set up first.
 DEFAULT_BATCH_SIZE = 50000
 FORMAT_HELP = ("nibrs = FBI NIBRS flat file; chicago, nypd, lapd = those cities' open-data exports; "
+               "nypd_hate = NYPD hate crimes (one row per arrest or bias motive, grouped by complaint); "
                "code = Crime Open Database; csv = any table described by --mapping")
 
 
@@ -26,7 +27,7 @@ def register(sub: Subparsers) -> None:
     incidents.add_argument("file", help="file to import")
     incidents.add_argument("--agency", required=True, metavar="ORI", help="ORI of the agency the data belongs to")
     incidents.add_argument("--format", required=True, dest="fmt", help=FORMAT_HELP,
-                           choices=["nibrs", "chicago", "nypd", "lapd", "code", "csv"])
+                           choices=["nibrs", "chicago", "nypd", "nypd_hate", "lapd", "code", "csv"])
     incidents.add_argument("--mapping", type=Path, help="mapping file (JSON or TOML); required for --format csv")
     incidents.add_argument("--dry-run", action="store_true", help="check every row and report; write nothing")
     incidents.add_argument("--strict", action="store_true", help="import nothing if any row is rejected")

@@ -17,6 +17,9 @@ Rules (docs/importing.md, "Derive"):
   connected to no offense at all, when the source does not link victims to offenses).
 * **labels** — *victim-identifying* when any offense is 11A–11D, 36A, 36B, 64A or 64B; *juvenile* when any
   victim, offender or arrestee is under 18.
+* **bias motivation** (NIBRS data element 8A) — every offense carries one to five codes from the pack
+  `incidents/data/nibrs_bias_motivation.csv`; none given means 88 (no bias); 88 (none) and 99 (unknown)
+  stand alone. Rows of one incident merged by the importer pool their codes per offense (`merge_bias`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,47 @@ ADULT_AGE = 18
 # NIBRS Data Element 13 (Type Weapon/Force Involved): 11 firearm, 12 handgun, 13 rifle, 14 shotgun, 15 other
 # firearm, each optionally suffixed "A" for automatic.
 FIREARM_WEAPON_CODES = frozenset({"11", "12", "13", "14", "15", "11A", "12A", "13A", "14A", "15A"})
+
+
+BIAS_NONE = "88"
+BIAS_UNKNOWN = "99"
+BIAS_ALONE = frozenset({BIAS_NONE, BIAS_UNKNOWN})
+MAX_BIAS_MOTIVATIONS = 5  # NIBRS data element 8A repeats up to five times per offense
+
+
+def merge_bias(*lists: Sequence[str]) -> list[str]:
+    """The bias motivations of one offense reported on several rows (or several columns), in first-seen order.
+
+    A row that says "none" or "unknown" adds nothing to a row that names a bias: the offense is the same, and
+    NIBRS does not let 88/99 stand beside a bias. Between the two, unknown (99) wins over none (88): one
+    row not knowing the motive means the incident's motive is not known to be absent.
+    """
+    found: list[str] = []
+    for codes in lists:
+        for raw in codes:
+            code = raw.strip().upper()
+            if code and code not in found:
+                found.append(code)
+    named = [c for c in found if c not in BIAS_ALONE]
+    if named:
+        return named
+    if BIAS_UNKNOWN in found:
+        return [BIAS_UNKNOWN]
+    return [BIAS_NONE]
+
+
+def bias_problem(codes: Sequence[str], known: Mapping[str, object]) -> str:
+    """Why `codes` (already merged) are not a valid data element 8A for one offense; "" when they are."""
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        return (f"{unknown[0]!r} is not a NIBRS bias motivation code (data element 8A; the codes in force are in "
+                "incidents/data/nibrs_bias_motivation.csv)")
+    if len(codes) > MAX_BIAS_MOTIVATIONS:
+        return (f"{len(codes)} bias motivations for one offense ({', '.join(codes)}); NIBRS allows at most "
+                f"{MAX_BIAS_MOTIVATIONS}")
+    if len(codes) > 1 and not BIAS_ALONE.isdisjoint(codes):
+        return "88 (none) and 99 (unknown) cannot be combined with other bias motivations"
+    return ""
 
 
 class CodeInfo(Protocol):

@@ -42,6 +42,7 @@ FORMAT_CHOICES = [
     ("nibrs", "NIBRS flat file (FBI segments)"),
     ("chicago", "Chicago 'Crimes – 2001 to Present'"),
     ("nypd", "NYPD complaint data"),
+    ("nypd_hate", "NYPD hate crimes (bias motive per offense)"),
     ("lapd", "LAPD crime data"),
     ("code", "Crime Open Database (CODE)"),
     ("csv", "Other CSV, described by a mapping file"),

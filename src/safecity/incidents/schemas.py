@@ -58,6 +58,42 @@ class IncidentOut(Schema):
         return obj.sensitivity_labels
 
 
+class BiasMotivationOut(Schema):
+    code: str = Field(description="NIBRS bias motivation code (data element 8A); 88 none, 99 unknown.")
+    name: str
+
+
+class OffenseOut(Schema):
+    seq: int
+    code: str = Field(description="NIBRS offense code.")
+    name: str
+    attempted: bool
+    weapon_codes: list[str]
+    bias_motivations: list[BiasMotivationOut] = Field(description="1 to 5 per offense, as in NIBRS.")
+
+    @staticmethod
+    def resolve_code(obj: Any) -> str:
+        return str(obj.code.code)
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.code.name)
+
+    @staticmethod
+    def resolve_bias_motivations(obj: Any) -> list[dict[str, str]]:
+        return [{"code": code, "name": name} for code, name in obj.bias_motivations]
+
+
+class IncidentDetailOut(IncidentOut):
+    """One incident: the list row plus its offenses (with their bias motivations)."""
+
+    offenses: list[OffenseOut]
+
+    @staticmethod
+    def resolve_offenses(obj: Any) -> list[Any]:
+        return list(obj.offenses.all())  # prefetched with their codes by incident_get
+
+
 # ---- Crime analyses: each analysis's parameters, declared once for the web form and the API ----------------
 #
 # A parameter schema is the one statement of an analysis's inputs: names, bounds, defaults, labels (``title``)

@@ -50,7 +50,8 @@ def filter_schema(kit: RecordKit) -> type[Schema]:
     return schema
 
 
-def register(router: Router, kit: RecordKit, schema: type[Schema]) -> None:
+def register(router: Router, kit: RecordKit, schema: type[Schema], detail_schema: type[Schema] | None = None) -> None:
+    """`detail_schema` (default: `schema`) lets one record's answer carry more than a list row, e.g. its parts."""
     prefix = kit.api_operation_prefix
     filters_in = filter_schema(kit)
 
@@ -90,5 +91,5 @@ def register(router: Router, kit: RecordKit, schema: type[Schema]) -> None:
     get_record.__name__ = f"{kit.noun}_detail"
     get_record.__doc__ = f"One {kit.noun}; unknown ids and ids you may not see both answer 404."
     router.add_api_operation(f"/{{{id_param}}}", ["GET"], requires(kit.module)(get_record),
-                             response={200: schema, **ERRORS},
+                             response={200: detail_schema or schema, **ERRORS},
                              operation_id=f"{prefix}_{kit.noun}_detail" if prefix else None)

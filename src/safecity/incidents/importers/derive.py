@@ -79,13 +79,26 @@ class Areas:
 
 class Validator:
     def __init__(self, agency: Any, codes: dict[str, Any], zone: str, number_field: str = "incident_number",
-                 areas: Areas | None = None) -> None:
+                 areas: Areas | None = None, now: dt.datetime | None = None) -> None:
+        from safecity.incidents.codes import bias_motivation_names
+
         self.codes = codes
+        self.bias_names = bias_motivation_names()
+        self._bias_checked: dict[tuple[str, ...], str] = {}
         self.zone = ZoneInfo(zone)
         self.areas = areas if areas is not None else Areas(agency)
         self.number_field = number_field
-        self.horizon = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+        # A day of slack for clocks and time zones; the demo passes `now` = its build time (and adds no slack
+        # of its own: it never generates an incident after that time).
+        self.horizon = (now or dt.datetime.now(dt.UTC)) + dt.timedelta(days=1)
         self._facts: dict[facts.OffenseKey, facts.OffenseFacts] = {}
+
+    def bias_problem(self, bias: tuple[str, ...]) -> str:
+        # A file repeats a handful of combinations; each is checked once.
+        found = self._bias_checked.get(bias)
+        if found is None:
+            found = self._bias_checked[bias] = facts.bias_problem(bias, self.bias_names)
+        return found
 
     def primary(self, codes: list[str]) -> str:
         return facts.primary_offense(codes, self.codes)
@@ -104,6 +117,13 @@ class Validator:
             if offense.code not in codes:
                 errors.append(RowError(line, "offense_code", offense.code,
                                        "offense code is not in the current NIBRS code table"))
+            bias = offense.bias_codes
+            if not bias:
+                offense.bias_codes = [facts.BIAS_NONE]
+            elif bias != [facts.BIAS_NONE]:
+                problem = self.bias_problem(tuple(bias))
+                if problem:
+                    errors.append(RowError(line, "bias_motivation", " ".join(bias), problem))
         for arrestee in rec.arrestees:
             if arrestee.offense_code and arrestee.offense_code not in codes:
                 errors.append(RowError(line, "arrest_offense_code", arrestee.offense_code,

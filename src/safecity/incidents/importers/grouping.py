@@ -2,7 +2,9 @@
 
 When a mapping sets `group_rows_by_incident` (the shipped `chicago` mapping does), rows that share an
 incident number anywhere in the file become one incident: the first row gives the incident's fields,
-each row adds its victims and offenders, and offenses are the union of the rows' offenses. A first pass
+each row adds its victims and offenders, and offenses are the union of the rows' offenses. An offense
+reported on several rows keeps every row's weapons and bias motivations (NYPD's hate-crime file repeats a
+complaint once per arrest, and could once per bias motive: `facts.merge_bias` pools them). A first pass
 counts the rows per incident number, so a group is released as soon as its last row has been read and
 only incomplete groups are held in memory. A row repeated verbatim, or a row whose occurrence date differs
 from the group's first row (a reused number, not another victim), is still rejected as a duplicate; a row
@@ -16,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from safecity.incidents import facts
 from safecity.incidents.importers.reading import CsvRow, CsvSource, SourceInfo
 from safecity.incidents.importers.records import IncidentRec, RowError, RowRejected
 
@@ -43,6 +46,8 @@ def merge(recs: list[IncidentRec]) -> IncidentRec:
                 merged.offenses.append(offense)
             else:
                 same.weapon_codes.extend(w for w in offense.weapon_codes if w not in same.weapon_codes)
+                if offense.bias_codes or same.bias_codes:
+                    same.bias_codes = facts.merge_bias(same.bias_codes, offense.bias_codes)
         merged.victims.extend(rec.victims)
         merged.offenders.extend(rec.offenders)
         merged.arrestees.extend(rec.arrestees)

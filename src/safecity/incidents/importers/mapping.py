@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from safecity.incidents import facts
 from safecity.incidents.importers.records import (
     ImportFailure,
     IncidentRec,
@@ -35,10 +36,10 @@ TOP_KEYS = {
     "name", "citation", "description", "delimiter", "timezone", "incident_number", "occurred_from",
     "occurred_to", "reported_at", "block_address", "location_type", "offense", "extra_offenses", "attempted",
     "weapon", "victim", "offender", "coordinates", "tables", "default_victim", "counting_unit",
-    "group_rows_by_incident",
+    "group_rows_by_incident", "bias_motivation",
 }
 FIELD_KEYS = {"column", "columns", "formats", "time_column", "time_format", "table", "values", "pad", "fallback",
-              "true_values", "default"}
+              "true_values", "default", "truncated_at"}
 PERSON_KEYS = {"age", "sex", "race", "ethnicity"}
 COORD_KEYS = {"latitude", "longitude", "x", "y", "epsg", "zero_is_missing"}
 
@@ -58,6 +59,32 @@ class CodeTable:
     name: str
     rows: dict[str, tuple[str, str]]
     citation: str = ""
+    _cut: dict[int, dict[str, list[str]]] = field(default_factory=dict, repr=False)
+
+    def cut_to(self, length: int) -> dict[str, list[str]]:
+        """Entries longer than `length`, by their first `length` characters (trailing spaces dropped, as
+        exports drop them): what a source that cuts its text at `length` publishes for each entry."""
+        found = self._cut.get(length)
+        if found is None:
+            found = {}
+            for key in self.rows:
+                if len(key) > length:
+                    found.setdefault(key[:length].rstrip(), []).append(key)
+            self._cut[length] = found
+        return found
+
+    def lookup(self, key: str, cut_at: int) -> tuple[str, str] | None:
+        """The entry for `key`; with `cut_at`, a value cut at that many characters also finds the one entry it
+        is the start of. Raises LookupError listing the candidates when it is the start of several."""
+        hit = self.rows.get(key)
+        if hit is not None or not cut_at or len(key) > cut_at:
+            return hit
+        candidates = self.cut_to(cut_at).get(key)
+        if not candidates:
+            return None
+        if len(candidates) > 1:
+            raise LookupError(candidates)
+        return self.rows[candidates[0]]
 
 
 def read_code_table(path: Path, label: str) -> CodeTable:
@@ -143,6 +170,13 @@ def check_mapping(mapping: Mapping) -> Mapping:
             _check_field(mapping, key, spec[key])
     for i, extra in enumerate(spec.get("extra_offenses", [])):
         _check_field(mapping, f"extra_offenses[{i}]", extra)
+    bias = bias_specs(spec)
+    if not 0 < len(bias) <= facts.MAX_BIAS_MOTIVATIONS and "bias_motivation" in spec:
+        raise ImportFailure(f"{label}: bias_motivation",
+                            f"give one field or a list of 1 to {facts.MAX_BIAS_MOTIVATIONS} fields (NIBRS 8A)")
+    for i, one in enumerate(bias):
+        _check_field(mapping, f"bias_motivation[{i}]" if isinstance(spec["bias_motivation"], list)
+                     else "bias_motivation", one)
     for person in ("victim", "offender"):
         part = spec.get(person, {})
         if not isinstance(part, dict) or set(part) - PERSON_KEYS:
@@ -181,6 +215,11 @@ def _check_field(mapping: Mapping, key: str, spec: Any) -> None:
                             f"unknown setting; expected one of {', '.join(sorted(FIELD_KEYS))}")
     if "column" not in spec and "columns" not in spec and "default" not in spec:
         raise ImportFailure(label, "needs a 'column'")
+    cut_at = spec.get("truncated_at", 0)
+    if not isinstance(cut_at, int) or isinstance(cut_at, bool) or cut_at < 0:
+        raise ImportFailure(f"{label}.truncated_at", "give the length at which the source cuts this text, e.g. 30")
+    if cut_at and not spec.get("table"):
+        raise ImportFailure(f"{label}.truncated_at", "applies to a code table: add a 'table'")
     table = spec.get("table")
     if table and table not in mapping.tables:
         path = mapping.base_dir / table
@@ -191,6 +230,14 @@ def _check_field(mapping: Mapping, key: str, spec: Any) -> None:
         mapping.tables[table] = read_code_table(path, f"{label}.table")
     for i, fallback in enumerate(spec.get("fallback", [])):
         _check_field(mapping, f"{key}.fallback[{i}]", fallback)
+
+
+def bias_specs(spec: dict[str, Any]) -> list[Any]:
+    """The mapping's bias motivation fields: one field, or a list of up to five (NIBRS 8A repeats five times)."""
+    bias = spec.get("bias_motivation")
+    if bias is None:
+        return []
+    return list(bias) if isinstance(bias, list) else [bias]
 
 
 def columns_used(mapping: Mapping) -> list[tuple[str, str]]:
@@ -214,6 +261,8 @@ def columns_used(mapping: Mapping) -> list[tuple[str, str]]:
             walk(key, mapping.spec[key])
     for extra in mapping.spec.get("extra_offenses", []):
         walk("extra_offenses", extra)
+    for bias in bias_specs(mapping.spec):
+        walk("bias_motivation", bias)
     for person in ("victim", "offender"):
         for key, value in mapping.spec.get(person, {}).items():
             walk(f"{person}.{key}", value)
@@ -346,6 +395,7 @@ class RowParser:
         self.location = self._coded(spec["location_type"], strict=False) if "location_type" in spec else None
         self.offense = self._coded(spec["offense"], required=True)
         self.extra = [self._coded(s) for s in spec.get("extra_offenses", [])]
+        self.bias = [self._coded(s) for s in bias_specs(spec)]
         self.weapon = self._coded(spec["weapon"], strict=False) if "weapon" in spec else None
         self.attempted = self._flag(spec["attempted"]) if "attempted" in spec else None
         self.victim = {k: self._person_field(k, v) for k, v in spec.get("victim", {}).items()}
@@ -367,17 +417,18 @@ class RowParser:
         type would corrupt every count; a missing premises or weapon code only leaves that detail blank.
         """
         chain = [spec, *spec.get("fallback", [])] if isinstance(spec, dict) else [spec]
-        steps: list[tuple[str, Getter, CodeTable | None, dict[str, str]]] = []
+        steps: list[tuple[str, Getter, CodeTable | None, dict[str, str], int]] = []
         for step in chain:
             column = step if isinstance(step, str) else step.get("column", "")
             table = self.mapping.tables.get(step.get("table", "")) if isinstance(step, dict) else None
             raw_values = step.get("values", {}) if isinstance(step, dict) else {}
             values = {str(k).upper(): str(v) for k, v in raw_values.items()}
-            steps.append((column, _text(step), table, values))
+            cut_at = int(step.get("truncated_at", 0)) if isinstance(step, dict) else 0
+            steps.append((column, _text(step), table, values, cut_at))
 
         def get(row: dict[str, str]) -> tuple[str, str, str]:
             first_column, first_raw = steps[0][0], ""
-            for column, text, table, values in steps:
+            for column, text, table, values, cut_at in steps:
                 raw = text(row)
                 if not first_raw:
                     first_column, first_raw = column, raw
@@ -385,7 +436,15 @@ class RowParser:
                     continue
                 key = raw.upper()
                 if table is not None:
-                    hit = table.rows.get(key)
+                    try:
+                        hit = table.lookup(key, cut_at)
+                    except LookupError as exc:
+                        # A cut value that starts several entries: choosing one would be a guess.
+                        candidates = "; ".join(exc.args[0])
+                        raise FieldProblem(column, raw, f"{raw!r} is cut at {cut_at} characters and could be any "
+                                                        f"of {len(exc.args[0])} entries in {table.name}: "
+                                                        f"{candidates}; add the cut value to the table to say "
+                                                        "which") from None
                     if hit is not None:
                         return hit[0], hit[1], raw
                 elif values:
@@ -395,6 +454,8 @@ class RowParser:
                     return key, "", raw
             if (first_raw and strict) or required:
                 where = steps[0][2].name if steps[0][2] else "the mapping"
+                if first_raw and steps[0][4]:
+                    where += f" (nor is it the start of an entry; values may be cut at {steps[0][4]} characters)"
                 reason = (f"no NIBRS code for {first_raw!r} in {where}" if first_raw
                           else "a value is required")
                 raise FieldProblem(first_column, first_raw, reason)
@@ -459,7 +520,7 @@ class RowParser:
 
     def _getters(self) -> list[Callable[[dict[str, str]], Any]]:
         found: list[Callable[[dict[str, str]], Any]] = [self._number, self.occurred_from, self.offense,
-                                                        self._coordinates, *self.extra]
+                                                        self._coordinates, *self.extra, *self.bias]
         found += [g for g in (self.occurred_to, self.reported_at, self.weapon, self.location) if g is not None]
         return found
 
@@ -506,8 +567,10 @@ class RowParser:
             extra = getter(row)[0]
             if extra and extra not in codes:
                 codes.append(extra)
+        # The row's bias motivations apply to each of its offenses (a row names one bias for what it reports).
+        bias = facts.merge_bias([getter(row)[0] for getter in self.bias]) if self.bias else []
         offenses = [OffenseRec(code=c, attempted=attempted, weapon_codes=weapons if i == 0 else list(weapons),
-                               location_type=location_type) for i, c in enumerate(codes)]
+                               location_type=location_type, bias_codes=list(bias)) for i, c in enumerate(codes)]
         rec = IncidentRec(
             line=line, incident_number=number, occurred_from=occurred, occurred_to=occurred_to,
             reported_at=reported, block_address=block_address(self.block(row)) if self.block else "",

@@ -173,9 +173,10 @@ class NibrsSource:
             if attempted not in {"A", "C"}:
                 raise ValueError("attempted", attempted, "attempted/completed must be A or C")
             location = _cut(text, 45, 46)
+            bias = [c for c in (_cut(text, 62 + 2 * i, 63 + 2 * i) for i in range(5)) if c]  # 8A, up to 5
             rec.offenses.append(OffenseRec(
                 code=_cut(text, 38, 40).upper(), attempted=attempted == "A", weapon_codes=weapons,
-                location_type=location, bias_code=_cut(text, 62, 63) or "88",
+                location_type=location, bias_codes=bias,
                 gang_codes=[c for c in (_cut(text, 50 + i, 50 + i) for i in range(3)) if c]))
             rec.location_type = rec.location_type or location
         elif level == "3":

@@ -48,7 +48,7 @@ from safecity.incidents.importers.records import ImportFailure, IncidentRec, Row
 from safecity.incidents.importers.store import Encoded, IncidentStore
 from safecity.incidents.importers.worker import ParseWorker, use_worker
 
-FORMATS = ("nibrs", "chicago", "nypd", "lapd", "code", "csv")
+FORMATS = ("nibrs", "chicago", "nypd", "nypd_hate", "lapd", "code", "csv")
 DEFAULT_BATCH_SIZE = 50000
 __all__ = ["DEFAULT_BATCH_SIZE", "FORMATS", "IMPORT_ACTIONS", "ImportOptions", "ImportResult", "Importer",
            "check_permission", "error_report_csv", "preview_row", "run_import"]

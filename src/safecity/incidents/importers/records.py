@@ -44,7 +44,7 @@ class OffenseRec:
     attempted: bool = False
     weapon_codes: list[str] = field(default_factory=list)
     location_type: str = ""
-    bias_code: str = "88"
+    bias_codes: list[str] = field(default_factory=list)  # NIBRS 8A; empty = not reported (stored as 88, none)
     gang_codes: list[str] = field(default_factory=list)
 
 
@@ -120,7 +120,7 @@ class IncidentRec:
             self.occurred_to.isoformat() if self.occurred_to else "",
             self.reported_at.isoformat() if self.reported_at else "", self.block_address,
             self.latitude, self.longitude, self.location_type, self.cleared_exceptionally, self.cleared_at,
-            [(o.code, o.attempted, o.weapon_codes, o.location_type, o.bias_code, o.gang_codes)
+            [(o.code, o.attempted, o.weapon_codes, o.location_type, o.bias_codes, o.gang_codes)
              for o in self.offenses],
             [(v.seq, v.victim_type, v.age, v.sex, v.race, v.ethnicity, v.injury_codes, v.offense_codes,
               v.relationship) for v in self.victims],

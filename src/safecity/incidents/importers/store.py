@@ -48,7 +48,7 @@ INCIDENT_BODY = (
     "block_address", "latitude", "longitude", "district_id", "beat_id", "location_type", "cleared_exceptionally",
     "cleared_at", "is_firearm", "is_violent", "is_shooting", "is_fatal", "victim_count", "offense_count",
     "primary_offense", "source", "content_hash")
-OFFENSE_BODY = ("agency_id", "seq", "code_id", "occurred_date", "attempted", "weapon_codes", "gang_codes", "bias_code",
+OFFENSE_BODY = ("agency_id", "seq", "code_id", "occurred_date", "attempted", "weapon_codes", "gang_codes", "bias_codes",
                 "location_type", "is_firearm")
 VICTIM_BODY = ("agency_id", "seq", "victim_type", "age", "sex", "race", "ethnicity", "injury_codes", "offense_codes",
                "relationship", "is_fatal", "is_shot")
@@ -197,7 +197,7 @@ class RowEncoder:
         ) + self.incident_rest
         code_ids, offense_rest, victim_rest = self.code_ids, self.offense_rest, self.victim_rest
         offenses = [(agency_id, seq, code_ids[o.code], day, o.attempted, as_json(o.weapon_codes),
-                     as_json(o.gang_codes), o.bias_code, o.location_type, firearm) + offense_rest
+                     as_json(o.gang_codes), as_json(o.bias_codes), o.location_type, firearm) + offense_rest
                     for seq, (o, firearm) in enumerate(zip(rec.offenses, p.offense_firearm, strict=True), 1)]
         # Per-victim fatal and shot flags come from incidents.facts (via derive), as for every other path.
         victims = [(agency_id, v.seq, v.victim_type, v.age, v.sex, v.race, v.ethnicity, as_json(v.injury_codes),

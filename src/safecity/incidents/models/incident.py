@@ -9,6 +9,7 @@ from django.db import models
 from safecity.core.models import Agency, Beat, District, ProtectedModel
 
 # The firearm rule lives with the other derived facts (incidents.facts); re-exported for existing imports.
+from safecity.incidents.facts import BIAS_NONE
 from safecity.incidents.facts import FIREARM_WEAPON_CODES as FIREARM_WEAPON_CODES
 from safecity.incidents.facts import involves_firearm as involves_firearm
 from safecity.incidents.models.codes import OffenseCode
@@ -72,6 +73,11 @@ class Incident(ProtectedModel):
         return f"{self.agency.ori}-{self.incident_number}"
 
 
+def no_bias() -> list[str]:
+    """An offense's bias motivation when none is reported: NIBRS 88, none (a function, so no list is shared)."""
+    return [BIAS_NONE]
+
+
 class IncidentPart(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE)
@@ -89,7 +95,8 @@ class Offense(IncidentPart):
     attempted = models.BooleanField(default=False)
     weapon_codes = models.JSONField(default=list, blank=True)
     gang_codes = models.JSONField(default=list, blank=True)
-    bias_code = models.CharField(max_length=2, blank=True, default="88")
+    bias_codes = models.JSONField(default=no_bias, blank=True,
+                                  help_text="NIBRS bias motivation codes (data element 8A), 1 to 5; 88 = none.")
     location_type = models.CharField(max_length=3, blank=True)
     is_firearm = models.BooleanField(default=False)
 
@@ -99,6 +106,14 @@ class Offense(IncidentPart):
 
     def __str__(self) -> str:
         return f"{self.incident} offense {self.seq}"
+
+    @property
+    def bias_motivations(self) -> list[tuple[str, str]]:
+        """(code, name) of each bias motivation, in words from the NIBRS 8A pack (a retired code keeps its code)."""
+        from safecity.incidents.codes import bias_motivation_names
+
+        names = bias_motivation_names()
+        return [(code, names.get(code, "code not in the current table")) for code in self.bias_codes or no_bias()]
 
 
 class Victim(IncidentPart):
