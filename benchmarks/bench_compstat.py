@@ -163,7 +163,7 @@ def _load(n: int, agencies: list, share: float, chunk: int = 250_000) -> float: 
                 f"{when.isoformat()}\t{day}\t\t0.5\t{b / 6:.4f}\t{b_dist[b]}\t{b_ids[b]}\t\tN\t"
                 f"{'t' if is_shot else 'f'}\t{'t' if violent[ci] else 'f'}\t{'t' if is_shot else 'f'}\t"
                 f"{'t' if fatal else 'f'}\t{nvic}\t1\t{code}\tbench\n")
-            off_lines.append(f"{a_pk}\t{iid}\t1\t{int(code_ids[ci])}\t{day}\tf\t[]\t[]\t88\t\t"
+            off_lines.append(f"{a_pk}\t{iid}\t1\t{int(code_ids[ci])}\t{day}\tf\t[]\t[]\t[\"88\"]\t\t"
                              f"{'t' if is_shot else 'f'}\n")
             if nvic:
                 vic_lines.append(f"{a_pk}\t{iid}\t1\tI\t[]\t[\"{code}\"]\t\t{'t' if fatal else 'f'}\t"
@@ -176,7 +176,7 @@ def _load(n: int, agencies: list, share: float, chunk: int = 250_000) -> float: 
                           "FROM STDIN") as copy:
                 copy.write("".join(inc_lines))
             with cur.copy("COPY incidents_offense (agency_id, incident_id, seq, code_id, occurred_date, attempted, "
-                          "weapon_codes, gang_codes, bias_code, location_type, is_firearm) FROM STDIN") as copy:
+                          "weapon_codes, gang_codes, bias_codes, location_type, is_firearm) FROM STDIN") as copy:
                 copy.write("".join(off_lines))
             with cur.copy("COPY incidents_victim (agency_id, incident_id, seq, victim_type, injury_codes, "
                           "offense_codes, relationship, is_fatal, is_shot, sex, race, ethnicity, age) "

@@ -135,7 +135,7 @@ def baseline_rows(csv_path: Path, vendor: str, agency_id: int) -> tuple[list[tup
             incidents.append((i, public, 0, stamp, stamp, agency_id, number, occ, day, address, float(lat), float(lon),
                               code, "csv", f"{i:020x}"))
             weapons = json.dumps([weapon] if weapon else [])
-            offenses.append((i, 1, i, agency_id, code_ids[code], day, False, weapons, "[]", "88", "", False))
+            offenses.append((i, 1, i, agency_id, code_ids[code], day, False, weapons, "[]", '["88"]', "", False))
             victims.append((i, 1, i, agency_id, "I", int(age), sex, "", "", "[]", json.dumps([code]), "", False, False))
     return incidents, offenses, victims
 
@@ -143,7 +143,7 @@ def baseline_rows(csv_path: Path, vendor: str, agency_id: int) -> tuple[list[tup
 INCIDENT_COLS = ("id, public_id, sensitivity, created, last_updated, agency_id, incident_number, occurred_from, "
                  "occurred_date, block_address, latitude, longitude, primary_offense, source, content_hash")
 OFFENSE_COLS = ("id, seq, incident_id, agency_id, code_id, occurred_date, attempted, weapon_codes, gang_codes, "
-                "bias_code, location_type, is_firearm")
+                "bias_codes, location_type, is_firearm")
 VICTIM_COLS = ("id, seq, incident_id, agency_id, victim_type, age, sex, race, ethnicity, injury_codes, "
                "offense_codes, relationship, is_fatal, is_shot")
 TABLES = ("incidents_incident", "incidents_offense", "incidents_victim")
