@@ -9,7 +9,8 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from safecity.core import rules
         from safecity.core.tasks import register_daily
-        from safecity.incidents.codes import BIAS_PACK, CODE_PACK
+        from safecity.incidents.bias import BIAS_PACK
+        from safecity.incidents.codes import CODE_PACK
         from safecity.incidents.tasks import daily
 
         register_daily(daily)

@@ -27,25 +27,6 @@ CODE_PACK = rules.PackSpec(
 )
 
 
-# NIBRS Data Element 8A (bias motivation): a pack of its own, read by the importers, the incident page and the API.
-BIAS_PACK = rules.PackSpec(
-    name="incidents.nibrs_bias_motivation",
-    title="NIBRS bias motivation codes (data element 8A)",
-    path=DATA_DIR / "nibrs_bias_motivation.csv",
-    key="code",
-    description="Bias motivation codes an offense may carry (up to five; 88 none and 99 unknown stand alone). "
-                "Checked on import and shown in words on the incident page and in the API.",
-)
-
-
-def bias_motivation_names(on: dt.date | None = None) -> dict[str, str]:
-    """code → name of the bias motivation codes in force on `on` (today by default)."""
-    from django.utils import timezone
-
-    day = on or timezone.localdate()
-    return {r.key: str(r.values["name"]) for r in rules.pack(BIAS_PACK.name).in_force(day)}
-
-
 def read_code_rows(on: dt.date = CURRENT_EFFECTIVE) -> list[dict[str, str]]:
     """The codes in force on `on` (the current table's date by default), one dict per code."""
     table = CODE_PACK.load()

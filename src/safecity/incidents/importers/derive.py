@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from safecity.incidents import facts
+from safecity.incidents.bias import bias_motivation_names
 from safecity.incidents.importers.records import IncidentRec, RowError
 
 
@@ -80,8 +81,6 @@ class Areas:
 class Validator:
     def __init__(self, agency: Any, codes: dict[str, Any], zone: str, number_field: str = "incident_number",
                  areas: Areas | None = None, now: dt.datetime | None = None) -> None:
-        from safecity.incidents.codes import bias_motivation_names
-
         self.codes = codes
         self.bias_names = bias_motivation_names()
         self._bias_checked: dict[tuple[str, ...], str] = {}

@@ -9,6 +9,7 @@ from django.db import models
 from safecity.core.models import Agency, Beat, District, ProtectedModel
 
 # The firearm rule lives with the other derived facts (incidents.facts); re-exported for existing imports.
+from safecity.incidents.bias import bias_motivation_names
 from safecity.incidents.facts import BIAS_NONE
 from safecity.incidents.facts import FIREARM_WEAPON_CODES as FIREARM_WEAPON_CODES
 from safecity.incidents.facts import involves_firearm as involves_firearm
@@ -110,8 +111,6 @@ class Offense(IncidentPart):
     @property
     def bias_motivations(self) -> list[tuple[str, str]]:
         """(code, name) of each bias motivation, in words from the NIBRS 8A pack (a retired code keeps its code)."""
-        from safecity.incidents.codes import bias_motivation_names
-
         names = bias_motivation_names()
         return [(code, names.get(code, "code not in the current table")) for code in self.bias_codes or no_bias()]
 
