@@ -36,8 +36,12 @@ class _Group:
     lines: dict[str, int] = field(default_factory=dict)  # row fingerprint → line, to spot verbatim repeats
 
 
-def merge(recs: list[IncidentRec]) -> IncidentRec:
-    """One incident from the rows of a group, in file order; its fingerprint covers every row."""
+def merge(recs: list[IncidentRec], victims_from_first_row: bool = False) -> IncidentRec:
+    """One incident from the rows of a group, in file order; its fingerprint covers every row.
+
+    `victims_from_first_row`: the rows repeat the incident for another reason (NYPD: once per arrest or bias
+    motive), so they describe the same victims, and only the first row's count.
+    """
     merged = recs[0]
     for rec in recs[1:]:
         for offense in rec.offenses:
@@ -48,7 +52,8 @@ def merge(recs: list[IncidentRec]) -> IncidentRec:
                 same.weapon_codes.extend(w for w in offense.weapon_codes if w not in same.weapon_codes)
                 if offense.bias_codes or same.bias_codes:
                     same.bias_codes = facts.merge_bias(same.bias_codes, offense.bias_codes)
-        merged.victims.extend(rec.victims)
+        if not victims_from_first_row:
+            merged.victims.extend(rec.victims)
         merged.offenders.extend(rec.offenders)
         merged.arrestees.extend(rec.arrestees)
         merged.properties.extend(rec.properties)
@@ -70,7 +75,7 @@ def merge(recs: list[IncidentRec]) -> IncidentRec:
 
 def grouped(rows: Iterator[CsvRow], parse: Callable[[int, dict[str, str]], IncidentRec],
             number: Callable[[dict[str, str]], str], counts: dict[str, int],
-            number_field: str) -> Iterator[IncidentRec | RowRejected]:
+            number_field: str, victims_from_first_row: bool = False) -> Iterator[IncidentRec | RowRejected]:
     """Parsed rows, with the rows of each multi-row incident merged and released after its last row."""
     open_groups: dict[str, _Group] = {}
     for row in rows:
@@ -102,7 +107,7 @@ def grouped(rows: Iterator[CsvRow], parse: Callable[[int, dict[str, str]], Incid
         if group.remaining == 0:
             del open_groups[key]
             if group.recs:
-                yield merge(group.recs)
+                yield merge(group.recs, victims_from_first_row)
     for group in open_groups.values():  # only if the file changed between the two reads
         if group.recs:
-            yield merge(group.recs)
+            yield merge(group.recs, victims_from_first_row)

@@ -36,7 +36,7 @@ TOP_KEYS = {
     "name", "citation", "description", "delimiter", "timezone", "incident_number", "occurred_from",
     "occurred_to", "reported_at", "block_address", "location_type", "offense", "extra_offenses", "attempted",
     "weapon", "victim", "offender", "coordinates", "tables", "default_victim", "counting_unit",
-    "group_rows_by_incident", "bias_motivation",
+    "group_rows_by_incident", "bias_motivation", "grouped_victims",
 }
 FIELD_KEYS = {"column", "columns", "formats", "time_column", "time_format", "table", "values", "pad", "fallback",
               "true_values", "default", "truncated_at"}
@@ -123,6 +123,11 @@ class Mapping:
         return bool(self.spec.get("group_rows_by_incident", False))
 
     @property
+    def victims_from_first_row(self) -> bool:
+        """Grouped rows repeat the incident for another reason than its victims (NYPD: once per arrest)."""
+        return self.spec.get("grouped_victims", "each_row") == "first_row"
+
+    @property
     def citation(self) -> str:
         return str(self.spec.get("citation", ""))
 
@@ -192,6 +197,9 @@ def check_mapping(mapping: Mapping) -> Mapping:
         _transformer(int(coords["epsg"]), f"{label}: coordinates.epsg")
     if not isinstance(spec.get("group_rows_by_incident", False), bool):
         raise ImportFailure(f"{label}: group_rows_by_incident", "use true or false")
+    if spec.get("grouped_victims", "each_row") not in {"each_row", "first_row"}:
+        raise ImportFailure(f"{label}: grouped_victims",
+                            "use 'each_row' (a row per victim) or 'first_row' (rows repeat the same victims)")
     if spec.get("default_victim", "none") not in {"none", "person_offenses"}:
         raise ImportFailure(f"{label}: default_victim", "use 'none' or 'person_offenses'")
     zone_name = spec.get("timezone")

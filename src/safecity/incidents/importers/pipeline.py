@@ -191,7 +191,8 @@ class _Source:
         pending = [first] if first is not None else []
         if mapping.group_rows:
             counts = count_rows(info, mapping.delimiter, parser.number)
-            self._records = grouped(_chain(pending, rows), parser.parse, parser.number, counts, self.number_field)
+            self._records = grouped(_chain(pending, rows), parser.parse, parser.number, counts, self.number_field,
+                                    mapping.victims_from_first_row)
             return
 
         def records() -> Iterator[IncidentRec | RowRejected]:

@@ -82,6 +82,9 @@ def test_real_file_rows_group_into_complaints_with_counts_per_bias_motive(agency
     larceny = Incident.objects.get(agency=agency_a, incident_number="201906612592617")
     assert [(o.code.code, o.bias_codes) for o in larceny.offenses.all()] == [("23H", ["21"])]
     assert larceny.offense_count == 1
+    # Its rows repeat it per arrest, not per victim: one (unknown) victim of the assault, not one per row.
+    assault = Incident.objects.get(agency=agency_a, incident_number="201900912215017")
+    assert (assault.primary_offense, assault.victim_count, assault.victims.count()) == ("13B", 1, 1)
 
     again = hate_import(agency_a)
     assert (again.imported, again.unchanged, again.rejected) == (0, expected_incidents, 3)
