@@ -90,6 +90,15 @@ def cmd_import_incidents(args: argparse.Namespace) -> int:
             print(f"safecity: error: --error-report: cannot write {target}: {exc.strerror or exc}",
                   file=sys.stderr)
             return ExitCode.USAGE
+    elif args.error_report is None and not args.dry_run:
+        # A clean run leaves no FILE.errors.csv from an earlier run to be mistaken for this one's (issue 8).
+        stale = path.with_name(path.name + ".errors.csv")
+        if stale.is_file():
+            try:
+                stale.unlink()
+                report = f"; removed the previous run's {stale.name}"
+            except OSError as exc:
+                report = f"; could not remove the previous run's {stale.name}: {exc.strerror or exc}"
     prefix = "dry run: " if args.dry_run else ""
     if result.status == "rejected":
         print(f"{prefix}strict: {result.rejected} of {result.rows_read} rows rejected, nothing imported{report}")

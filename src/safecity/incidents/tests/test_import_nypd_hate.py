@@ -229,3 +229,26 @@ def test_bias_motivations_in_words_on_the_incident_page_and_in_the_api(
                              {"code": "12", "name": "Anti-Black or African American"}]}]
     listed = client.get("/api/v1/incidents/").json()
     assert all("offenses" not in row for row in (listed["items"] if isinstance(listed, dict) else listed))
+
+
+def test_a_clean_command_line_run_removes_the_stale_error_report(agency_a: Agency, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 8, item 14: after fixing the rejected rows, the old FILE.errors.csv no longer describes the file."""
+    from safecity.cli import main
+
+    data = tmp_path / "hate.csv"
+    lines = HATE_FILE.read_text().splitlines()
+    bad = next(i for i, line in enumerate(lines) if NOT_AN_OFFENSE in line)
+    data.write_text("\n".join([lines[0], lines[1], lines[bad]]) + "\n")
+    report = tmp_path / "hate.csv.errors.csv"
+    args = ["import", "incidents", str(data), "--agency", agency_a.ori, "--format", "nypd_hate"]
+    assert main(args) == 1 and report.is_file()
+    capsys.readouterr()
+    data.write_text("\n".join([lines[0], lines[1]]) + "\n")  # the bad row taken out
+    assert main(args) == 0
+    assert not report.exists()
+    assert "removed the previous run's hate.csv.errors.csv" in capsys.readouterr().out
+    keep = tmp_path / "mine.csv"
+    keep.write_text("line,field,value,reason\n")
+    assert main([*args, "--error-report", str(keep)]) == 0
+    assert keep.is_file()  # a report the user named is theirs: left alone
