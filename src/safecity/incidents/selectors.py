@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 
 from safecity.incidents.models import Arrestee, ImportBatch, ImportRowError, Incident, Offense, OffenseCode
+from safecity.incidents.stats.coverage import Coverage, SourceCoverage
 
 # Clearance status of an incident (NIBRS Data Element 4, cleared exceptionally; an arrestee segment means
 # cleared by arrest). Used by the incident list's `status` filter.
@@ -26,6 +27,21 @@ def incident_get(*, user: Any, public_id: Any, action: str = "view") -> Incident
     """Raises Incident.DoesNotExist both for unknown ids and for records the user may not see."""
     return incident_list(user=user, action=action).prefetch_related("offenses__code", "victims").get(
         public_id=public_id)
+
+
+def data_coverage(*, user: Any, agency_id: int) -> Coverage:
+    """The first and last day with incidents the user may see in the agency, overall and per source.
+
+    Read from the incidents themselves (one grouped query on the agency's rows), so it is right however the
+    data arrived: import, a record typed in by hand or the demo (see ``incidents.stats.coverage``).
+    """
+    rows = (Incident.objects.restrict(user, "view").filter(agency_id=agency_id).order_by()
+            .values("source").annotate(first=Min("occurred_date"), last=Max("occurred_date"), n=Count("pk")))
+    sources = sorted((SourceCoverage(source=r["source"] or "unknown", first=r["first"], last=r["last"],
+                                     incidents=r["n"]) for r in rows), key=lambda s: (s.first, s.source))
+    if not sources:
+        return Coverage(first=None, last=None, sources=[])
+    return Coverage(first=min(s.first for s in sources), last=max(s.last for s in sources), sources=sources)
 
 
 def with_offense(qs: QuerySet[Incident], code: str) -> QuerySet[Incident]:
