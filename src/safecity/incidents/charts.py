@@ -105,6 +105,9 @@ def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], valu
                         f'fill="{INK}">{escape(labels[i])}</text>')
     if pts:
         body.append(f'<polyline points="{" ".join(pts)}" fill="none" stroke="{BLUE}" stroke-width="2"/>')
+    else:  # an empty frame would read as a flat line at 0
+        body.append(f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h / 2:.1f}" text-anchor="middle" '
+                    f'font-size="14" fill="{INK}">Not enough complete data to draw</text>')
     return _frame(chart_id, title, desc, width, height, body)
 
 

@@ -1,8 +1,8 @@
 """Data coverage: the days an agency has incidents on file, so a period without data reads "no data", not 0.
 
 Coverage is *computed*, not stored: the first and last ``occurred_date`` of the agency's incidents the user
-may see, overall and per source (import format, "manual", "demo"), in one grouped query over the agency's
-rows (``incidents.selectors.data_coverage``). Because it is read from the
+may see, overall (two ordered reads on the (agency, occurred_date) index) and per source (import format,
+"manual", "demo"; a grouped scan, cached briefly) — ``incidents.selectors.data_coverage``. Because it is read from the
 incidents themselves it is right however the data arrived — an import, a record typed in by hand, the demo
 generator, or a deletion — with no counter for an import or an edit to forget to update.
 
