@@ -70,7 +70,7 @@ def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], value
         x = left + i * step + step * 0.12
         if v is None:
             body.append(f'<text x="{x + step * 0.38:.1f}" y="{top + plot_h - 4}" text-anchor="middle" '
-                        f'font-size="9" fill="{INK}"><title>{escape(label)}: no data</title>n/d</text>')
+                        f'font-size="9" fill="{INK}"><title>{escape(label)}: no complete data</title>n/d</text>')
         else:
             h = plot_h * v / vmax
             fill = RED if highlight and highlight[i] else BLUE
@@ -133,9 +133,10 @@ def firearm_chart(f: Firearm) -> SafeString:
     rows = list(reversed(f.year_to_date))
     return bar_chart(
         "firearm-ytd", f"Shooting victims, 1 January to {f.as_of:%d %B}, by year",
-        "Shooting victims (fatal and non-fatal) in the same year-to-date period of each year; years with no "
-        "data on file have no bar (n/d). The numbers are in the table below.",
-        [str(r.year) for r in rows], [r.counts["shooting_victims"] for r in rows],
+        "Shooting victims (fatal and non-fatal) in the same year-to-date period of each year; years without "
+        "complete data on file have no bar (n/d), so a part-year never reads as a fall. The numbers are in the "
+        "table below.",
+        [str(r.year) for r in rows], [r.counts["shooting_victims"] if r.has_data else None for r in rows],
         highlight=[r.year == f.as_of.year for r in rows])
 
 
