@@ -19,8 +19,10 @@ if TYPE_CHECKING:
     from safecity.analytics.displacement import HarmResult, WDDResult, wdd, wdd_harm
     from safecity.analytics.near_repeat import KnoxResult, knox_observed, knox_test
     from safecity.analytics.poisson import (
+        MIN_EXPECTED,
         RateRatio,
         c_test,
+        min_expected,
         poisson_e_test,
         poisson_exact_ci,
         poisson_z,
@@ -42,7 +44,9 @@ _HOME = {
     "KnoxResult": "near_repeat",
     "knox_observed": "near_repeat",
     "knox_test": "near_repeat",
+    "MIN_EXPECTED": "poisson",
     "RateRatio": "poisson",
+    "min_expected": "poisson",
     "c_test": "poisson",
     "poisson_e_test": "poisson",
     "poisson_exact_ci": "poisson",
@@ -57,6 +61,7 @@ __all__ = [  # spelled out (not derived from _HOME) so that type checkers and li
     "AgeAdjustedRate",
     "HarmResult",
     "KnoxResult",
+    "MIN_EXPECTED",
     "RateRatio",
     "WDDResult",
     "WeeklyBand",
@@ -64,6 +69,7 @@ __all__ = [  # spelled out (not derived from _HOME) so that type checkers and li
     "c_test",
     "knox_observed",
     "knox_test",
+    "min_expected",
     "naus_scan_pvalue",
     "percent_change",
     "poisson_e_test",

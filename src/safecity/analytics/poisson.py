@@ -20,8 +20,10 @@ from scipy import special
 # command a person waits for. Only the C-test imports `scipy.stats`, for its exact binomial test.
 
 __all__ = [
+    "MIN_EXPECTED",
     "RateRatio",
     "c_test",
+    "min_expected",
     "poisson_e_test",
     "poisson_exact_ci",
     "poisson_z",
@@ -66,6 +68,28 @@ def poisson_z(current: float, past: float | Sequence[float]) -> float:
             _check_count("past", value)
         past_mean = float(np.mean(np.asarray(past, dtype=float)))
     return 2.0 * (math.sqrt(current) - math.sqrt(past_mean))
+
+
+# Cochran's rule of thumb: a test that compares counts with their expectations through a normal or chi-square
+# approximation needs every expected count to be at least 5 (Cochran, W. G. (1954), "Some methods for
+# strengthening the common χ² tests", Biometrics 10(4):417–451). Two Poisson counts compared for equal rates
+# are, given their total, the two cells of such a test.
+MIN_EXPECTED = 5.0
+
+
+def min_expected(c1: float, c2: float, n1: float = 1.0, n2: float = 1.0) -> float:
+    """The smaller expected count of two Poisson counts under equal rates: ``(c1 + c2)·min(n1, n2)/(n1 + n2)``.
+
+    Under H0 (equal rates) and given the total ``c1 + c2``, the expected count of period ``i`` is
+    ``(c1 + c2)·nᵢ/(n1 + n2)`` (the restricted MLE of the E-test, Krishnamoorthy & Thomson 2004). When the
+    smaller one is below :data:`MIN_EXPECTED` the counts are too small for Z or a test to mean anything:
+    "0 vs 3" has expectations 1.5 and 1.5, so it is not flagged however large Z looks.
+    """
+    _check_count("c1", c1)
+    _check_count("c2", c2)
+    _check_exposure("n1", n1)
+    _check_exposure("n2", n2)
+    return (c1 + c2) * min(n1, n2) / (n1 + n2)
 
 
 def _support(mu: float, eps: float) -> tuple[np.ndarray, np.ndarray]:

@@ -56,21 +56,26 @@ def _axes(left: int, top: int, plot_w: int, plot_h: int, vmax: float) -> list[st
     return body
 
 
-def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], values: Sequence[float],
+def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], values: Sequence[float | None],
               highlight: Sequence[bool] | None = None, width: int = 760, height: int = 260) -> SafeString:
+    """Bars; a ``None`` value (no data on file) draws no bar and says "no data", never a bar of 0."""
     left, top, bottom = 56, 12, 46
     plot_w, plot_h = width - left - 10, height - top - bottom
-    vmax = _nice_max(max(values, default=0))
+    vmax = _nice_max(max((v for v in values if v is not None), default=0))
     body = _axes(left, top, plot_w, plot_h, vmax)
     n = max(1, len(values))
     step = plot_w / n
     every = max(1, math.ceil(n / 12))
     for i, (label, v) in enumerate(zip(labels, values, strict=True)):
-        h = plot_h * v / vmax
         x = left + i * step + step * 0.12
-        fill = RED if highlight and highlight[i] else BLUE
-        body.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{step * 0.76:.1f}" height="{h:.1f}" '
-                    f'fill="{fill}"><title>{escape(label)}: {v:,.0f}</title></rect>')
+        if v is None:
+            body.append(f'<text x="{x + step * 0.38:.1f}" y="{top + plot_h - 4}" text-anchor="middle" '
+                        f'font-size="9" fill="{INK}"><title>{escape(label)}: no complete data</title>n/d</text>')
+        else:
+            h = plot_h * v / vmax
+            fill = RED if highlight and highlight[i] else BLUE
+            body.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{step * 0.76:.1f}" height="{h:.1f}" '
+                        f'fill="{fill}"><title>{escape(label)}: {v:,.0f}</title></rect>')
         if i % every == 0:
             body.append(f'<text x="{x + step * 0.38:.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
                         f'font-size="11" fill="{INK}">{escape(label)}</text>')
@@ -100,6 +105,9 @@ def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], valu
                         f'fill="{INK}">{escape(labels[i])}</text>')
     if pts:
         body.append(f'<polyline points="{" ".join(pts)}" fill="none" stroke="{BLUE}" stroke-width="2"/>')
+    else:  # an empty frame would read as a flat line at 0
+        body.append(f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h / 2:.1f}" text-anchor="middle" '
+                    f'font-size="14" fill="{INK}">Not enough complete data to draw</text>')
     return _frame(chart_id, title, desc, width, height, body)
 
 
@@ -110,10 +118,12 @@ def trend_charts(t: Trends, category: str) -> tuple[SafeString, SafeString]:
     label = BY_KEY[category].label
     monthly = bar_chart(
         "trend-monthly", f"{label}: {series.unit} per month", f"Monthly {series.unit}, {labels[0]} to {labels[-1]}; "
-        "the last month is partial. The numbers are in the table below.", labels, [p.count for p in series.points])
+        "months with no data on file have no bar (n/d), partial months are marked in the table below, which has "
+        "the numbers.", labels, [p.count for p in series.points])
     rolling = line_chart(
         "trend-rolling", f"{label}: rolling 12-month sum of {series.unit}",
-        "Sum of the 12 months ending with each month. The numbers are in the table below.", labels,
+        f"Sum of the {t.rolling_months} months ending with each month, drawn only where all {t.rolling_months} "
+        "months have complete data. The numbers are in the table below.", labels,
         [p.rolling_12 for p in series.points])
     return monthly, rolling
 
@@ -123,9 +133,10 @@ def firearm_chart(f: Firearm) -> SafeString:
     rows = list(reversed(f.year_to_date))
     return bar_chart(
         "firearm-ytd", f"Shooting victims, 1 January to {f.as_of:%d %B}, by year",
-        "Shooting victims (fatal and non-fatal) in the same year-to-date period of each year; years before "
-        "the data begins are shown as zero. The numbers are in the table below.",
-        [str(r.year) for r in rows], [r.counts["shooting_victims"] for r in rows],
+        "Shooting victims (fatal and non-fatal) in the same year-to-date period of each year; years without "
+        "complete data on file have no bar (n/d), so a part-year never reads as a fall. The numbers are in the "
+        "table below.",
+        [str(r.year) for r in rows], [r.counts["shooting_victims"] if r.has_data else None for r in rows],
         highlight=[r.year == f.as_of.year for r in rows])
 
 

@@ -25,6 +25,15 @@ def fmt_pct(value: float | None) -> str:
     return f"{value:+.1f}%"
 
 
+def fmt_count(value: int | None) -> str:
+    """A count, or "n/d" when the period has no data on file (never 0)."""
+    return "n/d" if value is None else str(value)
+
+
+def fmt_z(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
 def compstat_pdf(report: Compstat, generated_by: str = "") -> bytes:
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(letter), leftMargin=0.5 * inch, rightMargin=0.5 * inch,
@@ -42,7 +51,9 @@ def compstat_pdf(report: Compstat, generated_by: str = "") -> bytes:
         story.append(Paragraph(f"{w.label}: {w.start} to {w.end} vs {w.prior_start} to {w.prior_end}.", small))
     story.append(Paragraph(
         f"% change is undefined (shown as a dash) when the prior count is 0. Z = 2(sqrt(current) - sqrt(prior)); "
-        f"only |Z| >= {report.z_threshold} is flagged (UP in red, DOWN in green).", small))
+        f"only |Z| >= {report.z_threshold} is flagged (UP in red, DOWN in green), and only when at least "
+        f"{report.min_expected:g} incidents are expected in each period. n/d = no data on file (data: "
+        f"{report.coverage.window}); periods without complete data are not compared.", small))
     story.append(Spacer(1, 8))
     header1: list[Any] = ["Category", "Unit"]
     header2 = ["", ""]
@@ -64,7 +75,9 @@ def compstat_pdf(report: Compstat, generated_by: str = "") -> bytes:
         line: list[Any] = [row.label, row.unit]
         for w_i, cell in enumerate(row.cells.values()):
             mark = {"up": "UP ", "down": "DOWN "}.get(cell.flag or "", "")
-            line += [cell.current, cell.prior, f"{cell.change:+d}", fmt_pct(cell.pct_change), f"{mark}{cell.z:.2f}"]
+            line += [fmt_count(cell.current), fmt_count(cell.prior),
+                     "—" if cell.change is None else f"{cell.change:+d}", fmt_pct(cell.pct_change),
+                     f"{mark}{fmt_z(cell.z)}"]
             if cell.flag:
                 style.append(("TEXTCOLOR", (6 + 5 * w_i, r_i), (6 + 5 * w_i, r_i), RED if cell.flag == "up" else GREEN))
         if row.is_total:
@@ -82,7 +95,7 @@ def compstat_pdf(report: Compstat, generated_by: str = "") -> bytes:
         for a in report.areas:
             line = [a.name]
             for _, c in a.summary:
-                line += [c.current, c.prior, f"{c.z:.2f}" + (" *" if c.flag else "")]
+                line += [fmt_count(c.current), fmt_count(c.prior), fmt_z(c.z) + (" *" if c.flag else "")]
             data.append(line)
         story.append(Table(data, repeatRows=1, style=TableStyle([
             ("FONT", (0, 0), (-1, -1), "Helvetica", 7.5), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.5),

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 from safecity.incidents.stats.categories import CHOICES, UNIT_MODES
 from safecity.incidents.stats.compstat import Compstat, compstat
 from safecity.incidents.stats.firearm import Firearm, firearm_violence
+from safecity.incidents.stats.periods import WEEKS
 from safecity.incidents.stats.scope import Scope, as_of_bounds, check_as_of, resolve_scope
 from safecity.incidents.stats.spatial import Hotspots, NearRepeat, hotspots, near_repeat
 from safecity.incidents.stats.trends import Trends, trends
@@ -112,12 +113,15 @@ if TYPE_CHECKING:
     Mode: TypeAlias = str
     Category: TypeAlias = str
     Level: TypeAlias = str
+    Week: TypeAlias = str
 else:  # the allowed values are the keys of the label tables, so values and labels are written once
     Mode = _one_of(UNIT_MODES)
     Category = _one_of(dict(CHOICES))
     Level = _one_of(LEVELS)
+    Week = _one_of(WEEKS)
 
-CHOICE_LABELS: dict[str, dict[str, str]] = {"mode": UNIT_MODES, "category": dict(CHOICES), "level": LEVELS}
+CHOICE_LABELS: dict[str, dict[str, str]] = {"mode": UNIT_MODES, "category": dict(CHOICES), "level": LEVELS,
+                                            "week": WEEKS}
 
 
 class ScopeQuery(Schema):
@@ -128,7 +132,8 @@ class ScopeQuery(Schema):
     area: str = Field("", max_length=30, pattern=r"^((district|beat):[A-Za-z0-9_-]{1,20})?$", title="Area",
                       description="district:CODE or beat:CODE (default: the whole agency).")
     as_of: dt.date | None = Field(None, title="As of", description="Last day counted (default: the latest date "
-                                                                    "with data).")
+                                                                    "with data); must lie within the agency's "
+                                                                    "data coverage.")
 
     @field_validator("*", mode="before")
     @classmethod
@@ -177,8 +182,11 @@ class _Counted(ScopeQuery):
 
 
 class CompstatQuery(_Counted):
+    week: Week = Field("complete", title="Week", description="complete: the last complete Monday–Sunday week "
+                                                             "(default); to_date: Monday to the as-of date.")
+
     def compute(self, user: Any, scope: Scope, as_of: dt.date) -> Compstat:
-        return compstat(user=user, scope=scope, as_of=as_of, mode=self.mode)
+        return compstat(user=user, scope=scope, as_of=as_of, mode=self.mode, week=self.week)
 
 
 class TrendsQuery(_Counted):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 
 from safecity.incidents.models import Arrestee, ImportBatch, ImportRowError, Incident, Offense, OffenseCode
+from safecity.incidents.stats.coverage import Coverage, SourceCoverage
 
 # Clearance status of an incident (NIBRS Data Element 4, cleared exceptionally; an arrestee segment means
 # cleared by arrest). Used by the incident list's `status` filter.
@@ -26,6 +29,34 @@ def incident_get(*, user: Any, public_id: Any, action: str = "view") -> Incident
     """Raises Incident.DoesNotExist both for unknown ids and for records the user may not see."""
     return incident_list(user=user, action=action).prefetch_related("offenses__code", "victims").get(
         public_id=public_id)
+
+
+SOURCES_CACHE_SECONDS = 300
+
+
+def data_coverage(*, user: Any, agency_id: int) -> Coverage:
+    """The first and last day with incidents the user may see in the agency, overall and per source.
+
+    Read from the incidents themselves, so it is right however the data arrived: import, a record typed in
+    by hand or the demo (see ``incidents.stats.coverage``). The window, which every analysis computes with,
+    is two ordered reads on the (agency, occurred_date) index (about 1 ms on the 86,000-incident demo) and
+    is never cached. The per-source breakdown is a grouped scan of the agency's rows (about 150 ms there) and
+    is informational, so it is cached for a few minutes under the restricted query and the window: a new
+    first or last day recomputes it at once, other changes show within ``SOURCES_CACHE_SECONDS``.
+    """
+    qs = Incident.objects.restrict(user, "view").filter(agency_id=agency_id).order_by()
+    dates = qs.values_list("occurred_date", flat=True)
+    first, last = dates.order_by("occurred_date").first(), dates.order_by("-occurred_date").first()
+    if first is None or last is None:
+        return Coverage(first=None, last=None, sources=[])
+    key = "coverage-sources:" + hashlib.sha256(f"{qs.query}|{first}|{last}".encode()).hexdigest()
+    sources: list[SourceCoverage] | None = cache.get(key)
+    if sources is None:
+        rows = qs.values("source").annotate(first=Min("occurred_date"), last=Max("occurred_date"), n=Count("pk"))
+        sources = sorted((SourceCoverage(source=r["source"] or "unknown", first=r["first"], last=r["last"],
+                                         incidents=r["n"]) for r in rows), key=lambda s: (s.first, s.source))
+        cache.set(key, sources, SOURCES_CACHE_SECONDS)
+    return Coverage(first=first, last=last, sources=sources)
 
 
 def with_offense(qs: QuerySet[Incident], code: str) -> QuerySet[Incident]:

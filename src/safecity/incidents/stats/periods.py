@@ -1,9 +1,10 @@
 """CompStat reporting windows.
 
-Weeks run Monday–Sunday (NYPD CompStat 2.0). For an as-of date ``E``: week-to-date is [Monday of E's
-week, E]; 28-day is [E − 27, E]; year-to-date is [1 January, E]. The prior-year comparison uses the same
-calendar dates one year earlier (29 February maps to 28 February), so both periods have the same length
-except across a leap day.
+Weeks run Monday–Sunday (NYPD CompStat 2.0). For an as-of date ``E``: the last complete week (the default)
+is the Monday–Sunday week ending on or before E (E itself when E is a Sunday); week-to-date (an option) is
+[Monday of E's week, E], a single day on a Monday; 28-day is [E − 27, E]; year-to-date is [1 January, E].
+The prior-year comparison uses the same calendar dates one year earlier (29 February maps to 28 February),
+so both periods have the same length except across a leap day.
 """
 
 from __future__ import annotations
@@ -31,18 +32,32 @@ def years_earlier(day: dt.date, years: int = 1) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def compstat_windows(as_of: dt.date) -> list[tuple[Period, Period]]:
-    """(current, prior-year) window pairs: week-to-date, 28-day, year-to-date."""
-    wtd_start = as_of - dt.timedelta(days=as_of.weekday())
+WEEKS = {"complete": "Last complete week (Monday–Sunday)", "to_date": "Week to date"}
+
+
+def last_complete_week(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The Monday–Sunday week ending on or before ``as_of``."""
+    end = as_of - dt.timedelta(days=(as_of.weekday() + 1) % 7)
+    return end - dt.timedelta(days=6), end
+
+
+def compstat_windows(as_of: dt.date, week: str = "complete") -> list[tuple[Period, Period]]:
+    """(current, prior-year) window pairs: the week (last complete one, or to date), 28-day, year-to-date."""
+    if week == "complete":
+        week_span = ("week", "Last complete week", *last_complete_week(as_of))
+    elif week == "to_date":
+        week_span = ("wtd", "Week to date", as_of - dt.timedelta(days=as_of.weekday()), as_of)
+    else:
+        raise ValueError(f"unknown week {week!r}")
     spans = [
-        ("wtd", "Week to date", wtd_start),
-        ("d28", "28 days", as_of - dt.timedelta(days=27)),
-        ("ytd", "Year to date", as_of.replace(month=1, day=1)),
+        week_span,
+        ("d28", "28 days", as_of - dt.timedelta(days=27), as_of),
+        ("ytd", "Year to date", as_of.replace(month=1, day=1), as_of),
     ]
     pairs = []
-    for key, label, start in spans:
-        cur = Period(key, label, start, as_of)
-        prior = Period(f"{key}_py", f"{label}, prior year", years_earlier(start), years_earlier(as_of))
+    for key, label, start, end in spans:
+        cur = Period(key, label, start, end)
+        prior = Period(f"{key}_py", f"{label}, prior year", years_earlier(start), years_earlier(end))
         pairs.append((cur, prior))
     return pairs
 

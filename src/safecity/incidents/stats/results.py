@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from safecity.incidents.stats.coverage import Coverage
 from safecity.incidents.stats.scope import Scope
 
 
@@ -32,10 +33,12 @@ class ScopedResult:
     area: str | None
     label: str
     as_of: dt.date
+    coverage: Coverage = doc("The days with data on file for the agency (first and last, per source). A period "
+                             "outside them is answered with null (no data), never 0.")
     scope: Scope = internal()
 
 
-def scoped(scope: Scope, as_of: dt.date) -> dict[str, Any]:
+def scoped(scope: Scope, as_of: dt.date, coverage: Coverage) -> dict[str, Any]:
     """The fields of :class:`ScopedResult`, as keyword arguments for a result's constructor."""
     return {"agency": scope.agency.ori, "area": scope.area_param or None, "label": scope.label, "as_of": as_of,
-            "scope": scope}
+            "coverage": coverage, "scope": scope}

@@ -15,6 +15,7 @@ from safecity.core.models import Agency, Beat, District
 from safecity.core.permissions import ensure_module
 from safecity.core.roles import Module
 from safecity.incidents.models import Incident
+from safecity.incidents.stats.coverage import Coverage
 
 EARLIEST = dt.date(1900, 1, 1)
 
@@ -147,6 +148,21 @@ def as_of_bounds() -> tuple[dt.date, dt.date]:
     return EARLIEST, today() + dt.timedelta(days=1)
 
 
+def coverage_of(user: Any, scope: Scope) -> Coverage:
+    """The agency's data coverage as the user sees it (per agency, also for a district or beat scope)."""
+    from safecity.incidents.selectors import data_coverage
+
+    return data_coverage(user=user, agency_id=scope.agency.pk)
+
+
 def check_as_of(as_of: dt.date | None, user: Any, scope: Scope) -> dt.date:
-    """The chosen date, or the latest date with data (the bounds are checked with the other parameters)."""
-    return latest_date(user, scope) if as_of is None else as_of
+    """The chosen date, or the latest date with data. A date outside the agency's coverage is refused (naming
+    ``as_of`` and the window): every period ending then would be "no data", which reads like a city with no
+    crime. The calendar bounds are checked with the other parameters."""
+    if as_of is None:
+        return latest_date(user, scope)
+    coverage = coverage_of(user, scope)
+    if not coverage.empty and not coverage.contains(as_of):
+        raise ValidationError({"as_of": f"No data on file for {scope.agency.name} on {as_of.isoformat()}: its "
+                                        f"incidents run from {coverage.window}. Choose a date in that window."})
+    return as_of

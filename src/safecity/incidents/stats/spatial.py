@@ -22,8 +22,9 @@ from safecity.analytics.near_repeat import knox_test
 from safecity.core.models import Beat, District
 from safecity.incidents.models import Incident
 from safecity.incidents.stats.categories import BY_KEY
-from safecity.incidents.stats.results import ScopedResult, internal, scoped
-from safecity.incidents.stats.scope import Scope
+from safecity.incidents.stats.coverage import Status
+from safecity.incidents.stats.results import ScopedResult, doc, internal, scoped
+from safecity.incidents.stats.scope import Scope, coverage_of
 
 MAX_NEAR_REPEAT_EVENTS = 20000
 
@@ -90,6 +91,8 @@ class HotspotGrid:
 class Hotspots(ScopedResult):
     category: str
     start: dt.date
+    period_coverage: Status = doc("full / partial / none: data on file for start..as_of")
+    days_with_data: int = doc("days of the period inside the agency's data coverage")
     unit: str = "incidents"
     cell_m: int
     n_incidents: int
@@ -105,6 +108,13 @@ class Hotspots(ScopedResult):
         return BY_KEY[self.category].label
 
 
+def _period(user: Any, scope: Scope, start: dt.date, as_of: dt.date) -> dict[str, Any]:
+    """The scoped fields plus how much of the period has data (a map of half a period reads as a quiet year)."""
+    coverage = coverage_of(user, scope)
+    return {**scoped(scope, as_of, coverage), "period_coverage": coverage.status(start, as_of),
+            "days_with_data": coverage.days_with_data(start, as_of)}
+
+
 def confidence(z: float) -> str:
     return "99%" if z >= 2.576 else "95%" if z >= 1.96 else "90%" if z >= 1.645 else ""
 
@@ -115,7 +125,7 @@ def hotspots(*, user: Any, scope: Scope, as_of: dt.date, days: int = 365, catego
     rows = list(period_incidents(user, scope, category, start, as_of).values_list("longitude", "latitude"))
     districts = list(scope.areas("district"))
     beats = list(scope.areas("beat"))
-    answer: dict[str, Any] = {**scoped(scope, as_of), "category": category, "start": start,
+    answer: dict[str, Any] = {**_period(user, scope, start, as_of), "category": category, "start": start,
                               "cell_m": cell_m, "n_incidents": len(rows)}
     if not beats and not rows:
         return Hotspots(**answer, grid_rows=0, grid_cols=0, hot_cells=0, cells=[],
@@ -167,6 +177,8 @@ class KnoxCell:
 class NearRepeat(ScopedResult):
     category: str
     start: dt.date
+    period_coverage: Status = doc("full / partial / none: data on file for start..as_of")
+    days_with_data: int = doc("days of the period inside the agency's data coverage")
     unit: str = "incidents"
     n_incidents: int
     permutations: int
@@ -195,7 +207,7 @@ def near_repeat(*, user: Any, scope: Scope, as_of: dt.date, days: int = 365, cat
     start = as_of - dt.timedelta(days=days - 1)
     rows = list(period_incidents(user, scope, category, start, as_of)
                 .values_list("longitude", "latitude", "occurred_date")[: MAX_NEAR_REPEAT_EVENTS + 1])
-    answer: dict[str, Any] = {**scoped(scope, as_of), "category": category, "start": start,
+    answer: dict[str, Any] = {**_period(user, scope, start, as_of), "category": category, "start": start,
                               "permutations": permutations, "space_bands_m": list(space_bands),
                               "time_bands_days": list(time_bands)}
     if len(rows) > MAX_NEAR_REPEAT_EVENTS:

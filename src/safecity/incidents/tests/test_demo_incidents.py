@@ -77,11 +77,12 @@ def test_noise_is_not_flagged(riverton, analyst) -> None:  # type: ignore[no-unt
     generate_incidents(agency=riverton, seed=23, scale=SCALE, end=END, plant_uptick=False)
     scope = resolve_scope(analyst, riverton.ori)
     result = upticks(user=analyst, scope=scope, as_of=END)
-    assert result.tested > 300
+    # Rows with too few expected incidents are not tested (issue 8), but enough are for the false-positive check.
+    assert result.tested + result.not_tested > 300 and result.tested > 50
     assert result.flagged == 0, [(r.area_code, r.category, r.current, r.prior_year, r.q) for r in result.rows
                                  if r.flagged]
     # Uncorrected, the share of area × category tests with p < 0.05 stays near (below) the nominal 5%.
-    raw = sum(1 for r in result.rows if r.p < 0.05) / result.tested
+    raw = sum(1 for r in result.rows if r.p is not None and r.p < 0.05) / result.tested
     assert raw <= 0.06
 
 

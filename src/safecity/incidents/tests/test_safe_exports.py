@@ -80,7 +80,7 @@ def hostile_world(agency_a: Agency, tmp_path: Path) -> dict[str, Any]:
                                      geometry=square(-89.7, 39.7, 0.02), population=50_000)
     beat = actions.beat_save(actor=SYSTEM, district=district, code="-1+cmd|'/C calc'", name="+Beat",
                              geometry=square(-89.7, 39.7, 0.02), population=50_000)
-    day = dt.date(2026, 6, 1)
+    day = dt.date(2026, 6, 10)  # the last one on AS_OF: an as-of after the data on file is refused
     incident = None
     for i in range(8):
         incident = make_incident(agency_a, day + dt.timedelta(days=i), [("13A", ["12"])], [(["13A"], False, True)],

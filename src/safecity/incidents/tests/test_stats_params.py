@@ -25,6 +25,10 @@ REFUSED = [
     ("compstat", {"area": "precinct:7"}, "area"),
     ("compstat", {"agency": "ZZ9999999"}, "agency"),
     ("firearm-violence", {"as_of": "1899-12-31"}, "as_of"),
+    # Inside the calendar bounds but outside the agency's data coverage (issue 8: 1900-01-01 showed zeros).
+    ("compstat", {"as_of": "1900-01-01"}, "as_of"),
+    ("firearm-violence", {"as_of": "2020-12-31"}, "as_of"),
+    ("upticks", {"as_of": "2026-06-18"}, "as_of"),
     ("trends", {"months": "11"}, "months"),
     ("trends", {"months": "121"}, "months"),
     ("trends", {"months": "twelve"}, "months"),
@@ -60,7 +64,7 @@ ACCEPTED = [
     ("hotspots", {"days": "7", "cell_m": "2000", "top": "100", "category": "robbery"}),
     ("near-repeat", {"space_band": "10", "time_band": "90", "bands": "1", "permutations": "19", "seed": "0"}),
     ("near-repeat", {"bands": "10", "days": "3660"}),
-    ("firearm-violence", {"as_of": "1900-01-01"}),
+    ("firearm-violence", {"as_of": "2021-01-01"}),  # the first day with data
 ]
 
 
@@ -70,6 +74,9 @@ def town(agency_a, agency_b):  # type: ignore[no-untyped-def]
     for i in range(4):
         make_incident(agency_a, dt.date(2026, 6, 1) + dt.timedelta(days=i), [("13A", ["12"])],
                       [(["13A"], False, True)], beat=beat, lon=-89.695 + i * 0.001, lat=39.705)
+    # Data on file from 1 January 2021 (the firearm page's earliest year) to the as-of day.
+    make_incident(agency_a, dt.date(2021, 1, 1), [("13B", [])])
+    make_incident(agency_a, dt.date.fromisoformat(AS_OF), [("13B", [])])
     return beat
 
 
