@@ -13,6 +13,8 @@ from ninja import Field, Schema
 from pydantic import ValidationInfo, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
+from safecity.core import resultcache
+from safecity.core.roles import Module
 from safecity.incidents.stats.categories import CHOICES, UNIT_MODES
 from safecity.incidents.stats.compstat import Compstat, compstat
 from safecity.incidents.stats.firearm import Firearm, firearm_violence
@@ -124,7 +126,17 @@ class ScopeQuery(Schema):
     def run(self, user: Any) -> Any:
         """Resolve the scope and day, then compute the analysis (what an API endpoint answers)."""
         scope, as_of = self.resolve(user)
-        return self.compute(user, scope, as_of)
+        return self.result(user, scope, as_of)
+
+    def result(self, user: Any, scope: Scope, as_of: dt.date) -> Any:
+        """`compute`, through the result cache (`core.resultcache`): the page, the API, the CSV and the PDF all
+        come here, so they share entries. The key holds the fields of the class that defines `compute` (a page's
+        display-only fields do not split entries) with the scope and day resolved."""
+        owner: type[ScopeQuery] = next(c for c in type(self).__mro__ if "compute" in vars(c))
+        params: dict[str, Any] = {name: getattr(self, name) for name in owner.model_fields}
+        params.update(agency=scope.agency.pk, area=scope.area_param, as_of=as_of)
+        return resultcache.cached(user=user, module=Module.INCIDENTS, analysis=f"{owner.__module__}.{owner.__name__}",
+                                  params=params, compute=lambda: self.compute(user, scope, as_of))
 
     def compute(self, user: Any, scope: Scope, as_of: dt.date) -> Any:
         raise NotImplementedError

@@ -193,7 +193,7 @@ def _page(
         return render(request, template, ctx, status=400)
     if fmt != "html" and not _may_export(request, scope, what):
         return render(request, "403.html", status=403)
-    result = params.compute(request.user, scope, as_of)
+    result = params.result(request.user, scope, as_of)
     purpose = f"{scope.agency.ori} {scope.area_param} as of {as_of}".strip()
     name = page.split("_", 1)[1]
     if fmt == "csv":
