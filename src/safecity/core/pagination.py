@@ -54,7 +54,7 @@ def count(queryset: Any, *, user: Any, module: str) -> int:
     return int(found)
 
 
-class CountedPaginator(Paginator[Any]):
+class CountedPaginator(Paginator):  # type: ignore[type-arg]  # generic only in the stubs
     """Django's paginator with `count` from `count()` above: pages of a long list do not recount it."""
 
     def __init__(self, object_list: Any, per_page: int, *, user: Any, module: str, **kwargs: Any) -> None:

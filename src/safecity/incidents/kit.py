@@ -18,12 +18,13 @@ from safecity.incidents.models import Incident
 
 def _districts(user: Any) -> list[tuple[str, str]]:
     return choices_from((d.code, f"{d.code} — {d.name}")
-                        for d in core_selectors.district_list(user=user, module=Module.INCIDENTS))
+                        for d in core_selectors.district_list(user=user, module=Module.INCIDENTS).defer("geometry"))
 
 
 def _beats(user: Any) -> list[tuple[str, str]]:
     return choices_from((b.code, f"{b.code} — {b.name}")
-                        for b in core_selectors.beat_list(user=user, module=Module.INCIDENTS))
+                        for b in core_selectors.beat_list(user=user, module=Module.INCIDENTS).defer(
+                            "geometry", "district__geometry"))
 
 
 def _title(incident: Incident) -> str:
