@@ -7,6 +7,7 @@ back too, and a reader sees the new version exactly when it can see the new rows
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 
 from django.db import connection
@@ -24,19 +25,19 @@ def bump(agency_ids: Iterable[int]) -> None:
     # Sorted, so two transactions bumping overlapping sets lock the rows in the same order (no deadlock).
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {_TABLE} (agency_id, version) VALUES (%s, 1) "  # noqa: S608 - the table name is ours
+            f"INSERT INTO {_TABLE} (agency_id, version, token) VALUES (%s, 1, %s) "  # noqa: S608 - our table
             f"ON CONFLICT (agency_id) DO UPDATE SET version = {_TABLE}.version + 1",
-            [(a,) for a in ids],
+            [(a, secrets.randbits(62)) for a in ids],
         )
 
 
-def versions(agency_ids: Iterable[int] | None) -> tuple[tuple[int, int], ...]:
-    """(agency id, version) for the given agencies (every agency with a version when None), sorted by id.
-    An agency never written to has version 0 and is left out, which reads the same."""
+def versions(agency_ids: Iterable[int] | None) -> tuple[tuple[int, int, int], ...]:
+    """(agency id, token, version) for the given agencies (every agency with a version when None), by id.
+    An agency never written to has no row and is left out."""
     qs = AgencyDataVersion.objects.order_by("agency_id")
     if agency_ids is not None:
         ids = sorted(agency_ids)
         if not ids:
             return ()
         qs = qs.filter(agency_id__in=ids)
-    return tuple((int(a), int(v)) for a, v in qs.values_list("agency_id", "version"))
+    return tuple((int(a), int(t), int(v)) for a, t, v in qs.values_list("agency_id", "token", "version"))

@@ -12,6 +12,9 @@ class AgencyDataVersion(models.Model):
     agency = models.OneToOneField("core.Agency", primary_key=True, on_delete=models.CASCADE,
                                   related_name="data_version")
     version = models.BigIntegerField(default=0)
+    # Random when the row is made: a database rebuilt (or a transaction rolled back) starts its versions
+    # again from 1, and the token keeps those from matching entries cached before.
+    token = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"agency {self.agency_id}: v{self.version}"
