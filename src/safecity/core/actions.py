@@ -60,7 +60,15 @@ class AuditFrame:
             self.touched.add(agency_id)
 
     def _touch_owner(self, obj: models.Model) -> None:
-        self.touch(obj.pk if isinstance(obj, Agency) else getattr(obj, "agency_id", None))
+        # An agency's data: its records (models that declare `agency_field`, read through restrict()), the
+        # agency itself, its populations (rates) and its areas (the "by area" rows). Not role grants: who
+        # may see what is already in the cache key, and a grant should not empty everyone's cache.
+        if isinstance(obj, Agency):
+            self.touch(obj.pk)
+        elif isinstance(obj, AgencyPopulation | District | Beat):
+            self.touch(obj.agency_id)
+        elif field := getattr(type(obj), "agency_field", None):
+            self.touch(getattr(obj, f"{field}_id", None))
 
     def created(self, obj: models.Model) -> None:
         self.obj = self.obj or obj
