@@ -28,6 +28,7 @@ is bounded by ``--seconds``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -196,6 +197,23 @@ def run_locust(base: str, sessions_file: Path, path: str, expect: str, users: in
             "rps": float(row["Requests/s"])}
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by the server: the gunicorn master and its workers. Divided by the
+    requests served it is a figure that does not depend on what else the machine is running."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        total = 0.0
+        for proc in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                t = proc.cpu_times()
+                total += t.user + t.system
+        return total
+    except psutil.NoSuchProcess:
+        return 0.0
+
+
 def bench_backend(name: str, database_url: str, args: argparse.Namespace) -> bool:
     var = OUT / name
     var.mkdir(parents=True, exist_ok=True)
@@ -230,18 +248,23 @@ def bench_backend(name: str, database_url: str, args: argparse.Namespace) -> boo
         sessions_file.write_text(json.dumps(sessions))
         print(f"   load: {args.users} users, {args.seconds} s per page, wait {args.wait[0]:g}–{args.wait[1]:g} s "
               f"between a user's requests; targets p95 ≤ {args.p95_ms:g} ms, 0 errors, warm ≤ {args.warm_ms:g} ms")
+        print(f"   machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the run")
         print(f"   {'page':<14} {'first ms':>9} {'warm ms':>8} {'requests':>9} {'req/s':>7} {'p50 ms':>7} "
-              f"{'p95 ms':>7} {'max ms':>7} {'errors':>7}  result")
+              f"{'p95 ms':>7} {'max ms':>7} {'errors':>7} {'cpu ms/req':>10}  result")
         for page in args.pages:
             path, expect = PAGES[page]
             first, warm = single_requests(base, sessions[0], path)
+            cpu_before = server_cpu_seconds(server.pid)
             stats = run_locust(base, sessions_file, path, expect, args.users, args.seconds, tuple(args.wait),
                                var / f"locust-{page}")
+            cpu_ms = (server_cpu_seconds(server.pid) - cpu_before) * 1000 / max(stats["requests"], 1)
             passed = stats["p95"] <= args.p95_ms and stats["errors"] == 0 and warm <= args.warm_ms
             ok = ok and passed
             print(f"   {page:<14} {first:>9.0f} {warm:>8.1f} {stats['requests']:>9.0f} {stats['rps']:>7.1f} "
-                  f"{stats['p50']:>7.0f} {stats['p95']:>7.0f} {stats['max']:>7.0f} {stats['errors']:>7.0f}  "
-                  f"{'PASS' if passed else 'FAIL'}", flush=True)
+                  f"{stats['p50']:>7.0f} {stats['p95']:>7.0f} {stats['max']:>7.0f} {stats['errors']:>7.0f} "
+                  f"{cpu_ms:>10.1f}  {'PASS' if passed else 'FAIL'}", flush=True)
+        print(f"   (load average {os.getloadavg()[0]:.1f} after the run; cpu ms/req is the server's own CPU time "
+              f"per request served, which other programs on the machine do not change much)")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
