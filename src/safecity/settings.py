@@ -259,14 +259,18 @@ for _sink in AUDIT_CHECKPOINT_SINKS:
 
 CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safecity"},
-    # Computed analyses (`core.resultcache`). Entries are keyed by the data versions they were computed from,
-    # so a per-process memory cache can never serve a stale result; Redis shares them between processes.
+    # Computed analyses (`core.resultcache`): this process's memory first, then a store the server's worker
+    # processes share (files in var/, or Redis when SAFECITY_REDIS_URL is set). Entries are keyed by the data
+    # versions they were computed from, so neither can serve a stale result.
     "results": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safecity-results",
                 "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 300}},
+    "results-shared": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                       "LOCATION": str(VAR_DIR / "cache" / "results"), "TIMEOUT": 3600,
+                       "OPTIONS": {"MAX_ENTRIES": 2000}},
 }
 if REDIS_URL:
-    CACHES["results"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                         "TIMEOUT": 3600, "KEY_PREFIX": "safecity:results"}
+    CACHES["results-shared"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                                "TIMEOUT": 3600, "KEY_PREFIX": "safecity:results"}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("SAFECITY_TIME_ZONE", "America/Chicago")

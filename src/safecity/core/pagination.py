@@ -10,7 +10,6 @@ audited as an ``export`` event (rows, offset and limit in the event).
 import hashlib
 from typing import Any
 
-from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -46,12 +45,7 @@ def count(queryset: Any, *, user: Any, module: str) -> int:
     versions = dataversion.versions(None if visible is None else [a for a, _ in visible])
     blob = repr((queryset.model._meta.label, sql, tuple(map(str, params)), visible, versions))
     key = f"count:{hashlib.sha256(blob.encode()).hexdigest()}"
-    store = caches[resultcache.ALIAS]
-    found = store.get(key)
-    if found is None:
-        found = queryset.count()
-        store.set(key, found)
-    return int(found)
+    return int(resultcache.get_or_compute(key, queryset.count))
 
 
 class CountedPaginator(Paginator):  # type: ignore[type-arg]  # generic only in the stubs

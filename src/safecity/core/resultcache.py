@@ -13,22 +13,27 @@ The key of an entry is a digest of:
 * the code version (a digest of the package's source and rule files) and today's date (a relative period
   such as "the last 28 days" must not outlive midnight).
 
-Entries live in the ``results`` cache (`settings.CACHES`): per-process memory by default, Redis when
-``SAFECITY_REDIS_URL`` is set. Concurrent misses of one key in one process compute once: the others wait
-for the first instead of stampeding the database after every import.
+Entries live in two caches (`settings.CACHES`): ``results``, this process's memory (a hit costs one
+unpickling), and ``results-shared``, which every worker process of the server reads (files under var/, or
+Redis when ``SAFECITY_REDIS_URL`` is set), so an analysis is computed once for all workers. Concurrent misses
+of one key compute once: the threads of a process wait on a lock, the processes of the machine on a file
+lock, instead of stampeding the database after every import.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
 
@@ -37,6 +42,8 @@ from safecity.core.permissions import visibility_filter
 
 T = TypeVar("T")
 ALIAS = "results"
+SHARED = "results-shared"
+LOCK_FILES = 256
 _MISSING = object()
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -98,15 +105,43 @@ def _lock(key: str) -> threading.Lock:
 
 def cached(*, user: Any, module: str, analysis: str, params: Mapping[str, Any], compute: Callable[[], T]) -> T:
     """`compute()`'s result for this caller, parameters and data, from the cache when it is there."""
-    store = caches[ALIAS]
-    key = key_for(user=user, module=module, analysis=analysis, params=params)
-    hit = store.get(key, _MISSING)
+    return get_or_compute(key_for(user=user, module=module, analysis=analysis, params=params), compute)
+
+
+def get_or_compute(key: str, compute: Callable[[], T]) -> T:
+    """The entry under `key` (made by `key_for`, or derived from such a key), computed once when missing.
+
+    Something drawn from a cached result (a map) is cached under the result's key plus a suffix, computed
+    from that very result: the key is read once, so a write in between cannot pair old numbers with a new
+    version."""
+    local = caches[ALIAS]
+    hit = local.get(key, _MISSING)
     if hit is not _MISSING:
         return hit
     with _lock(key):
-        hit = store.get(key, _MISSING)
+        hit = local.get(key, _MISSING)
         if hit is not _MISSING:
             return hit
-        result = compute()
-        store.set(key, result)
-        return result
+        shared = caches[SHARED]
+        with _process_lock(key):
+            hit = shared.get(key, _MISSING)
+            if hit is _MISSING:
+                hit = compute()
+                shared.set(key, hit)
+        local.set(key, hit)
+        return hit
+
+
+@contextlib.contextmanager
+def _process_lock(key: str) -> Iterator[None]:
+    """Hold one of LOCK_FILES lock files, chosen by the key: another worker missing the same key waits for this
+    one's result instead of computing it too (two keys rarely share a file; then one waits a little)."""
+    folder = Path(settings.VAR_DIR) / "cache" / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % LOCK_FILES}.lock"
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
