@@ -1,7 +1,9 @@
 """`make bench`: run every benchmark in turn; each prints its own figures and the same-process baseline.
 
 Environment: BENCH_IMPORT_ROWS (default 1,000,000), BENCH_COMPSTAT_INCIDENTS (default 5,000,000),
-BENCH_DATABASE_URL (PostgreSQL for the CompStat and PostgreSQL import runs; default the local server).
+BENCH_DATABASE_URL (PostgreSQL for the CompStat and PostgreSQL import runs; default the local server),
+BENCH_LOAD_SECONDS (load per page in the 50-user benchmark, default 20), BENCH_LOAD_DATABASE_URL (its
+PostgreSQL database; skipped when the server does not answer).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def main() -> int:
         run("bench_import.py", "--rows", rows),
         run_pg_import(rows),
         run("bench_compstat.py", "--incidents", incidents, "--database-url", PG),
+        run("bench_load.py", "--seconds", os.environ.get("BENCH_LOAD_SECONDS", "20")),
     ]
     return max(codes)
 

@@ -10,6 +10,7 @@ import importlib.util
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -256,7 +257,20 @@ for _sink in AUDIT_CHECKPOINT_SINKS:
         raise ImproperlyConfigured(f"SAFECITY_AUDIT_CHECKPOINT_SINKS: unknown sink {_sink!r} "
                                    "(use file, file:/path, syslog://host:port, syslog:/dev/log or an http(s) URL)")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safecity"}}
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safecity"},
+    # Computed analyses (`core.resultcache`): this process's memory first, then a store the server's worker
+    # processes share (files in var/, or Redis when SAFECITY_REDIS_URL is set). Entries are keyed by the data
+    # versions they were computed from, so neither can serve a stale result.
+    "results": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safecity-results",
+                "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 300}},
+    "results-shared": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                       "LOCATION": str(VAR_DIR / "cache" / "results"), "TIMEOUT": 3600,
+                       "OPTIONS": {"MAX_ENTRIES": 2000}},
+}
+if REDIS_URL:
+    CACHES["results-shared"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                                "TIMEOUT": 3600, "KEY_PREFIX": "safecity:results"}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("SAFECITY_TIME_ZONE", "America/Chicago")

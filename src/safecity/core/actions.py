@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from safecity.core import audit, dbbusy
+from safecity.core import audit, dataversion, dbbusy
 from safecity.core.actors import Actor, is_system
 from safecity.core.history import snapshot
 from safecity.core.models import (
@@ -50,15 +50,36 @@ class AuditFrame:
     )
     obj: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Agencies whose data this action changed: their data versions are raised before commit, which is what
+    # keeps cached results (`core.resultcache`) from ever outliving the data they were computed from.
+    touched: set[int] = field(default_factory=set)
+
+    def touch(self, agency_id: int | None) -> None:
+        """Say the action changed this agency's data (writes the frame does not see as changes: bulk SQL)."""
+        if agency_id is not None:
+            self.touched.add(agency_id)
+
+    def _touch_owner(self, obj: models.Model) -> None:
+        # An agency's data: its records (models that declare `agency_field`, read through restrict()), the
+        # agency itself, its populations (rates) and its areas (the "by area" rows). Not role grants: who
+        # may see what is already in the cache key, and a grant should not empty everyone's cache.
+        if isinstance(obj, Agency):
+            self.touch(obj.pk)
+        elif isinstance(obj, AgencyPopulation | District | Beat):
+            self.touch(obj.agency_id)
+        elif field := getattr(type(obj), "agency_field", None):
+            self.touch(getattr(obj, f"{field}_id", None))
 
     def created(self, obj: models.Model) -> None:
         self.obj = self.obj or obj
+        self._touch_owner(obj)
         self.changes.append((obj, "create", None, snapshot(obj)))
 
     def updated(self, obj: models.Model, before: dict[str, Any]) -> None:
         self.obj = self.obj or obj
         after = snapshot(obj)
         if after != before:
+            self._touch_owner(obj)
             self.changes.append((obj, "update", before, after))
 
     def updated_many(self, objs: Iterable[models.Model], befores: Mapping[Any, dict[str, Any]]) -> int:
@@ -71,12 +92,14 @@ class AuditFrame:
             before = befores[obj.pk]
             after = snapshot(obj)
             if after != before:
+                self._touch_owner(obj)
                 self.changes.append((obj, "update", before, after))
                 recorded += 1
         return recorded
 
     def deleted(self, obj: models.Model, before: dict[str, Any]) -> None:
         self.obj = self.obj or obj
+        self._touch_owner(obj)
         self.changes.append((obj, "delete", before, None))
 
 
@@ -87,6 +110,7 @@ def audited(*, actor: Actor, action: str, obj: Any = None, purpose: str = "") ->
     try:
         with dbbusy.atomic():
             yield frame
+            dataversion.bump(frame.touched)
             event = audit.record(action=action, actor=actor, obj=frame.obj, purpose=purpose, extra=frame.extra)
             # One insert for all of them: an import batch can record thousands of changed rows.
             ObjectChange.objects.bulk_create([

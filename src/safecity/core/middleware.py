@@ -108,6 +108,9 @@ class RequestContextMiddleware:
         return response
 
 
+ACTIVITY_STEP_SECONDS = 30
+
+
 class SessionPolicyMiddleware:
     """Idle timeout (AC-11), 12-hour re-authentication (IA-11), MFA for staff in CJI mode (IA-2)."""
 
@@ -130,7 +133,11 @@ class SessionPolicyMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return HttpResponseRedirect(f"{reverse('core:login')}?ended={reason}&next={request.path}")
-            session["last_activity"] = now
+            # Saved when it moved by ACTIVITY_STEP_SECONDS or more, not on every request: each save is a
+            # database write (on SQLite one writer at a time), and a page of a busy meeting should not queue
+            # behind 50 session updates. The idle limit can then end a session up to that much early, never late.
+            if now - last >= ACTIVITY_STEP_SECONDS or "last_activity" not in session:
+                session["last_activity"] = now
             session.setdefault("auth_time", now)
             if second_step_pending(request) and not request.path.startswith(PUBLIC_PREFIXES + SECOND_STEP_PREFIXES):
                 return _second_step_required(request)

@@ -7,12 +7,18 @@ an export: it needs the ``export`` right in the module, lists only records the c
 audited as an ``export`` event (rows, offset and limit in the event).
 """
 
+import hashlib
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
+from safecity.core import dataversion, resultcache
 from safecity.core.actions import permission_denied, record_export
 from safecity.core.permissions import NotPermitted, agencies_for, has_module
 from safecity.core.roles import EXPORT
@@ -20,6 +26,38 @@ from safecity.core.roles import EXPORT
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000_000
 BULK_READ_ROWS = 100  # the first page up to this many rows is an ordinary read; more is a bulk export
+
+
+def count(queryset: Any, *, user: Any, module: str) -> int:
+    """How many rows a listing of `module`'s records has, counted once per (query, data version).
+
+    The key is the query's SQL and parameters (the caller's visibility and filters are in them) and the data
+    versions of the agencies the caller may see (`core.dataversion`, raised by every write to their
+    records), so paging through a list counts the table once, and the count after a write is the new one.
+    Anything that is not a queryset is counted directly."""
+    if not isinstance(queryset, QuerySet):
+        return len(queryset)
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (`none()`, an empty IN list)
+        return 0
+    visible = resultcache.visibility_key(user, module)
+    versions = dataversion.versions(None if visible is None else [a for a, _ in visible])
+    blob = repr((queryset.model._meta.label, sql, tuple(map(str, params)), visible, versions))
+    key = f"count:{hashlib.sha256(blob.encode()).hexdigest()}"
+    return int(resultcache.get_or_compute(key, queryset.count))
+
+
+class CountedPaginator(Paginator):  # type: ignore[type-arg]  # generic only in the stubs
+    """Django's paginator with `count` from `count()` above: pages of a long list do not recount it."""
+
+    def __init__(self, object_list: Any, per_page: int, *, user: Any, module: str, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.user, self.module = user, module
+
+    @cached_property
+    def count(self) -> int:
+        return count(self.object_list, user=self.user, module=self.module)
 
 
 class Pagination(LimitOffsetPagination):
@@ -36,10 +74,17 @@ class Pagination(LimitOffsetPagination):
         self.agency_field = agency_field
         super().__init__(**kwargs)
 
+    def _window(self, queryset: Any, pagination: Any, request: HttpRequest) -> dict[str, Any]:
+        offset, limit = pagination.offset, pagination.limit
+        return {self.items_attribute: queryset[offset:offset + limit],
+                "count": count(queryset, user=request.user, module=self.export_module)}
+
     def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
         bulk = bool(self.export_module) and (pagination.offset > 0 or pagination.limit > BULK_READ_ROWS)
-        if not bulk:
+        if not self.export_module:
             return super().paginate_queryset(queryset, pagination, request, **params)
+        if not bulk:
+            return self._window(queryset, pagination, request)
         user = request.user
         window = f"offset={pagination.offset} limit={pagination.limit}"
         if not has_module(user, self.export_module, EXPORT):
@@ -47,7 +92,7 @@ class Pagination(LimitOffsetPagination):
             raise NotPermitted(f"Reading beyond the first page or more than {BULK_READ_ROWS} rows is a bulk export "
                                f"and needs export permission in {self.export_module}.")
         queryset = self._exportable(queryset, user)
-        result = super().paginate_queryset(queryset, pagination, request, **params)
+        result = self._window(queryset, pagination, request)
         items = list(result[self.items_attribute])
         result[self.items_attribute] = items
         record_export(actor=user, what=self.what, rows=len(items), fmt="json", purpose=f"{request.path} {window}")

@@ -50,7 +50,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from safecity.core import audit
+from safecity.core import audit, dataversion
 from safecity.core.actors import DEMO
 from safecity.core.models import Agency, Beat
 from safecity.incidents.actions import (
@@ -464,6 +464,7 @@ def generate_incidents(*, agency: Agency, seed: int, out: IO[str] | None = None,
     up_beat = city.beats[_uptick_beat(city)]
     with transaction.atomic():
         created, n_offenses, n_victims = save_rows(list(zip(incidents, offenses, victims, strict=True)))
+        dataversion.bump([agency.pk])  # bulk rows, written outside an action: cached results must see them
         audit.record(action="demo.incidents", actor=DEMO, obj=agency, agency_ori=agency.ori, extra={
             "seed": seed, "scale": scale, "start": str(start), "end": str(end), "created": created,
             "skipped_existing": len(events) - created, "offenses": n_offenses, "victims": n_victims,

@@ -256,6 +256,7 @@ def import_batch_commit(*, actor: Actor, batch: ImportBatch, write: Callable[[],
         _check_import_rights(actor, batch.agency)
         befores = _snapshots(changed_ids) if changed_ids else {}
         write()
+        frame.touch(batch.agency_id)  # the store's bulk SQL is invisible to the frame: new rows, parts replaced
         ImportRowError.objects.bulk_create(_error_rows(batch, errors))
         ImportBatch.objects.filter(pk=batch.pk).update(**totals, heartbeat=timezone.now())
         recorded = frame.updated_many(_read_back(changed_ids), befores) if changed_ids else 0
@@ -277,6 +278,7 @@ def import_batch_reject(*, actor: Actor, batch: ImportBatch, errors: Sequence[Lo
     """Close a strict run that found bad rows: nothing imported, the stored errors say why."""
     with audited(actor=actor, action="import.finish", obj=batch) as frame:
         ImportRowError.objects.bulk_create(_error_rows(batch, errors))
+        frame.touch(batch.agency_id)  # the stored errors are listed (and counted) like the agency's records
         now = timezone.now()
         ImportBatch.objects.filter(pk=batch.pk).update(
             status="rejected", finished_at=now, rows_total=rows_total, rows_rejected=rows_rejected,

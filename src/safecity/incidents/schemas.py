@@ -7,12 +7,15 @@ import datetime as dt
 import types
 import typing
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ninja import Field, Schema
 from pydantic import ValidationInfo, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
+from safecity.core import resultcache
+from safecity.core.roles import Module
 from safecity.incidents.stats.categories import CHOICES, UNIT_MODES
 from safecity.incidents.stats.compstat import Compstat, compstat
 from safecity.incidents.stats.firearm import Firearm, firearm_violence
@@ -165,7 +168,27 @@ class ScopeQuery(Schema):
     def run(self, user: Any) -> Any:
         """Resolve the scope and day, then compute the analysis (what an API endpoint answers)."""
         scope, as_of = self.resolve(user)
-        return self.compute(user, scope, as_of)
+        return self.result(user, scope, as_of)
+
+    def result(self, user: Any, scope: Scope, as_of: dt.date) -> Any:
+        """`compute`, through the result cache (`core.resultcache`): the page, the API, the CSV and the PDF all
+        come here, so they share entries. The key holds the fields of the class that defines `compute` (a page's
+        display-only fields do not split entries) with the scope and day resolved."""
+        return resultcache.get_or_compute(self._key(user, scope, as_of), lambda: self.compute(user, scope, as_of))
+
+    def result_drawn(self, user: Any, scope: Scope, as_of: dt.date, draw: Callable[[Any], Any]) -> tuple[Any, Any]:
+        """The result and `draw(result)` (a map's geometry), each cached; the drawing under the result's key."""
+        key = self._key(user, scope, as_of)
+        result = resultcache.get_or_compute(key, lambda: self.compute(user, scope, as_of))
+        return result, resultcache.get_or_compute(f"{key}:{draw.__module__}.{draw.__qualname__}",
+                                                  lambda: draw(result))
+
+    def _key(self, user: Any, scope: Scope, as_of: dt.date) -> str:
+        owner: type[ScopeQuery] = next(c for c in type(self).__mro__ if "compute" in vars(c))
+        params: dict[str, Any] = {name: getattr(self, name) for name in owner.model_fields}
+        params.update(agency=scope.agency.pk, area=scope.area_param, as_of=as_of)
+        return resultcache.key_for(user=user, module=Module.INCIDENTS,
+                                   analysis=f"{owner.__module__}.{owner.__name__}", params=params)
 
     def compute(self, user: Any, scope: Scope, as_of: dt.date) -> Any:
         raise NotImplementedError

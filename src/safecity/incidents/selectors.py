@@ -19,10 +19,13 @@ NOT_CLEARED_EXCEPTIONALLY = ("", "N")
 
 
 def incident_list(*, user: Any, agency_ori: str = "", action: str = "view") -> QuerySet[Incident]:
-    qs = Incident.objects.restrict(user, action).select_related("agency", "district", "beat")
+    # The area's boundary (a polygon per row) is never shown with an incident: leave it in the database.
+    qs = Incident.objects.restrict(user, action).select_related("agency", "district", "beat").defer(
+        "district__geometry", "beat__geometry")
     if agency_ori:
         qs = qs.filter(agency__ori=agency_ori.upper())
-    return qs.order_by("-occurred_from", "-id")
+    # Newest first; occurred_date leads so the (agency, occurred_date) index gives the order (see kit.py).
+    return qs.order_by("-occurred_date", "-occurred_from", "-id")
 
 
 def incident_get(*, user: Any, public_id: Any, action: str = "view") -> Incident:

@@ -171,6 +171,7 @@ def _page(
     request: HttpRequest, form_class: type[ParamsForm], template: str, page: str,
     present: Callable[[Any, Any], dict[str, Any]], csv_of: Callable[[Any], tuple[str, int]], what: str,
     fmt: str = "html", pdf_of: Callable[[Any, str], bytes] | None = None,
+    draw: Callable[[Any], Any] | None = None,
 ) -> HttpResponse:
     """One analysis page and its downloads: validate with the schema, run it, then show or export the result.
 
@@ -193,7 +194,10 @@ def _page(
         return render(request, template, ctx, status=400)
     if fmt != "html" and not _may_export(request, scope, what):
         return render(request, "403.html", status=403)
-    result = params.compute(request.user, scope, as_of)
+    if draw is not None and fmt == "html":  # a drawing (the hot-spot map) is cached with its result
+        result, ctx["drawn"] = params.result_drawn(request.user, scope, as_of, draw)
+    else:
+        result = params.result(request.user, scope, as_of)
     purpose = f"{scope.agency.ori} {scope.area_param} as of {as_of}".strip()
     name = page.split("_", 1)[1]
     if fmt == "csv":
@@ -211,6 +215,7 @@ def _page(
     ctx.update({"scope": scope, "as_of": as_of, "result": result,
                 "can_export": has_module(request.user, Module.INCIDENTS, EXPORT, scope.agency.pk)})
     ctx.update(present(result, params))
+    ctx.update(ctx.pop("drawn", None) or {})
     return render(request, template, ctx)
 
 
@@ -251,10 +256,16 @@ def upticks_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                  exports.upticks_csv, "incidents.upticks", fmt)
 
 
+def _hotspot_map(h: Any) -> dict[str, Any]:
+    # The page draws the joined `shapes`; the lists they were joined from would only be pickled and unpickled.
+    drawn = charts.hotspot_map(h)
+    return {"map": {k: v for k, v in drawn.items() if k not in ("gi", "beats", "districts", "points", "labels")}}
+
+
 @module_required(Module.INCIDENTS)
 def hotspots_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     return _page(request, HotspotForm, "incidents/stats/hotspots.html", "incidents:stats_hotspots",
-                 lambda h, _: {"map": charts.hotspot_map(h)}, exports.hotspots_csv, "incidents.hotspots", fmt)
+                 _nothing, exports.hotspots_csv, "incidents.hotspots", fmt, draw=_hotspot_map)
 
 
 @module_required(Module.INCIDENTS)

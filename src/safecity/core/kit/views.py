@@ -15,7 +15,6 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from safecity.core.actions import record_read
 from safecity.core.kit.base import RecordKit
 from safecity.core.kit.exports import export_csv
 from safecity.core.kit.filters import SORT_PARAM
+from safecity.core.pagination import CountedPaginator
 from safecity.core.permissions import NotPermitted, has_module
 from safecity.core.roles import ADD, CHANGE, EXPORT, VIEW
 from safecity.core.views import View, module_required
@@ -66,7 +66,8 @@ def list_view(kit: RecordKit) -> View:
         valid = form.is_valid()
         data = form.cleaned_data if valid else {}
         records = kit.filtered(user=request.user, data=data) if valid else kit.model._default_manager.none()
-        page = Paginator(records, kit.page_size).get_page(request.GET.get("page"))
+        page = CountedPaginator(records, kit.page_size, user=request.user, module=kit.module).get_page(
+            request.GET.get("page"))
         rows = [{"object": obj, "url": reverse(f"{kit.namespace}:detail", args=[obj.public_id]),
                  "cells": [(col, col.get(obj)) for col in kit.columns]} for obj in page]
         current = data.get(SORT_PARAM) or kit.default_sort

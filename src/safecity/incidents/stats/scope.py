@@ -125,9 +125,10 @@ def resolve_scope(user: Any, agency: str = "", area: str = "") -> Scope:
 
 def area_choices(agency: Agency) -> list[tuple[str, str]]:
     choices = [("", "Whole agency")]
-    for d in core_selectors.district_list(user=None, agency=agency):  # published boundaries: no user needed
+    # Names only: every analysis page builds this list, and decoding each polygon cost more than the page.
+    for d in core_selectors.district_list(user=None, agency=agency).defer("geometry"):  # published: no user needed
         choices.append((f"district:{d.code}", d.name))
-    for b in core_selectors.beat_list(user=None, agency=agency):
+    for b in core_selectors.beat_list(user=None, agency=agency).defer("geometry", "district__geometry"):
         choices.append((f"beat:{b.code}", f"{b.name} ({b.district.name})"))
     return choices
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from safecity.core import actions
+from safecity.core import actions, dataversion
 from safecity.core.actors import SYSTEM
 from safecity.core.models import Agency, Beat, District
 from safecity.incidents.codes import current_codes, load_code_table
@@ -69,6 +69,7 @@ def make_incident(
     for n, (vcodes, fatal, shot) in enumerate(zip(victim_codes, found.victim_fatal, found.victim_shot, strict=True),
                                               start=1):
         Victim.objects.create(agency=agency, incident=inc, seq=n, offense_codes=vcodes, is_fatal=fatal, is_shot=shot)
+    dataversion.bump([agency.pk])  # as every real write path does, so cached analyses see the new incident
     return inc
 
 
