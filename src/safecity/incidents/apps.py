@@ -8,9 +8,12 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from safecity.core import rules
+        from safecity.core.importing import spec as importing
         from safecity.core.tasks import register_daily
         from safecity.incidents.codes import CODE_PACK
         from safecity.incidents.tasks import daily
 
         register_daily(daily)
         rules.register(CODE_PACK)
+        # By dotted path: start-up stays light, the importer is imported when an import runs.
+        importing.register("safecity.incidents.importers.pipeline:INCIDENTS", name="incidents")
