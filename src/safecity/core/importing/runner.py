@@ -19,7 +19,6 @@ key, content hash, encoder and store; everything below is the same for every typ
 from __future__ import annotations
 
 import gc
-import itertools
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -103,8 +102,9 @@ def not_this_kind(plan: Plan, errors: list[RowError]) -> ImportFailure:
     where = ", ".join(str(n) for n in lines[:5]) + (" …" if len(lines) > 5 else "")
     detail = example.reason if len(example.reason) <= 160 else example.reason[:157] + "…"
     plural = "s" if len(lines) > 1 else ""
+    rows = len({e.line for e in errors})
     return ImportFailure("FILE", f"this does not look like {plan.expected}: {detail} (line{plural} {where}); "
-                                 f"none of its first {len({e.line for e in errors})} rows could be read, so nothing was imported. "
+                                 f"none of its first {rows} rows could be read, so nothing was imported. "
                                  "Check the file and the format chosen.")
 
 
