@@ -52,6 +52,15 @@ class ImportResult:
     status: str = "done"
     encoding: str = "utf-8"
     errors_total: int = 0  # every error found; `errors` may hold only the first `keep_errors`
+    reasons: Counter[str] = field(default_factory=Counter)  # every error's reason (up to a colon) → count
+
+    @property
+    def nothing_to_import(self) -> bool:
+        """Every row was rejected: there is nothing to commit, and the page says why instead of offering to."""
+        return bool(self.rejected) and not (self.imported or self.unchanged)
+
+    def top_reasons(self, count: int = 3) -> list[tuple[str, int]]:
+        return self.reasons.most_common(count)
 
     @property
     def exit_code(self) -> int:
@@ -265,6 +274,7 @@ class Importer:
     def _keep_errors(self, errors: list[RowError]) -> None:
         result, keep = self.result, self.opts.keep_errors
         result.errors_total += len(errors)
+        result.reasons.update(e.reason.split(":")[0] for e in errors)
         if keep is None:
             result.errors.extend(errors)
         elif len(result.errors) < keep:

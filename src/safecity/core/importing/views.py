@@ -147,18 +147,19 @@ def _views(rt: RecordType) -> dict[str, Callable[..., HttpResponse]]:
                 shutil.rmtree(folder, ignore_errors=True)
                 form.add_error(form_field(exc), upload_message(exc, file_name))
             else:
-                if not data["dry_run"]:
+                staged = not data["dry_run"] and not result.nothing_to_import  # nothing to commit: keep nothing
+                if staged:
                     stage = request.session.get(key, {})
                     stage[token] = {"agency": data["agency"].pk, "fmt": data["fmt"], "file_name": file_name,
                                     "mapping": str(mapping_path) if mapping_path else "", "mapping_label": label}
                     request.session[key] = stage
                 else:
                     shutil.rmtree(folder, ignore_errors=True)
-                preview = [[row.get(c.key) for c in rt.preview_columns] for row in result.preview]
+                preview = [[(c.label, row.get(c.key)) for c in rt.preview_columns] for row in result.preview]
                 return page(request, "preview", {
                     "result": result, "errors": sorted(result.errors, key=lambda e: e.line)[:PREVIEW_ERRORS],
                     "more_errors": max(result.errors_total - PREVIEW_ERRORS, 0), "preview_rows": preview,
-                    "token": "" if data["dry_run"] else token, "agency": data["agency"], "fmt": data["fmt"],
+                    "token": token if staged else "", "agency": data["agency"], "fmt": data["fmt"],
                     "fmt_label": rt.format_label(data["fmt"]), "file_name": file_name, "dry_run": data["dry_run"]})
         recent = selectors.batch_list(rt, user=request.user)[:10]
         return page(request, "upload", {"form": form, "recent": recent},

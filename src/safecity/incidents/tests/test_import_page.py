@@ -66,6 +66,20 @@ def test_garbage_uploaded_as_a_city_csv_is_called_what_it_is(ann_analyst: User, 
            "columns, found 1" in body
 
 
+def test_a_file_whose_every_row_is_rejected_offers_nothing_to_import_and_says_why(
+        ann_analyst: User, agency_a: Agency, agency_b: Agency, signed_in: Callable[[User], Client]) -> None:
+    from safecity.conftest import make_persona
+    from safecity.core.roles import Role
+
+    analyst_b = make_persona("bea", agency_b, Role.ANALYST)
+    reply = _upload(signed_in(analyst_b), agency_b, "nibrs_sample.txt", "nibrs")  # agency A's submission
+    body = reply.content.decode()
+    assert reply.status_code == 200
+    assert "Nothing in this file can be imported" in body and "Import 0 rows" not in body
+    assert "ORI ZZ0000001 does not match the agency being imported (ZZ0000002)" in body
+    assert not reply.context["token"]  # nothing staged, nothing to commit
+
+
 def test_a_mapping_problem_names_the_uploaded_mapping_not_a_command_line_flag(
         ann_analyst: User, agency_a: Agency, signed_in: Callable[[User], Client]) -> None:
     good = json.loads((FIXTURES / "custom_mapping.json").read_text())
