@@ -33,7 +33,7 @@ class ModelStore:
         self.model, self.agency, self.key_field = model, agency, key_field
         self.fields = tuple(fields)
         self.batch_field = batch_field
-        self._prep = {name: meta.get_field(name) for name in (key_field, *self.fields)}
+        self._prep: dict[str, Any] = {name: meta.get_field(name) for name in (key_field, *self.fields)}
         unknown = [n for n in self.fields if n == key_field]
         if unknown:
             raise ValueError("the key is not one of the fingerprinted fields")
