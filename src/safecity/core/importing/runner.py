@@ -317,6 +317,14 @@ class Importer:
         # A large file is parsed in a forked process that hands encoded batches to this one, so parsing
         # batch N+1 overlaps writing batch N (see worker.py). Threads do not help: the work is Python that
         # holds the GIL (measured: a read-ahead thread was no faster).
+        bulk_load = getattr(self.plan.store, "bulk_load", None)
+        if self.batch is not None and bulk_load is not None:
+            with bulk_load(self.info.lines):
+                self._load(source)
+        else:
+            self._load(source)
+
+    def _load(self, source: _Sniffed) -> None:
         if use_worker(self.info.size):
             with ParseWorker(lambda: self._parse_in_worker(source)) as worker:
                 for batch in worker.batches(wait=self._beat):

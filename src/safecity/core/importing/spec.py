@@ -75,6 +75,9 @@ class Store(Protocol):
     def backfill(self, found: list[tuple[int, str]]) -> None:
         """Store full hashes on rows that matched an older, shorter form of it (may do nothing)."""
 
+    # Optional: `bulk_load(file_lines)`, a context manager around the whole run's writes (incidents defer
+    # their read-only indexes for large loads; see core/importing/indexes.py). Looked up with getattr.
+
 
 class Plan(ABC):
     """Everything one run of one record type needs; built before anything is written, so a bad argument,
