@@ -82,10 +82,11 @@ def setup_django(db_url: str, sqlite_path: Path) -> None:
 
 def ensure_agency(ori: str = ORI) -> int:
     from safecity.core import actions
+    from safecity.core.actors import SYSTEM
     from safecity.core.models import Agency
 
     agency = Agency.objects.filter(ori=ori).first() or actions.agency_create(
-        actor="system", ori=ori, name=f"Benchmark PD {ori}", agency_type="police", state="ZZ")
+        actor=SYSTEM, ori=ori, name=f"Benchmark PD {ori}", agency_type="police", state="ZZ")
     return agency.pk
 
 
@@ -241,7 +242,8 @@ def main() -> None:
             from django.test import override_settings
 
             ensure_agency(ORI_PREVIOUS)
-            with override_settings(IMPORT_WORKER_MIN_BYTES=-1, IMPORT_POSTGRES_COPY=False):
+            with override_settings(IMPORT_WORKER_MIN_BYTES=-1, IMPORT_POSTGRES_COPY=False,
+                                   IMPORT_DEFER_INDEXES_MIN_ROWS=-1):
                 previous = time_import(csv_path, mapping_path, ORI_PREVIOUS)
         imported = time_import(csv_path, mapping_path)
         if connection.vendor == "sqlite":

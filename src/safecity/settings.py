@@ -312,6 +312,9 @@ IMPORT_STALE_MINUTES = env_int("SAFECITY_IMPORT_STALE_MINUTES", 10)
 # (importers/worker.py; -1 never forks). On PostgreSQL, inserts use COPY unless IMPORT_POSTGRES_COPY is off.
 IMPORT_WORKER_MIN_BYTES = env_int("SAFECITY_IMPORT_WORKER_MIN_BYTES", 1 << 20)
 IMPORT_POSTGRES_COPY = env_bool("SAFECITY_IMPORT_POSTGRES_COPY", True)
+# A load of at least this many rows (the file's lines) into a table no larger than the load drops
+# the tables' read-only indexes and rebuilds them once at the end (core/importing/indexes.py; -1 never).
+IMPORT_DEFER_INDEXES_MIN_ROWS = env_int("SAFECITY_IMPORT_DEFER_INDEXES_MIN_ROWS", 100_000)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

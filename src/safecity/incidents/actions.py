@@ -1,29 +1,31 @@
 """Writes to incident records: by hand (`incident_create`, `incident_update`) and by import, whose run is framed
-by the `import_batch_*` actions below (`importers.pipeline` calls them; `importers.store` is the raw-SQL fast
-path they run inside their transaction — see docs/architecture.md, "The one sanctioned exception")."""
+by the importer framework's batch actions (`core.importing.actions`; `importers.store` is the raw-SQL fast path
+they run inside their transaction — see docs/architecture.md, "The one sanctioned exception")."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+<<<<<<< HEAD
 from typing import TYPE_CHECKING, Any, Protocol
+=======
+from typing import Any
+>>>>>>> kit-importer
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from safecity.core import audit
 from safecity.core.actions import audited
 from safecity.core.actors import Actor, is_system
 from safecity.core.geo import locate
 from safecity.core.history import snapshot
-from safecity.core.models import Agency, User
-from safecity.core.permissions import NotPermitted, ensure_can, ensure_module
+from safecity.core.models import Agency
+from safecity.core.permissions import ensure_can, ensure_module
 from safecity.core.roles import Module, Sensitivity
 from safecity.incidents.codes import current_codes
 from safecity.incidents.facts import IncidentFacts, VictimValues, derive
-from safecity.incidents.models import ImportBatch, ImportRowError, Incident, Offense, Victim
+from safecity.incidents.models import Incident, Offense, Victim
 
 if TYPE_CHECKING:
     from safecity.incidents.importers.derive import Validator
@@ -31,10 +33,15 @@ if TYPE_CHECKING:
 # Re-exported for apps that build incident rows themselves (the demo city): the one place facts are derived, and
 # the importer's row validation (`import_row_validator` + `import_row_problems`) that such rows must pass too.
 __all__ = [
+<<<<<<< HEAD
     "IMPORT_ACTIONS", "IncidentFacts", "OffenseIn", "VictimIn", "VictimValues", "derive", "ensure_can_import",
     "import_row_problems", "import_row_validator",
     "import_batch_commit", "import_batch_fail", "import_batch_finish", "import_batch_heartbeat",
     "import_batch_reject", "import_batch_start", "incident_create", "incident_update",
+=======
+    "IMPORT_ACTIONS", "IncidentFacts", "OffenseIn", "VictimIn", "VictimValues", "derive", "incident_create",
+    "incident_update",
+>>>>>>> kit-importer
 ]
 
 
@@ -161,9 +168,9 @@ def incident_update(*, actor: Actor, incident: Incident, **changes: Any) -> Inci
 # offenders, arrestees and property (importers.store.IncidentStore.write), so it needs all three rights in the
 # role table: officers (incidents: view/add/change) enter reports one by one but cannot bulk-replace records.
 IMPORT_ACTIONS = ("add", "change", "delete")
-CHUNK = 900  # ids per IN (...) list, under SQLite's bound-parameter limit
 
 
+<<<<<<< HEAD
 class LocatedError(Protocol):
     """A rejected row's error (`importers.records.RowError`)."""
 
@@ -300,6 +307,10 @@ def import_batch_heartbeat(*, batch: ImportBatch) -> None:
     the liveness stamp that tells a running import from a killed one, and an event every 30 s would bury the
     run's real events in the chain."""
     ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())
+=======
+# The run's writes (start, commit a batch, finish, reject, fail, heartbeat) are the importer framework's
+# batch actions (`core.importing.actions`), called with the incident record type (`importers.pipeline.INCIDENTS`).
+>>>>>>> kit-importer
 
 
 def offense_code_table_load() -> None:

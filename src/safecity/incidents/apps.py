@@ -8,6 +8,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from safecity.core import rules
+        from safecity.core.importing import spec as importing
         from safecity.core.tasks import register_daily
         from safecity.incidents.bias import BIAS_PACK
         from safecity.incidents.codes import CODE_PACK
@@ -15,4 +16,9 @@ class IncidentsConfig(AppConfig):
 
         register_daily(daily)
         rules.register(CODE_PACK)
+<<<<<<< HEAD
         rules.register(BIAS_PACK)
+=======
+        # By dotted path: start-up stays light, the importer is imported when an import runs.
+        importing.register("safecity.incidents.importers.pipeline:INCIDENTS", name="incidents")
+>>>>>>> kit-importer

@@ -1,29 +1,25 @@
-"""`safecity import incidents FILE --agency ORI --format …`: exit 0 all in, 1 some rejected, 2 nothing/fatal."""
+"""`safecity import incidents FILE --agency ORI --format …`: the importer framework's command
+(`core.importing.cli`) for the incident record type."""
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-from pathlib import Path
+from safecity.core.cli import Subparsers
+from safecity.core.importing.cli import add_record_type
 
-from safecity.core.cli import CLIError, ExitCode, Parser, Subparsers, setup_django, system_context
-
-# Same as importers.DEFAULT_BATCH_SIZE; not imported from there because that needs Django set up first.
-DEFAULT_BATCH_SIZE = 50000
+# Same as importers.FORMATS; not imported from there because that needs Django set up first.
+FORMATS = ("nibrs", "chicago", "nypd", "lapd", "code", "csv")
 FORMAT_HELP = ("nibrs = FBI NIBRS flat file; chicago, nypd, lapd = those cities' open-data exports; "
                "nypd_hate = NYPD hate crimes (one row per arrest or bias motive, grouped by complaint); "
                "code = Crime Open Database; csv = any table described by --mapping")
 
 
 def register(sub: Subparsers) -> None:
-    parser = sub.add_parser("import", help="import data files")
-    kinds = parser.add_subparsers(dest="import_kind", required=True, parser_class=Parser)
-    incidents = kinds.add_parser(
-        "incidents", help="import incidents from a file",
+    add_record_type(
+        sub, "incidents", help="import incidents from a file", formats=FORMATS, format_help=FORMAT_HELP,
         description="Import incidents. Re-running the same file changes nothing; rejected rows are listed "
                     "in the error report (line, field, value, reason). Exit code 0: every row is in; "
                     "1: some rows were rejected; 2: nothing imported or the run could not start.")
+<<<<<<< HEAD
     incidents.add_argument("file", help="file to import")
     incidents.add_argument("--agency", required=True, metavar="ORI", help="ORI of the agency the data belongs to")
     incidents.add_argument("--format", required=True, dest="fmt", help=FORMAT_HELP,
@@ -105,3 +101,5 @@ def cmd_import_incidents(args: argparse.Namespace) -> int:
     else:
         print(f"{prefix}{result.summary()}{report}")
     return result.exit_code
+=======
+>>>>>>> kit-importer

@@ -1,13 +1,14 @@
-"""Upload → preview (a dry run of the whole file) → commit → result, for the incidents import.
+"""The incident import pages: the importer framework's upload → preview → commit → result views
+(`core.importing.views`) for the incident record type.
 
 Wire with `path("incidents/import/", include("safecity.incidents.import_views"))` (namespace
-"incidents_import"). The upload is staged on disk between preview and commit, keyed by a random token
-kept in the user's session, so one person cannot commit another's upload. Previews never committed are
-removed by `safecity tasks daily` (incidents.tasks) after IMPORT_STAGING_MAX_AGE_HOURS.
+"incidents_import").
 """
 
-from __future__ import annotations
+from safecity.core.importing.views import urls
+from safecity.incidents.importers.pipeline import INCIDENTS
 
+<<<<<<< HEAD
 import secrets
 import shutil
 from pathlib import Path
@@ -223,3 +224,7 @@ urlpatterns = [
     path("<int:batch_id>/", result, name="result"),
     path("<int:batch_id>/errors.csv", errors_csv, name="errors_csv"),
 ]
+=======
+app_name = INCIDENTS.url_namespace
+urlpatterns = urls(INCIDENTS)
+>>>>>>> kit-importer

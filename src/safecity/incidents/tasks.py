@@ -50,6 +50,20 @@ def purge_staged_uploads(now: dt.datetime | None = None) -> int:
     return len(removed)
 
 
+def rebuild_deferred_indexes() -> list[str]:
+    """Indexes a killed bulk import dropped and never rebuilt (core/importing/indexes.py); reads need them."""
+    from django.db import connection
+
+    from safecity.core.importing import indexes
+    from safecity.incidents.models import Incident, Offense
+
+    if connection.in_atomic_block:
+        return []
+    return indexes.ensure((Incident, Offense))
+
+
 def daily(now: dt.datetime) -> str:
+    rebuilt = rebuild_deferred_indexes()
     return (f"staged uploads removed: {purge_staged_uploads(now)} "
-            f"(previews older than {settings.IMPORT_STAGING_MAX_AGE_HOURS} hours)")
+            f"(previews older than {settings.IMPORT_STAGING_MAX_AGE_HOURS} hours)"
+            + (f"; rebuilt indexes left out by an interrupted import: {', '.join(rebuilt)}" if rebuilt else ""))

@@ -9,33 +9,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from safecity.core.importing.errors import ImportFailure, RowError, RowRejected
 
-class ImportFailure(Exception):
-    """A problem with the whole import (argument, file, mapping); `field` names what to fix."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
-@dataclass(slots=True)
-class RowError:
-    line: int
-    field: str
-    value: str
-    reason: str
-
-    def as_row(self) -> list[str]:
-        return [str(self.line), self.field, self.value[:200], self.reason[:300]]
-
-
-class RowRejected(Exception):
-    """Raised by a parser for a row it cannot turn into a record; carries every problem found."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__("; ".join(e.reason for e in errors))
-        self.errors = errors
+__all__ = ["ArresteeRec", "ImportFailure", "IncidentRec", "OffenderRec", "OffenseRec", "PropertyRec", "RowError",
+           "RowRejected", "VictimRec", "block_address", "parse_age"]
 
 
 @dataclass(slots=True)

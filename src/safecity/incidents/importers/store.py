@@ -20,13 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
+from safecity.core.importing import indexes
 from safecity.incidents.importers.derive import Prepared
 from safecity.incidents.models import Arrestee, Incident, Offender, Offense, Property, Victim
 
@@ -241,6 +243,23 @@ class IncidentStore:
 
     def encode(self, p: Prepared) -> Encoded:
         return self.encoder.encode(p)
+
+    @contextmanager
+    def bulk_load(self, file_lines: int) -> Iterator[None]:
+        """Around a run's writes: for a load large against the table, the CompStat and date indexes of
+        incidents and offenses are dropped and rebuilt once at the end (core/importing/indexes.py). The
+        unique keys and the offense/victim → incident indexes stay: re-imports look rows up by them."""
+        tables = (Incident, Offense)
+        if connection.in_atomic_block:
+            yield
+            return
+        indexes.ensure(tables)  # a killed earlier load may have left them out
+        # A line is at most a row (NIBRS spends several lines per incident), so this over-estimates a little.
+        if not indexes.worth_deferring(file_lines, Incident.objects.count()):
+            yield
+            return
+        with indexes.deferred(tables):
+            yield
 
     # ---- reads -------------------------------------------------------------------------------------
 

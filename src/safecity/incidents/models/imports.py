@@ -1,94 +1,36 @@
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
-from safecity.core.models import Agency, RestrictedQuerySet
+from safecity.core.importing.models import ImportBatchBase, ImportRowErrorBase, stale_before
+from safecity.core.importing.models import batch_folder as _batch_folder
+
+__all__ = ["ImportBatch", "ImportRowError", "batch_folder", "stale_before"]
 
 
-class ImportBatch(models.Model):
-    """One run of an import: what file, how many rows went in, which were rejected.
+class ImportBatch(ImportBatchBase):
+    """One run of an incident import (fields, statuses and heartbeat rule: `core.importing.models`).
 
     Read only through `incidents.selectors.import_batch_list/get`: the restricted queryset shows a batch to
     those who may see incidents of its agency (a batch carries no sensitivity labels of its own).
     """
 
     safecity_module: ClassVar[str] = "incidents"
-    agency_field: ClassVar[str] = "agency"
+    record_type: ClassVar[str] = "incidents"
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    fmt = models.CharField(max_length=10)
-    file_name = models.CharField(max_length=255)
-    file_sha256 = models.CharField(max_length=64, db_index=True)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_imported = models.PositiveIntegerField(default=0)
-    rows_unchanged = models.PositiveIntegerField(default=0)
-    rows_rejected = models.PositiveIntegerField(default=0)
-    dry_run = models.BooleanField(default=False)
-    status = models.CharField(max_length=12, default="running")
-    # Written while the run works (every batch commit and every IMPORT_HEARTBEAT_SECONDS): a `running`
-    # batch whose heartbeat is older than IMPORT_STALE_MINUTES was killed and is shown as interrupted.
-    heartbeat = models.DateTimeField(null=True, blank=True)
-    # Every error found, also those past the IMPORT_MAX_STORED_ERRORS rows kept in ImportRowError.
-    errors_total = models.PositiveIntegerField(default=0)
-    rerun_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reruns",
-                                 help_text="The interrupted import of the same file that this run repeats.")
-
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-started_at"]
-
-    def __str__(self) -> str:
-        return f"{self.fmt} import of {self.file_name}"
-
-    @property
-    def is_interrupted(self) -> bool:
-        if self.status == "interrupted":
-            return True
-        if self.status != "running":
-            return False
-        last = self.heartbeat or self.started_at
-        return last is not None and last < stale_before()
-
-    @property
-    def shown_status(self) -> str:
-        """The status to show: a `running` batch that stopped beating was killed."""
-        return "interrupted" if self.is_interrupted else self.status
-
-    @property
-    def folder(self) -> Path:
-        return batch_folder(self.pk)
-
-    @property
-    def report_path(self) -> Path:
-        """The full error report (every rejected row), kept when there were more errors than rows stored."""
-        return self.folder / "errors.csv"
-
-
-def stale_before(now: dt.datetime | None = None) -> dt.datetime:
-    return (now or timezone.now()) - dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    class Meta(ImportBatchBase.Meta):
+        pass
 
 
 def batch_folder(batch_id: int) -> Path:
-    return Path(settings.IMPORT_DIR) / "batches" / str(batch_id)
+    return _batch_folder(batch_id, "incidents")
 
 
-class ImportRowError(models.Model):
+class ImportRowError(ImportRowErrorBase):
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="errors")
-    line = models.PositiveIntegerField()
-    field = models.CharField(max_length=64, blank=True)
-    value = models.CharField(max_length=200, blank=True)
-    reason = models.CharField(max_length=300)
 
-    class Meta:
-        ordering = ["batch", "line"]
+    class Meta(ImportRowErrorBase.Meta):
+        pass

@@ -45,7 +45,7 @@ def test_a_batch_that_stopped_beating_is_shown_as_interrupted(
     _killed(batch, 60)  # the default threshold is 10 minutes
     web = signed_in(ann_analyst)
     listing = web.get("/incidents/import/").content.decode()
-    assert "<td>interrupted</td>" in listing and "<td>running</td>" not in listing
+    assert '"Status">interrupted</td>' in listing and ">running</td>" not in listing
     page = web.get(f"/incidents/import/{batch.pk}/").content.decode()
     assert "— interrupted" in page and "stopped without finishing" in page
     api = Client().get(f"/api/v1/imports/{batch.pk}", HTTP_AUTHORIZATION=f"Bearer {api_token(ann_analyst)}")

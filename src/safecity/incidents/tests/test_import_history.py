@@ -73,12 +73,13 @@ def test_a_strict_run_with_bad_rows_is_rejected_through_an_action(agency_a: Agen
 
 
 def test_import_batch_start_refuses_without_import_rights(agency_a: Agency, olivia_officer: User) -> None:
+    from safecity.core.importing.actions import batch_start
     from safecity.core.permissions import NotPermitted
-    from safecity.incidents.actions import import_batch_start
+    from safecity.incidents.importers import INCIDENTS
 
     # Officers may add and change incidents one by one but not bulk-replace them (no delete right).
     with pytest.raises(NotPermitted):
-        import_batch_start(actor=olivia_officer, agency=agency_a, fmt="chicago", file_name="x.csv",
+        batch_start(INCIDENTS, actor=olivia_officer, agency=agency_a, fmt="chicago", file_name="x.csv",
                            file_sha256="0" * 64)
     assert not ImportBatch.objects.exists()
     assert AuditEvent.objects.filter(action="import.start", outcome="denied", actor_name="olivia").exists()

@@ -172,9 +172,10 @@ def test_openapi_documents_the_mapping_upload() -> None:
 
 
 def _many_bad_rows(count: int) -> bytes:
-    header = (FIXTURES / "lapd_sample.csv").read_text(encoding="utf-8").splitlines()[0]
+    # One good row first: a file none of whose rows can be read is refused whole ("this does not look like…").
+    header, good = (FIXTURES / "lapd_sample.csv").read_text(encoding="utf-8").splitlines()[:2]
     width = header.count(",")
-    return (header + "\n" + "".join("bad" + "," * (width - 1) + "\n" for _ in range(count))).encode()
+    return (header + "\n" + good + "\n" + "".join("bad" + "," * (width - 1) + "\n" for _ in range(count))).encode()
 
 
 @override_settings(IMPORT_MAX_STORED_ERRORS=25)

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 
-from safecity.incidents.importers.records import ImportFailure
+from safecity.core.importing.errors import ImportFailure
 
 POLL_SECONDS = 1.0  # how often the waiting parent beats (rate-limited further by IMPORT_HEARTBEAT_SECONDS)
 
