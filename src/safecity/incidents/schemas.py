@@ -7,7 +7,7 @@ import datetime as dt
 import types
 import typing
 import uuid
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
 from ninja import Field, Schema
 from pydantic import ValidationInfo, create_model, field_validator
@@ -88,7 +88,8 @@ class ScopeQuery(Schema):
     """Which agency, area and day every analysis covers."""
 
     agency: str = Field("", max_length=9, pattern=r"^[A-Za-z0-9]{0,9}$", title="Agency",
-                        description="Agency ORI (default: your home agency).")
+                        description="Agency ORI, or ALL for the roll-up of every agency you may see (default: "
+                                    "ALL for city roles, else your home agency).")
     area: str = Field("", max_length=30, pattern=r"^((district|beat):[A-Za-z0-9_-]{1,20})?$", title="Area",
                       description="district:CODE or beat:CODE (default: the whole agency).")
     as_of: dt.date | None = Field(None, title="As of", description="Last day counted (default: the latest date "
@@ -116,9 +117,12 @@ class ScopeQuery(Schema):
                                       {"earliest": str(earliest)})
         return value
 
+    # Whether the analysis can sum several agencies (counts can; a map needs one agency's geography).
+    rollup: ClassVar[bool] = True
+
     def resolve(self, user: Any) -> tuple[Scope, dt.date]:
         """The scope and day, checked against what the user may see (Django ValidationError naming the field)."""
-        scope = resolve_scope(user, self.agency, self.area)
+        scope = resolve_scope(user, self.agency, self.area, rollup_allowed=self.rollup)
         return scope, check_as_of(self.as_of, user, scope)
 
     def run(self, user: Any) -> Any:
@@ -161,6 +165,7 @@ class UptickQuery(ScopeQuery):
 
 
 class HotspotQuery(ScopeQuery):
+    rollup: ClassVar[bool] = False
     category: Category = Field("violent", title="Category")
     days: int = Field(365, ge=7, le=3660, title="Days")
     cell_m: int = Field(250, ge=100, le=2000, title="Cell size (metres)", description="Grid cell size in metres.")
@@ -172,6 +177,7 @@ class HotspotQuery(ScopeQuery):
 
 
 class NearRepeatQuery(ScopeQuery):
+    rollup: ClassVar[bool] = False
     category: Category = Field("shooting_incidents", title="Category")
     days: int = Field(365, ge=7, le=3660, title="Days")
     space_band: int = Field(120, ge=10, le=2000, title="Distance band width (metres)",

@@ -25,9 +25,9 @@ from typing import Any
 
 from safecity.analytics import poisson_e_test, poisson_z
 from safecity.incidents.stats.categories import BY_KEY, CATEGORIES, UNIT_LABELS, unit_for
-from safecity.incidents.stats.counts import count_matrix
 from safecity.incidents.stats.periods import years_earlier
 from safecity.incidents.stats.results import ScopedResult, scoped
+from safecity.incidents.stats.rollup import count_scope
 from safecity.incidents.stats.scope import Scope
 
 ALPHA = 0.05
@@ -112,7 +112,7 @@ def upticks(*, user: Any, scope: Scope, as_of: dt.date, level: str = "all", alph
     levels = ["district", "beat"] if level == "all" else [level]
     raw: list[dict[str, Any]] = []
     for lv in levels:
-        matrix = count_matrix(inc, windows, agency_id=scope.agency.pk, group=lv)
+        matrix = count_scope(inc, scope, windows, group=lv)
         for area in scope.areas(lv):
             cell = matrix.get(area.pk)
             for c in CATEGORIES:
@@ -131,7 +131,7 @@ def upticks(*, user: Any, scope: Scope, as_of: dt.date, level: str = "all", alph
     for r, q in zip(raw, qs, strict=True):
         c = r["cat"]
         rows.append(Uptick(
-            level=r["level"], area_code=r["area"].code, area_name=r["area"].name, category=c.key,
+            level=r["level"], area_code=r["area"].code, area_name=scope.area_name(r["area"]), category=c.key,
             unit=UNIT_LABELS[unit_for(c, "nibrs")], current=r["cur"],
             prior_year=r["py"], prior_8wk=r["pre"], z_prior_year=round(poisson_z(r["cur"], r["py"]), 3),
             z_8wk=round(poisson_z(r["cur"], r["pre"] / 2), 3), p_prior_year=r["p_py"], p_8wk=r["p_pre"],
