@@ -130,6 +130,16 @@ ROLE_CLEARANCES: dict[str, Sensitivity] = {
     Role.EXECUTIVE: Sensitivity.NONE,
 }
 
+# Counting is not reading. `restrict(user, AGGREGATE)` is the set an analysis counts: the incidents the user
+# may view, except that a role listed here counts records under these labels without being able to open
+# them. The mayor / public-safety director answers for the city's numbers, so they count what command staff
+# count (a rape is a victim-identifying record, and leaving it out would show the city no rapes at all), while
+# the records themselves stay out of the role's sight. Roles not listed count exactly what they may view.
+AGGREGATE = "aggregate"
+ROLE_AGGREGATE_CLEARANCES: dict[str, Sensitivity] = {
+    Role.EXECUTIVE: Sensitivity.VICTIM_IDENTIFYING | Sensitivity.JUVENILE,
+}
+
 STAFF_ROLES = frozenset(r.value for r in Role if r != Role.PUBLIC)
 
 

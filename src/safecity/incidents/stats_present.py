@@ -68,17 +68,19 @@ def period_view(report: Compstat, window: Window) -> Period:
         cell = row.cells[window.key]
         lines.append(Line(category=row.category, label=row.label, unit=row.unit, is_total=row.is_total, cell=cell,
                           rate=_rate(cell.current, pop), prior_rate=_rate(cell.prior, prior_pop)))
-    areas = [AreaLine(code=a.code, name=a.name, cells=[(heading, a.cell(cat, window.key)) for cat, heading in AREA_COLUMNS])
+    areas = [AreaLine(code=a.code, name=a.name,
+                      cells=[(heading, a.cell(cat, window.key)) for cat, heading in AREA_COLUMNS])
              for a in report.areas]
     return Period(window=window, population=pop, prior_population=prior_pop, lines=lines, areas=areas)
 
 
 def _sentence(label: str, unit: str, window: Window, cell: Cell) -> str:
-    direction = "up" if cell.change > 0 else "down"
-    size = f"{abs(cell.pct_change):.0f}%" if cell.pct_change is not None else f"from {cell.prior}"
     span = SPANS.get(window.key, window.label.lower())
-    return (f"{label} {direction} {size} in {span}: {cell.current:,} {unit} against {cell.prior:,} "
-            f"in the same dates a year earlier (Z {cell.z:+.2f}).")
+    if cell.pct_change is None:
+        change = "against none"
+    else:
+        change = f"{'up' if cell.change > 0 else 'down'} {abs(cell.pct_change):.0f}% from {cell.prior:,}"
+    return f"{label}: {cell.current:,} {unit} in {span}, {change} in the same dates a year earlier (Z {cell.z:+.2f})."
 
 
 def executive_summary(report: Compstat) -> list[str]:

@@ -84,17 +84,22 @@ class ParamsForm(forms.Form):
         area_field: Any = self.fields["area"]
         agency_field.widget.choices = [(a.ori, f"{a.name} ({a.ori})") for a in agencies]
         asked = (data.get("agency") or "").upper()
+        shown: str | None = None
         if self.schema.rollup and len(agencies) > 1:
             agency_field.widget.choices.insert(0, (ALL, "All agencies you can see (roll-up)"))
             if asked == ALL or (not asked and prefers_rollup(user)):
                 area_field.widget.choices = area_choices(None)
-                self.initial["agency"] = ALL
-                return
-        chosen = next((a for a in agencies if a.ori == asked), None)
-        chosen = chosen or default_agency(user)
-        area_field.widget.choices = area_choices(chosen) if chosen else [("", "Whole agency")]
-        if chosen is not None:
-            self.initial["agency"] = chosen.ori
+                shown = ALL
+        if shown is None:
+            chosen = next((a for a in agencies if a.ori == asked), None)
+            chosen = chosen or default_agency(user)
+            area_field.widget.choices = area_choices(chosen) if chosen else [("", "Whole agency")]
+            shown = chosen.ori if chosen is not None else None
+        if shown is not None and not asked:
+            # A bound form shows its data, not its initial values: without this the select would show its
+            # first option (another agency) above numbers computed for the default one.
+            self.data = self.data.copy()
+            self.data["agency"] = shown
 
     @classmethod
     def of(cls, schema: type[ScopeQuery]) -> type[ParamsForm]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from safecity.core import selectors as core_selectors
 from safecity.core.models import Agency, AgencyType, Beat, District
 from safecity.core.permissions import ensure_module
-from safecity.core.roles import Module
+from safecity.core.roles import AGGREGATE, Module
 from safecity.incidents.models import Incident
 
 EARLIEST = dt.date(1900, 1, 1)
@@ -41,7 +41,7 @@ def rollup_members(user: Any) -> tuple[Agency, ...]:
     Agencies without incidents (the city government, the fire department) would add nothing to the counts
     but their population to the rates, so they are left out.
     """
-    seen = Incident.objects.restrict(user, "view")
+    seen = Incident.objects.restrict(user, AGGREGATE)
     return tuple(a for a in visible_agencies(user) if seen.filter(agency=a).exists())
 
 
@@ -116,9 +116,11 @@ class Scope:
             return f"district:{self.district.code}"
         return ""
 
-    def incidents(self, user: Any) -> QuerySet[Incident]:
-        """The restricted incident queryset for this scope — the start of every aggregate."""
-        qs = Incident.objects.restrict(user, "view")
+    def incidents(self, user: Any, action: str = AGGREGATE) -> QuerySet[Incident]:
+        """The restricted incident queryset for this scope — the start of every aggregate (what the user may
+        count: ``core.roles.ROLE_AGGREGATE_CLEARANCES``). Analyses that draw single incidents (map points)
+        pass ``view``: a point is a record."""
+        qs = Incident.objects.restrict(user, action)
         if self.is_rollup:
             return qs.filter(agency__in=[a.pk for a in self.members]).order_by()
         qs = qs.filter(agency=self.agency)
@@ -223,7 +225,7 @@ def today() -> dt.date:
 
 def latest_date(user: Any, scope: Scope) -> dt.date:
     """Latest incident date the user can see in the agency (not after today); today when there is none."""
-    latest = Incident.objects.restrict(user, "view").filter(
+    latest = Incident.objects.restrict(user, AGGREGATE).filter(
         agency__in=[a.pk for a in scope.agencies], occurred_date__lte=today()).aggregate(m=Max("occurred_date"))["m"]
     return latest or today()
 
