@@ -198,7 +198,7 @@ def compstat_pdf(report: Compstat, generated_by: str = "", history: Trends | Non
         story.append(KeepTogether([
             Paragraph(f"Monthly trend, {history.months[0]:%B %Y} to {history.months[-1]:%B %Y}", st.h2),
             trend_chart(history)]))
-    for window in report.windows:
+    for window in stats_present.reading_order(report):
         period = stats_present.period_view(report, window)
         block: list[Flowable] = [
             Paragraph(f"{_esc(window.label)}: {window.start:%d %b %Y} to {window.end:%d %b %Y}, against "

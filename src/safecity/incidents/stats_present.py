@@ -52,6 +52,12 @@ def choose_period(report: Compstat, asked: str | None) -> Window:
     return by_key.get(asked or "") or by_key.get(DEFAULT_PERIOD) or report.windows[0]
 
 
+def reading_order(report: Compstat) -> list[Window]:
+    """Periods for paper: 28 days, then year to date, then the rest (the short week last: it is the noisiest)."""
+    first = ("d28", "ytd")
+    return sorted(report.windows, key=lambda w: first.index(w.key) if w.key in first else len(first))
+
+
 def _rate(count: int, population: int | None) -> float | None:
     if not population:
         return None

@@ -98,8 +98,9 @@ class ParamsForm(forms.Form):
         if shown is not None and not asked:
             # A bound form shows its data, not its initial values: without this the select would show its
             # first option (another agency) above numbers computed for the default one.
-            self.data = self.data.copy()
-            self.data["agency"] = shown
+            data = data.copy()
+            data["agency"] = shown
+            self.data = data
 
     @classmethod
     def of(cls, schema: type[ScopeQuery]) -> type[ParamsForm]:
