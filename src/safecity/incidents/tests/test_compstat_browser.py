@@ -79,7 +79,7 @@ def test_compstat_fits_and_mayor_gets_the_rollup(live_server: Any, browser: Any,
         row = page.locator("table.sc-compstat tbody tr", has_text="Robbery (120)").first
         for label in ("2026", "2025", "Z", "Rate per 100,000, 2026"):
             box = row.locator(f'td[data-label="{label}"]').bounding_box()
-            assert box is not None and box["width"] > 0 and 0 <= box["x"] and box["x"] + box["width"] <= width, (
+            assert box is not None and box["width"] > 0 and box["x"] >= 0 and box["x"] + box["width"] <= width, (
                 width, label, box)
         assert row.locator('td[data-label="2026"]').inner_text().strip() == "14"
         assert "Robbery (120): 14 offenses in the last 28 days, up" in page.inner_text("main")
