@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max, QuerySet
+from django.db.models import Case, Max, QuerySet, When
 from django.utils import timezone
 
 from safecity.core import selectors as core_selectors
@@ -27,12 +27,17 @@ def visible_agencies(user: Any) -> QuerySet[Agency]:
 
 
 def default_agency(user: Any) -> Agency | None:
+    """The home agency when it holds incidents the user can see; else the first that does, police first (a
+    city government's staff land on the city's police department, not on an empty page for the city)."""
     agencies = visible_agencies(user)
+    seen = Incident.objects.restrict(user, "view")
     home = getattr(user, "home_agency_id", None)
-    if home and agencies.filter(pk=home).exists():
+    if home and agencies.filter(pk=home).exists() and seen.filter(agency_id=home).exists():
         return agencies.get(pk=home)
-    with_data = agencies.filter(pk__in=Incident.objects.restrict(user, "view").values("agency_id")[:1000])
-    return with_data.first() or agencies.first()
+    with_data = agencies.filter(pk__in=seen.values("agency_id")[:1000]).order_by(
+        Case(When(agency_type=AgencyType.POLICE, then=0), default=1), "name")
+    return with_data.first() or (agencies.get(pk=home) if home and agencies.filter(pk=home).exists()
+                                 else agencies.first())
 
 
 def rollup_members(user: Any) -> tuple[Agency, ...]:

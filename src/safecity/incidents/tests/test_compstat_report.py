@@ -164,7 +164,9 @@ def test_mayor_defaults_to_rollup_of_every_agency(data, maya_mayor, signed_in) -
     # Maps need one agency's geography: the roll-up is refused there by name, and not the city's default.
     refused = client.get(reverse("incidents:stats_hotspots"), {"as_of": AS_OF, "agency": "ALL"})
     assert refused.status_code == 400 and "one agency at a time" in refused.content.decode()
-    assert client.get(reverse("incidents:stats_hotspots"), {"as_of": AS_OF}).status_code == 200
+    # ... and the map's default is the police department, not the city government's empty page.
+    hotspots = client.get(reverse("incidents:stats_hotspots"), {"as_of": AS_OF})
+    assert hotspots.status_code == 200 and "Alpha Police Department (agency-wide)" in hotspots.content.decode()
     assert client.get(reverse("incidents:stats_compstat"), {"agency": "ALL", "area": "district:1"}).status_code == 400
 
 
