@@ -75,6 +75,21 @@ def otto_oversight(agency_a: Agency) -> User:
     return make_persona("otto", agency_a, Role.OVERSIGHT)
 
 
+@pytest.fixture
+def city_hall(db: Any) -> Agency:
+    return actions.agency_create(actor=SYSTEM, ori="ZZ0000099", name="City of Alpha", agency_type="city",
+                                 jurisdiction="Alpha", state="ZZ")
+
+
+@pytest.fixture
+def maya_mayor(city_hall: Agency, agency_a: Agency, agency_b: Agency) -> User:
+    """The mayor / public-safety director: homed at the city, the executive role in the police and the sheriff."""
+    user = make_persona("maya", city_hall, Role.EXECUTIVE)
+    for agency in (agency_a, agency_b):
+        actions.role_grant(actor=SYSTEM, user=user, agency=agency, role=Role.EXECUTIVE)
+    return User.objects.get(pk=user.pk)
+
+
 def verified_client(user: User) -> Client:
     """A client signed in as `user` with two-step sign-in already passed (as the MFA page would leave it)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -13,7 +13,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from safecity.core.roles import ROLE_CLEARANCES, Module, Role, Sensitivity, role_allows
+from safecity.core.roles import (
+    AGGREGATE,
+    ROLE_AGGREGATE_CLEARANCES,
+    ROLE_CLEARANCES,
+    VIEW,
+    Module,
+    Role,
+    Sensitivity,
+    role_allows,
+)
 
 MODULE_FROM_URL = "{module}"  # declared by views whose module is their `module` URL argument
 # Declared by pages every staff role may open whatever its modules (the rules page): any role but `public`.
@@ -45,13 +54,19 @@ def active_assignments(user: Any) -> list[tuple[int, str]]:
 
 
 def visibility_filter(user: Any, module: str, action: str) -> dict[Sensitivity, set[int]] | None:
-    """Return None for unrestricted access, else {clearance mask: agency ids} where `action` is allowed."""
+    """Return None for unrestricted access, else {clearance mask: agency ids} where `action` is allowed.
+
+    `AGGREGATE` (what an analysis counts) is allowed where `view` is, with the role's counting clearance."""
     if user is not None and getattr(user, "is_superuser", False) and user.is_active:
         return None
+    counting = action == AGGREGATE
     by_agency: dict[int, Sensitivity] = {}
     for agency_id, role in active_assignments(user):
-        if role_allows(role, module, action):
-            by_agency[agency_id] = by_agency.get(agency_id, Sensitivity.NONE) | ROLE_CLEARANCES[role]
+        if role_allows(role, module, VIEW if counting else action):
+            cleared = ROLE_CLEARANCES[role]
+            if counting:
+                cleared |= ROLE_AGGREGATE_CLEARANCES.get(role, Sensitivity.NONE)
+            by_agency[agency_id] = by_agency.get(agency_id, Sensitivity.NONE) | cleared
     grouped: dict[Sensitivity, set[int]] = defaultdict(set)
     for agency_id, mask in by_agency.items():
         grouped[mask].add(agency_id)

@@ -34,6 +34,7 @@ class Role(models.TextChoices):
     CASEWORKER = "caseworker", "Caseworker"
     GRANTS = "grants", "Grants manager"
     PUBLIC = "public", "Public"
+    EXECUTIVE = "executive", "Mayor / public-safety director"
 
 
 class Sensitivity(enum.IntFlag):
@@ -105,6 +106,13 @@ ROLE_MODULES: dict[str, dict[str, frozenset[str]]] = {
     Role.CASEWORKER: {Module.REENTRY: EDIT},
     Role.GRANTS: {Module.GRANTS: FULL, Module.TRANSPARENCY: READ_ONLY},
     Role.PUBLIC: {Module.TRANSPARENCY: READ_ONLY},
+    # City-wide questions (CompStat, trends, the printable report) across the agencies the role is granted in;
+    # no edits, and the clearance below keeps every labelled record out of the role's sight.
+    Role.EXECUTIVE: {
+        Module.INCIDENTS: READ_EXPORT,
+        Module.FIREARMS: READ_ONLY,
+        Module.TRANSPARENCY: READ_ONLY,
+    },
 }
 
 # Labels each role is cleared for: a labelled record is visible only when every one of its labels is cleared.
@@ -119,6 +127,17 @@ ROLE_CLEARANCES: dict[str, Sensitivity] = {
     Role.CASEWORKER: Sensitivity.HEALTH_PROTECTED | Sensitivity.JUVENILE,
     Role.GRANTS: Sensitivity.NONE,
     Role.PUBLIC: Sensitivity.NONE,
+    Role.EXECUTIVE: Sensitivity.NONE,
+}
+
+# Counting is not reading. `restrict(user, AGGREGATE)` is the set an analysis counts: the incidents the user
+# may view, except that a role listed here counts records under these labels without being able to open
+# them. The mayor / public-safety director answers for the city's numbers, so they count what command staff
+# count (a rape is a victim-identifying record, and leaving it out would show the city no rapes at all), while
+# the records themselves stay out of the role's sight. Roles not listed count exactly what they may view.
+AGGREGATE = "aggregate"
+ROLE_AGGREGATE_CLEARANCES: dict[str, Sensitivity] = {
+    Role.EXECUTIVE: Sensitivity.VICTIM_IDENTIFYING | Sensitivity.JUVENILE,
 }
 
 STAFF_ROLES = frozenset(r.value for r in Role if r != Role.PUBLIC)

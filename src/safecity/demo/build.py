@@ -45,7 +45,10 @@ PERSONAS: list[tuple[str, str, str, str]] = [
     ("grants", Role.GRANTS, "ZZ0019900", "Grace Grants"),
     ("public", Role.PUBLIC, "ZZ0019900", "Pat Public"),
     ("deputy", Role.OFFICER, "ZZ0020000", "Dana Deputy"),
+    ("mayor", Role.EXECUTIVE, "ZZ0019900", "Morgan Mayor"),
 ]
+# A persona's role in further agencies: the mayor's questions cover the police and the sheriff alike.
+ALSO_GRANTED: dict[str, tuple[str, ...]] = {"mayor": (POLICE_ORI, "ZZ0020000")}
 
 
 _WORDS = ["maple", "harbor", "lantern", "copper", "meadow", "granite", "willow", "falcon", "orchard", "summit",
@@ -120,7 +123,8 @@ def _geography(agency: Agency, rng: random.Random, prefix: str = "") -> None:
 def _personas(agencies: dict[str, Agency]) -> None:
     for username, role, ori, display in PERSONAS:
         user = _ensure_user(username, display, agencies[ori])
-        actions.role_grant(actor=DEMO, user=user, agency=agencies[ori], role=role)
+        for granted_in in (ori, *ALSO_GRANTED.get(username, ())):
+            actions.role_grant(actor=DEMO, user=user, agency=agencies[granted_in], role=role)
     _ensure_user("cityadmin", "City Platform Admin", agencies["ZZ0019900"], superuser=True)
 
 

@@ -5,12 +5,9 @@ they run inside their transaction — see docs/architecture.md, "The one sanctio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-<<<<<<< HEAD
-from typing import TYPE_CHECKING, Any, Protocol
-=======
-from typing import Any
->>>>>>> kit-importer
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,15 +30,8 @@ if TYPE_CHECKING:
 # Re-exported for apps that build incident rows themselves (the demo city): the one place facts are derived, and
 # the importer's row validation (`import_row_validator` + `import_row_problems`) that such rows must pass too.
 __all__ = [
-<<<<<<< HEAD
-    "IMPORT_ACTIONS", "IncidentFacts", "OffenseIn", "VictimIn", "VictimValues", "derive", "ensure_can_import",
-    "import_row_problems", "import_row_validator",
-    "import_batch_commit", "import_batch_fail", "import_batch_finish", "import_batch_heartbeat",
-    "import_batch_reject", "import_batch_start", "incident_create", "incident_update",
-=======
-    "IMPORT_ACTIONS", "IncidentFacts", "OffenseIn", "VictimIn", "VictimValues", "derive", "incident_create",
-    "incident_update",
->>>>>>> kit-importer
+    "IMPORT_ACTIONS", "IncidentFacts", "OffenseIn", "VictimIn", "VictimValues", "derive", "import_row_problems",
+    "import_row_validator", "incident_create", "incident_update",
 ]
 
 
@@ -170,147 +160,8 @@ def incident_update(*, actor: Actor, incident: Incident, **changes: Any) -> Inci
 IMPORT_ACTIONS = ("add", "change", "delete")
 
 
-<<<<<<< HEAD
-class LocatedError(Protocol):
-    """A rejected row's error (`importers.records.RowError`)."""
-
-    line: int
-    field: str
-    value: str
-    reason: str
-
-
-def _check_import_rights(actor: Actor, agency: Agency) -> None:
-    if is_system(actor):
-        return
-    for action in IMPORT_ACTIONS:
-        ensure_module(actor, Module.INCIDENTS, action, agency.pk)
-
-
-def ensure_can_import(*, actor: Actor, agency: Agency) -> None:
-    """Refuse a run (a dry run too) before anything is read; the refusal is audited as a denied `import.start`
-    naming the agency. `import_batch_start` and `import_batch_commit` check again inside their transaction, so
-    neither can be called on its own by someone without the rights (the user's roles are read once per
-    request, so a role revoked during a run is not seen before the run ends)."""
-    try:
-        _check_import_rights(actor, agency)
-    except NotPermitted as exc:
-        audit.record(action="import.start", actor=actor, outcome="denied", agency_ori=agency.ori,
-                     object_type="incidents.importbatch", extra={"reason": str(exc)})
-        raise
-
-
-def _interrupted_run(agency: Agency, file_sha256: str) -> ImportBatch | None:
-    """The newest killed run of this same file for this agency, marked interrupted; None if there is none."""
-    candidates = ImportBatch.objects.filter(agency=agency, file_sha256=file_sha256, dry_run=False,
-                                            status__in=("running", "interrupted"))
-    recent: list[ImportBatch] = list(candidates.order_by("-started_at", "-pk")[:20])
-    for batch in recent:
-        if batch.is_interrupted:
-            if batch.status != "interrupted":
-                ImportBatch.objects.filter(pk=batch.pk, status="running").update(status="interrupted")
-                batch.status = "interrupted"
-            return batch
-    return None
-
-
-def import_batch_start(*, actor: Actor, agency: Agency, fmt: str, file_name: str, file_sha256: str,
-                       strict: bool = False) -> ImportBatch:
-    """Open a run: its `ImportBatch` (linked to the killed run of the same file it resumes, if any)."""
-    with audited(actor=actor, action="import.start") as frame:
-        _check_import_rights(actor, agency)
-        interrupted = _interrupted_run(agency, file_sha256)
-        batch = ImportBatch.objects.create(
-            agency=agency, fmt=fmt, file_name=file_name[:255], file_sha256=file_sha256,
-            started_by=actor if isinstance(actor, User) else None, dry_run=False, status="running",
-            heartbeat=timezone.now(), rerun_of=interrupted)
-        frame.obj = batch
-        frame.extra = {"format": fmt, "file": batch.file_name, "sha256": file_sha256, "strict": strict,
-                       "rerun_of": interrupted.pk if interrupted else None}
-    return batch
-
-
-def _error_rows(batch: ImportBatch, errors: Sequence[LocatedError]) -> list[ImportRowError]:
-    return [ImportRowError(batch=batch, line=e.line, field=e.field[:64], value=e.value[:200], reason=e.reason[:300])
-            for e in errors]
-
-
-def _snapshots(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    found: dict[int, dict[str, Any]] = {}
-    for i in range(0, len(ids), CHUNK):
-        for incident in Incident.objects.filter(pk__in=ids[i:i + CHUNK]):
-            found[incident.pk] = snapshot(incident)
-    return found
-
-
-def _read_back(ids: Sequence[int]) -> list[Incident]:
-    rows: list[Incident] = []
-    for i in range(0, len(ids), CHUNK):
-        rows.extend(Incident.objects.filter(pk__in=ids[i:i + CHUNK]).select_related("agency"))
-    return rows
-
-
-def import_batch_commit(*, actor: Actor, batch: ImportBatch, write: Callable[[], None], changed_ids: Sequence[int],
-                        errors: Sequence[LocatedError], totals: dict[str, int], counts: dict[str, Any]) -> int:
-    """Commit one batch of a run in one transaction: `write` (the store's bulk insert/update of the batch's
-    incidents), its stored errors, the run's running totals, one `import.batch` event with `counts`, and one
-    before/after history row per incident in `changed_ids` that the write changed. Returns that number.
-
-    Only changed incidents get history: new ones carry their batch (`import_batch`), whose events say who
-    imported what, and a million creation rows would add nothing to that.
-    """
-    with audited(actor=actor, action="import.batch", obj=batch) as frame:
-        _check_import_rights(actor, batch.agency)
-        befores = _snapshots(changed_ids) if changed_ids else {}
-        write()
-        frame.touch(batch.agency_id)  # the store's bulk SQL is invisible to the frame: new rows, parts replaced
-        ImportRowError.objects.bulk_create(_error_rows(batch, errors))
-        ImportBatch.objects.filter(pk=batch.pk).update(**totals, heartbeat=timezone.now())
-        recorded = frame.updated_many(_read_back(changed_ids), befores) if changed_ids else 0
-        frame.extra = {**counts, "history": recorded}
-    return recorded
-
-
-def import_batch_finish(*, actor: Actor, batch: ImportBatch, status: str, summary: dict[str, Any]) -> ImportBatch:
-    """Close a run that imported: `status` is done, partial or failed (every row rejected)."""
-    with audited(actor=actor, action="import.finish", obj=batch) as frame:
-        ImportBatch.objects.filter(pk=batch.pk).update(status=status, finished_at=timezone.now())
-        frame.extra = {"status": status, **summary}
-    batch.refresh_from_db()
-    return batch
-
-
-def import_batch_reject(*, actor: Actor, batch: ImportBatch, errors: Sequence[LocatedError], rows_total: int,
-                        rows_rejected: int, errors_total: int) -> ImportBatch:
-    """Close a strict run that found bad rows: nothing imported, the stored errors say why."""
-    with audited(actor=actor, action="import.finish", obj=batch) as frame:
-        ImportRowError.objects.bulk_create(_error_rows(batch, errors))
-        frame.touch(batch.agency_id)  # the stored errors are listed (and counted) like the agency's records
-        now = timezone.now()
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status="rejected", finished_at=now, rows_total=rows_total, rows_rejected=rows_rejected,
-            errors_total=errors_total, heartbeat=now)
-        frame.extra = {"status": "rejected", "strict": True, "read": rows_total, "rejected": rows_rejected}
-    batch.refresh_from_db()
-    return batch
-
-
-def import_batch_fail(*, actor: Actor, batch: ImportBatch, reason: str) -> None:
-    """Close a run stopped by an error or a signal; the batches it committed stay (a re-run finds them unchanged)."""
-    with audited(actor=actor, action="import.finish", obj=batch) as frame:
-        ImportBatch.objects.filter(pk=batch.pk).update(status="failed", finished_at=timezone.now())
-        frame.extra = {"status": "failed", "reason": reason[:300]}
-
-
-def import_batch_heartbeat(*, batch: ImportBatch) -> None:
-    """Say a run is alive (every IMPORT_HEARTBEAT_SECONDS). Not audited on purpose: it changes no record, only
-    the liveness stamp that tells a running import from a killed one, and an event every 30 s would bury the
-    run's real events in the chain."""
-    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())
-=======
 # The run's writes (start, commit a batch, finish, reject, fail, heartbeat) are the importer framework's
 # batch actions (`core.importing.actions`), called with the incident record type (`importers.pipeline.INCIDENTS`).
->>>>>>> kit-importer
 
 
 def offense_code_table_load() -> None:

@@ -16,9 +16,6 @@ class IncidentsConfig(AppConfig):
 
         register_daily(daily)
         rules.register(CODE_PACK)
-<<<<<<< HEAD
         rules.register(BIAS_PACK)
-=======
         # By dotted path: start-up stays light, the importer is imported when an import runs.
         importing.register("safecity.incidents.importers.pipeline:INCIDENTS", name="incidents")
->>>>>>> kit-importer

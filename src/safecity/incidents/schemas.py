@@ -8,7 +8,7 @@ import types
 import typing
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
 from ninja import Field, Schema
 from pydantic import ValidationInfo, create_model, field_validator
@@ -131,7 +131,8 @@ class ScopeQuery(Schema):
     """Which agency, area and day every analysis covers."""
 
     agency: str = Field("", max_length=9, pattern=r"^[A-Za-z0-9]{0,9}$", title="Agency",
-                        description="Agency ORI (default: your home agency).")
+                        description="Agency ORI, or ALL for the roll-up of every agency you may see (default: "
+                                    "ALL for city roles, else your home agency).")
     area: str = Field("", max_length=30, pattern=r"^((district|beat):[A-Za-z0-9_-]{1,20})?$", title="Area",
                       description="district:CODE or beat:CODE (default: the whole agency).")
     as_of: dt.date | None = Field(None, title="As of", description="Last day counted (default: the latest date "
@@ -160,9 +161,12 @@ class ScopeQuery(Schema):
                                       {"earliest": str(earliest)})
         return value
 
+    # Whether the analysis can sum several agencies (counts can; a map needs one agency's geography).
+    rollup: ClassVar[bool] = True
+
     def resolve(self, user: Any) -> tuple[Scope, dt.date]:
         """The scope and day, checked against what the user may see (Django ValidationError naming the field)."""
-        scope = resolve_scope(user, self.agency, self.area)
+        scope = resolve_scope(user, self.agency, self.area, rollup_allowed=self.rollup)
         return scope, check_as_of(self.as_of, user, scope)
 
     def run(self, user: Any) -> Any:
@@ -186,7 +190,9 @@ class ScopeQuery(Schema):
     def _key(self, user: Any, scope: Scope, as_of: dt.date) -> str:
         owner: type[ScopeQuery] = next(c for c in type(self).__mro__ if "compute" in vars(c))
         params: dict[str, Any] = {name: getattr(self, name) for name in owner.model_fields}
-        params.update(agency=scope.agency.pk, area=scope.area_param, as_of=as_of)
+        # The roll-up and its first member share `scope.agency`: key by every agency counted.
+        params.update(agency=[a.pk for a in scope.agencies], rollup=scope.is_rollup, area=scope.area_param,
+                      as_of=as_of)
         return resultcache.key_for(user=user, module=Module.INCIDENTS,
                                    analysis=f"{owner.__module__}.{owner.__name__}", params=params)
 
@@ -228,6 +234,7 @@ class UptickQuery(ScopeQuery):
 
 
 class HotspotQuery(ScopeQuery):
+    rollup: ClassVar[bool] = False
     category: Category = Field("violent", title="Category")
     days: int = Field(365, ge=7, le=3660, title="Days")
     cell_m: int = Field(250, ge=100, le=2000, title="Cell size (metres)", description="Grid cell size in metres.")
@@ -239,6 +246,7 @@ class HotspotQuery(ScopeQuery):
 
 
 class NearRepeatQuery(ScopeQuery):
+    rollup: ClassVar[bool] = False
     category: Category = Field("shooting_incidents", title="Category")
     days: int = Field(365, ge=7, le=3660, title="Days")
     space_band: int = Field(120, ge=10, le=2000, title="Distance band width (metres)",

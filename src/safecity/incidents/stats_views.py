@@ -27,6 +27,7 @@ from safecity.core.permissions import has_module
 from safecity.core.roles import EXPORT, Module
 from safecity.core.views import module_required
 from safecity.incidents import charts
+from safecity.incidents import stats_present as present_compstat
 from safecity.incidents.schemas import (
     CHOICE_LABELS,
     Category,
@@ -39,7 +40,14 @@ from safecity.incidents.schemas import (
     UptickQuery,
 )
 from safecity.incidents.stats import exports
-from safecity.incidents.stats.scope import Scope, area_choices, default_agency, visible_agencies
+from safecity.incidents.stats.scope import (
+    ALL,
+    Scope,
+    area_choices,
+    default_agency,
+    prefers_rollup,
+    visible_agencies,
+)
 
 SELECT = {"class": "usa-select"}
 INPUT = {"class": "usa-input"}
@@ -75,11 +83,24 @@ class ParamsForm(forms.Form):
         agency_field: Any = self.fields["agency"]
         area_field: Any = self.fields["area"]
         agency_field.widget.choices = [(a.ori, f"{a.name} ({a.ori})") for a in agencies]
-        chosen = next((a for a in agencies if a.ori == (data.get("agency") or "").upper()), None)
-        chosen = chosen or default_agency(user)
-        area_field.widget.choices = area_choices(chosen) if chosen else [("", "Whole agency")]
-        if chosen is not None:
-            self.initial["agency"] = chosen.ori
+        asked = (data.get("agency") or "").upper()
+        shown: str | None = None
+        if self.schema.rollup and len(agencies) > 1:
+            agency_field.widget.choices.insert(0, (ALL, "All agencies you can see (roll-up)"))
+            if asked == ALL or (not asked and prefers_rollup(user)):
+                area_field.widget.choices = area_choices(None)
+                shown = ALL
+        if shown is None:
+            chosen = next((a for a in agencies if a.ori == asked), None)
+            chosen = chosen or default_agency(user)
+            area_field.widget.choices = area_choices(chosen) if chosen else [("", "Whole agency")]
+            shown = chosen.ori if chosen is not None else None
+        if shown is not None and not asked:
+            # A bound form shows its data, not its initial values: without this the select would show its
+            # first option (another agency) above numbers computed for the default one.
+            data = data.copy()
+            data["agency"] = shown
+            self.data = data
 
     @classmethod
     def of(cls, schema: type[ScopeQuery]) -> type[ParamsForm]:
@@ -146,11 +167,15 @@ def _with_defaults(request: HttpRequest, form_class: type[forms.Form]) -> Any:
 
 
 def _may_export(request: HttpRequest, scope: Scope, what: str) -> bool:
-    """The decorator checked `export` somewhere; the numbers belong to one agency, so check it there too."""
-    if has_module(request.user, Module.INCIDENTS, EXPORT, scope.agency.pk):
+    """The decorator checked `export` somewhere; the numbers belong to the scope's agencies, so check each."""
+    if _can_export(request, scope):
         return True
-    permission_denied(actor=request.user, what=what, reason=f"{request.path} (export, {scope.agency.ori})")
+    permission_denied(actor=request.user, what=what, reason=f"{request.path} (export, {scope.ori})")
     return False
+
+
+def _can_export(request: HttpRequest, scope: Scope) -> bool:
+    return all(has_module(request.user, Module.INCIDENTS, EXPORT, a.pk) for a in scope.agencies)
 
 
 def _csv_view(page_view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -198,22 +223,22 @@ def _page(
         result, ctx["drawn"] = params.result_drawn(request.user, scope, as_of, draw)
     else:
         result = params.result(request.user, scope, as_of)
-    purpose = f"{scope.agency.ori} {scope.area_param} as of {as_of}".strip()
+    purpose = f"{scope.ori} {scope.area_param} as of {as_of}".strip()
     name = page.split("_", 1)[1]
     if fmt == "csv":
         body, n = csv_of(result)
         record_export(actor=request.user, what=what, rows=n, fmt="csv", purpose=purpose)
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}-{scope.agency.ori}-{as_of}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{name}-{scope.ori}-{as_of}.csv"'
         return response
     if fmt == "pdf" and pdf_of is not None:
         pdf = pdf_of(result, request.user.get_username())
         record_export(actor=request.user, what=what, rows=len(result.rows), fmt="pdf", purpose=purpose)
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}-{scope.agency.ori}-{as_of}.pdf"'
+        response["Content-Disposition"] = f'attachment; filename="{name}-{scope.ori}-{as_of}.pdf"'
         return response
     ctx.update({"scope": scope, "as_of": as_of, "result": result,
-                "can_export": has_module(request.user, Module.INCIDENTS, EXPORT, scope.agency.pk)})
+                "can_export": _can_export(request, scope)})
     ctx.update(present(result, params))
     ctx.update(ctx.pop("drawn", None) or {})
     return render(request, template, ctx)
@@ -226,9 +251,30 @@ def _nothing(result: Any, params: Any) -> dict[str, Any]:
 @module_required(Module.INCIDENTS)
 def compstat_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     from safecity.incidents.report_pdf import compstat_pdf as render_pdf
+    from safecity.incidents.stats.trends import trends
 
-    return _page(request, CompstatForm, "incidents/stats/compstat.html", "incidents:stats_compstat", _nothing,
-                 exports.compstat_csv, "incidents.compstat", fmt, pdf_of=render_pdf)
+    def present(report: Any, params: Any) -> dict[str, Any]:
+        # One period at a time (a server-side switch: works without JavaScript, each tab is a plain link).
+        window = present_compstat.choose_period(report, request.GET.get("period"))
+        tabs = [{"key": w.key, "label": w.label, "current": w.key == window.key,
+                 "url": f"?{_query(request, period=w.key)}"} for w in report.windows]
+        return {"period": present_compstat.period_view(report, window), "tabs": tabs,
+                "summary": present_compstat.executive_summary(report),
+                "area_columns": [heading for _, heading in present_compstat.AREA_COLUMNS]}
+
+    def pdf_of(report: Any, generated_by: str) -> bytes:
+        # The report's chart: 24 months of the headline categories, from the same scope and counting.
+        history = trends(user=request.user, scope=report.scope, as_of=report.as_of, months=24,
+                         mode=_mode_of(request))
+        return render_pdf(report, generated_by, history=history)
+
+    return _page(request, CompstatForm, "incidents/stats/compstat.html", "incidents:stats_compstat", present,
+                 exports.compstat_csv, "incidents.compstat", fmt, pdf_of=pdf_of)
+
+
+def _mode_of(request: HttpRequest) -> str:
+    mode = request.GET.get("mode") or "nibrs"
+    return mode if mode in CHOICE_LABELS["mode"] else "nibrs"
 
 
 @module_required(Module.INCIDENTS, EXPORT)

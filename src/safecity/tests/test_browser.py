@@ -31,6 +31,7 @@ EXPECTED_NAV = {
     "grants": {"/m/grants/", "/open/"},
     "public": {"/open/"},
     "deputy": {"/incidents/", "/m/firearms/", "/open/"},
+    "mayor": {"/incidents/", "/m/firearms/", "/open/"},
 }
 MAX_PAGES_PER_PERSONA = 25
 

@@ -119,6 +119,7 @@ def batch_commit(rt: RecordType, *, actor: Actor, batch: ImportBatchBase, write:
         check_rights(rt, actor, batch.agency)
         befores = _snapshots(rt, changed_ids) if keep_history else {}
         write()
+        frame.touch(batch.agency_id)  # the store's bulk SQL is invisible to the frame: new rows, parts replaced
         rt.error_model._default_manager.bulk_create(_error_rows(rt, batch, errors))
         rt.batch_model.objects.filter(pk=batch.pk).update(**totals, heartbeat=timezone.now())
         recorded = frame.updated_many(_read_back(rt, changed_ids), befores) if keep_history else 0
@@ -141,6 +142,7 @@ def batch_reject(rt: RecordType, *, actor: Actor, batch: ImportBatchBase, errors
     """Close a strict run that found bad rows: nothing imported, the stored errors say why."""
     with audited(actor=actor, action="import.finish", obj=batch) as frame:
         rt.error_model._default_manager.bulk_create(_error_rows(rt, batch, errors))
+        frame.touch(batch.agency_id)  # the stored errors are listed (and counted) like the agency's records
         now = timezone.now()
         rt.batch_model.objects.filter(pk=batch.pk).update(
             status="rejected", finished_at=now, rows_total=rows_total, rows_rejected=rows_rejected,

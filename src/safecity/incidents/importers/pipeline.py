@@ -32,126 +32,10 @@ from safecity.incidents.importers.records import ImportFailure, IncidentRec, Row
 from safecity.incidents.importers.store import Encoded, IncidentStore
 from safecity.incidents.models import ImportBatch, ImportRowError, Incident
 
-<<<<<<< HEAD
 FORMATS = ("nibrs", "chicago", "nypd", "nypd_hate", "lapd", "code", "csv")
-DEFAULT_BATCH_SIZE = 50000
-__all__ = ["DEFAULT_BATCH_SIZE", "FORMATS", "IMPORT_ACTIONS", "ImportOptions", "ImportResult", "Importer",
-           "check_permission", "error_report_csv", "preview_row", "run_import"]
-
-
-@dataclass
-class ImportOptions:
-    path: Path
-    agency: Any
-    fmt: str
-    mapping_path: Path | None = None
-    dry_run: bool = False
-    strict: bool = False
-    batch_size: int = DEFAULT_BATCH_SIZE
-    actor: Actor = SYSTEM
-    file_name: str = ""
-    progress: Callable[[int], None] | None = None  # called with bytes read so far
-    preview_rows: int = 0
-    keep_errors: int | None = None  # errors kept in ImportResult.errors (None: all, for the command line)
-
-
-@dataclass
-class ImportResult:
-    rows_read: int = 0
-    imported: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    seconds: float = 0.0
-    errors: list[RowError] = field(default_factory=list)
-    batch: Any = None
-    preview: list[dict[str, Any]] = field(default_factory=list)
-    status: str = "done"
-    encoding: str = "utf-8"
-    errors_total: int = 0  # every error found; `errors` may hold only the first `keep_errors`
-
-    @property
-    def exit_code(self) -> int:
-        if self.status == "rejected" or (self.rejected and not (self.imported or self.unchanged)):
-            return 2
-        return 1 if self.rejected else 0
-
-    def summary(self) -> str:
-        return (f"{self.rows_read} rows read, {self.imported} imported, {self.unchanged} unchanged, "
-                f"{self.rejected} rejected in {self.seconds:.1f} s")
-
-
-def error_report_csv(errors: list[RowError]) -> str:
-    """Rejected rows with their raw source values, written through the formula-safe writer (finding 4)."""
-    out = io.StringIO()
-    writer = csvsafe.writer(out)
-    writer.writerow(["line", "field", "value", "reason"])
-    for error in sorted(errors, key=lambda e: (e.line, e.field)):
-        writer.writerow(error.as_row())
-    return out.getvalue()
-
-
-class _FullReport:
-    """Every error of a run, appended batch by batch to the batch's errors.csv through error_report_csv."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.started = False
-
-    def add(self, errors: list[RowError]) -> None:
-        if not errors:
-            return
-        text = error_report_csv(errors)
-        if self.started:
-            text = text.split("\n", 1)[1]  # the header is written once
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a" if self.started else "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        self.started = True
-
-    def discard(self) -> None:
-        shutil.rmtree(self.path.parent, ignore_errors=True)
-
-
-def check_permission(actor: Actor, agency: Any) -> None:
-    """Importing needs add, change and delete in incidents for that agency; a refusal is itself audited."""
-    actions.ensure_can_import(actor=actor, agency=agency)
-
-
-# SQLite settings for the import connection only, restored afterwards (the web upload shares the request's
-# connection). The default page cache is 2 MB: past a few hundred thousand incidents the indexes no longer
-# fit, and every insert into the random `public_id` index and the (agency, incident_number) index reads and
-# writes pages back through the OS; with 256 MB they stay in memory (measured: see docs/importing.md).
-# Durability is unchanged: WAL with synchronous=NORMAL, as the site settings configure. temp_store=MEMORY
-# was left out: inserts build no temporary b-trees, and SQLite refuses to change it inside a transaction
-# (a web request or a test).
-IMPORT_PRAGMAS = {"cache_size": "-262144"}  # 256 MB page cache
-
-
-@contextmanager
-def import_pragmas() -> Iterator[None]:
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        saved = {}
-        for name, value in IMPORT_PRAGMAS.items():
-            cursor.execute(f"PRAGMA {name}")
-            saved[name] = cursor.fetchone()[0]
-            cursor.execute(f"PRAGMA {name} = {value}")
-    try:
-        yield
-    finally:
-        if connection.connection is not None:  # not closed meanwhile
-            with connection.cursor() as cursor:
-                for name, value in saved.items():
-                    cursor.execute(f"PRAGMA {name} = {int(value)}")
-=======
-FORMATS = ("nibrs", "chicago", "nypd", "lapd", "code", "csv")
 __all__ = ["DEFAULT_BATCH_SIZE", "FORMATS", "IMPORT_ACTIONS", "IMPORT_PRAGMAS", "INCIDENTS", "ImportOptions",
            "ImportResult", "IncidentImport", "check_permission", "error_report_csv", "import_pragmas",
            "preview_row", "run_import"]
->>>>>>> kit-importer
 
 
 class _Source:
@@ -284,6 +168,7 @@ class IncidentImport(RecordType):
         Format("nibrs", "NIBRS flat file (FBI segments)"),
         Format("chicago", "Chicago 'Crimes – 2001 to Present'"),
         Format("nypd", "NYPD complaint data"),
+        Format("nypd_hate", "NYPD hate crimes (bias motive per offense)"),
         Format("lapd", "LAPD crime data"),
         Format("code", "Crime Open Database (CODE)"),
         Format("csv", "Other CSV, described by a mapping file", needs_mapping=True),

@@ -13,6 +13,7 @@ from safecity.incidents.stats.counts import count_matrix, empty_cell
 from safecity.incidents.stats.coverage import STATUS_WORDS, Coverage, Status
 from safecity.incidents.stats.periods import Period, compstat_windows
 from safecity.incidents.stats.results import ScopedResult, doc, internal, scoped
+from safecity.incidents.stats.rollup import add_matrices, count_scope
 from safecity.incidents.stats.scope import Scope, coverage_of
 
 Z_FLAG = 1.96  # two-sided 5% level; |Z| below this is shown but not flagged
@@ -113,7 +114,7 @@ class Compstat(ScopedResult):
     windows: list[Window]
     rows: list[CompstatRow]
     areas: list[Area]
-    by_area: str | None = internal()  # "district" / "beat": what ``areas`` holds
+    by_area: str | None = internal()  # "agency" / "district" / "beat": what ``areas`` holds
 
 
 def _rows(cell: dict[str, dict[str, int]], pairs: list[tuple[Period, Period]], mode: str,
@@ -137,10 +138,16 @@ def compstat(*, user: Any, scope: Scope, as_of: dt.date, mode: str = "nibrs", we
     windows = {w.key: (w.start, w.end) for pair in pairs for w in pair}
     inc = scope.incidents(user)
     whole = scope.district is None and scope.beat is None
-    matrix = count_matrix(inc, windows, agency_id=scope.agency.pk, mode=mode, whole_agency=whole)
     areas: list[Area] = []
     by_area = scope.sub_level
-    if by_area is not None:
+    if by_area == "agency":  # the roll-up: one summary row per member agency, and their sum
+        parts = [count_matrix(inc, windows, agency_id=a.pk, mode=mode, whole_agency=True) for a in scope.members]
+        areas = [Area(code=a.ori, name=a.name, rows=_rows(own.get(None) or empty_cell(windows), pairs, mode, coverage))
+                 for a, own in zip(scope.members, parts, strict=True)]
+        matrix = add_matrices(parts)
+    else:
+        matrix = count_scope(inc, scope, windows, mode=mode, whole_agency=whole)
+    if by_area in ("district", "beat"):
         per = count_matrix(inc, windows, agency_id=scope.agency.pk, mode=mode, group=by_area)
         areas = [Area(code=a.code, name=a.name, rows=_rows(per.get(a.pk) or empty_cell(windows), pairs, mode, coverage))
                  for a in scope.areas(by_area)]

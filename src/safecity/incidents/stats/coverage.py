@@ -35,20 +35,47 @@ class SourceCoverage:
 
 @dataclass(frozen=True, kw_only=True)
 class Coverage:
-    """The first and last day with data (``None`` when the agency has no incidents the user may see)."""
+    """The first and last day with data (``None`` when the agency has no incidents the user may see).
+
+    For a roll-up of several agencies, ``first``..``last`` is where *every* agency has data (a city total is
+    complete only there) and ``span_first``..``span_last`` where *any* has: a period inside the span but not
+    inside the common window is partial, never full and never "no data". For one agency both are the same.
+    """
 
     first: dt.date | None
     last: dt.date | None
     sources: list[SourceCoverage] = field(default_factory=list)
+    span_first: dt.date | None = None
+    span_last: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.span_first is None and self.span_last is None:
+            object.__setattr__(self, "span_first", self.first)
+            object.__setattr__(self, "span_last", self.last)
+
+    @classmethod
+    def combine(cls, parts: list[tuple[str, Coverage]]) -> Coverage:
+        """The roll-up of several agencies' coverage; ``sources`` then lists each agency's own window."""
+        held = [(name, c) for name, c in parts if not c.empty]
+        if not held:
+            return cls(first=None, last=None, sources=[])
+        first = max(c.first for _, c in held if c.first is not None)
+        last = min(c.last for _, c in held if c.last is not None)
+        sources = [SourceCoverage(source=name, first=c.span_first, last=c.span_last,
+                                  incidents=sum(s.incidents for s in c.sources))
+                   for name, c in held if c.span_first is not None and c.span_last is not None]
+        common = len(held) == len(parts) and first <= last  # an agency without data leaves no common window
+        return cls(first=first if common else None, last=last if common else None, sources=sources,
+                   span_first=min(s.first for s in sources), span_last=max(s.last for s in sources))
 
     @property
     def empty(self) -> bool:
-        return self.first is None or self.last is None
+        return self.span_first is None or self.span_last is None
 
     def status(self, start: dt.date, end: dt.date) -> Status:
-        if self.first is None or self.last is None or end < self.first or start > self.last:
+        if self.span_first is None or self.span_last is None or end < self.span_first or start > self.span_last:
             return "none"
-        if self.first <= start and end <= self.last:
+        if self.first is not None and self.last is not None and self.first <= start and end <= self.last:
             return "full"
         return "partial"
 
@@ -62,11 +89,16 @@ class Coverage:
         return self.status(start, end) == "full"
 
     def contains(self, day: dt.date) -> bool:
-        return self.covers(day, day)
+        """Whether any data is on file for the day (for a roll-up: for at least one agency)."""
+        return self.status(day, day) != "none"
 
     @property
     def window(self) -> str:
         """The window in words, for messages."""
-        if self.first is None or self.last is None:
+        if self.span_first is None or self.span_last is None:
             return "no incidents on file"
-        return f"{self.first.isoformat()} to {self.last.isoformat()}"
+        if (self.first, self.last) == (self.span_first, self.span_last):
+            return f"{self.span_first.isoformat()} to {self.span_last.isoformat()}"
+        common = (f"complete for every agency {self.first.isoformat()} to {self.last.isoformat()}"
+                  if self.first is not None and self.last is not None else "no period complete for every agency")
+        return f"{self.span_first.isoformat()} to {self.span_last.isoformat()} ({common})"

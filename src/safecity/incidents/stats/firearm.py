@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from safecity.analytics import MIN_EXPECTED, min_expected, poisson_z, rate_per
-from safecity.incidents.stats.counts import count_matrix, empty_cell
+from safecity.incidents.stats.counts import empty_cell
 from safecity.incidents.stats.coverage import Status
 from safecity.incidents.stats.periods import years_earlier
 from safecity.incidents.stats.results import ScopedResult, doc, scoped
+from safecity.incidents.stats.rollup import count_scope
 from safecity.incidents.stats.scope import Scope, coverage_of
 
 Z_FLAG = 1.96
@@ -76,11 +77,7 @@ class Firearm(ScopedResult):
 
 
 def _population(scope: Scope, year: int) -> int | None:
-    if scope.beat is not None:
-        return scope.beat.population
-    if scope.district is not None:
-        return scope.district.population
-    return scope.agency.population(year)
+    return scope.population(year)
 
 
 def _counts(cell: dict[str, dict[str, int]], w: str) -> dict[str, int]:
@@ -114,14 +111,14 @@ def _versus(current: int | None, prior: list[int | None], years: int
 def firearm_violence(*, user: Any, scope: Scope, as_of: dt.date) -> Firearm:
     inc = scope.incidents(user)
     coverage = coverage_of(user, scope)
-    data_start = coverage.first
+    data_start = coverage.span_first
     windows: dict[str, tuple[dt.date, dt.date]] = {}
     for back in range(6):
         y_end = years_earlier(as_of, back)
         windows[f"ytd{back}"] = (y_end.replace(month=1, day=1), y_end)
         if back:
             windows[f"full{back}"] = (dt.date(as_of.year - back, 1, 1), dt.date(as_of.year - back, 12, 31))
-    matrix = count_matrix(inc, windows, agency_id=scope.agency.pk, extra_victims=True)
+    matrix = count_scope(inc, scope, windows, extra_victims=True)
     cell = matrix.get(None) or empty_cell(windows, extra=True)
     ytd: list[Year] = []
     full_years: list[Year] = []

@@ -40,5 +40,5 @@ class ScopedResult:
 
 def scoped(scope: Scope, as_of: dt.date, coverage: Coverage) -> dict[str, Any]:
     """The fields of :class:`ScopedResult`, as keyword arguments for a result's constructor."""
-    return {"agency": scope.agency.ori, "area": scope.area_param or None, "label": scope.label, "as_of": as_of,
+    return {"agency": scope.ori, "area": scope.area_param or None, "label": scope.label, "as_of": as_of,
             "coverage": coverage, "scope": scope}

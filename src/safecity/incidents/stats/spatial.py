@@ -20,6 +20,7 @@ from shapely.geometry import Point, shape
 from safecity.analytics.hotspots import grid_counts, grid_gi_star, top_cells
 from safecity.analytics.near_repeat import knox_test
 from safecity.core.models import Beat, District
+from safecity.core.roles import VIEW
 from safecity.incidents.models import Incident
 from safecity.incidents.stats.categories import BY_KEY
 from safecity.incidents.stats.coverage import Status
@@ -36,7 +37,7 @@ def category_filter(category: str) -> Q:
 
 
 def period_incidents(user: Any, scope: Scope, category: str, start: dt.date, end: dt.date) -> QuerySet[Incident]:
-    return scope.incidents(user).filter(category_filter(category), occurred_date__range=(start, end),
+    return scope.incidents(user, VIEW).filter(category_filter(category), occurred_date__range=(start, end),
                                         latitude__isnull=False, longitude__isnull=False)
 
 

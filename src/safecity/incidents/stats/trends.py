@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from safecity.incidents.stats.categories import CATEGORIES, UNIT_LABELS, unit_for
-from safecity.incidents.stats.counts import count_matrix
 from safecity.incidents.stats.coverage import Status
 from safecity.incidents.stats.periods import add_months, month_starts
 from safecity.incidents.stats.results import ScopedResult, doc, scoped
+from safecity.incidents.stats.rollup import count_scope
 from safecity.incidents.stats.scope import Scope, coverage_of
 
 ROLLING_MONTHS = 12
@@ -61,7 +61,7 @@ def trends(*, user: Any, scope: Scope, as_of: dt.date, months: int = 36, mode: s
     last = as_of.replace(day=1)
     first_shown = add_months(last, -(months - 1))
     first_counted = add_months(first_shown, -11)  # rolling sums need the 11 months before
-    matrix = count_matrix(scope.incidents(user), {"all": (first_counted, as_of)}, agency_id=scope.agency.pk,
+    matrix = count_scope(scope.incidents(user), scope, {"all": (first_counted, as_of)},
                           group="month", mode=mode, whole_agency=scope.district is None)
     by_month = {_as_date(k): v for k, v in matrix.items() if k is not None}
     all_months = month_starts(first_counted, last)

@@ -31,10 +31,10 @@ from typing import Any
 
 from safecity.analytics import MIN_EXPECTED, min_expected, poisson_e_test, poisson_z
 from safecity.incidents.stats.categories import BY_KEY, CATEGORIES, UNIT_LABELS, unit_for
-from safecity.incidents.stats.counts import count_matrix
 from safecity.incidents.stats.coverage import STATUS_WORDS, Coverage
 from safecity.incidents.stats.periods import years_earlier
 from safecity.incidents.stats.results import ScopedResult, doc, scoped
+from safecity.incidents.stats.rollup import count_scope
 from safecity.incidents.stats.scope import Scope, coverage_of
 
 ALPHA = 0.05
@@ -163,7 +163,7 @@ def upticks(*, user: Any, scope: Scope, as_of: dt.date, level: str = "all", alph
     levels = ["district", "beat"] if level == "all" else [level]
     raw: list[dict[str, Any]] = []
     for lv in levels:
-        matrix = count_matrix(inc, windows, agency_id=scope.agency.pk, group=lv)
+        matrix = count_scope(inc, scope, windows, group=lv)
         for area in scope.areas(lv):
             cell = matrix.get(area.pk)
             for c in CATEGORIES:
@@ -191,7 +191,7 @@ def upticks(*, user: Any, scope: Scope, as_of: dt.date, level: str = "all", alph
         z_pre = round(poisson_z(r["cur"], r["pre"] / 2), 3) if status["cur"] == status["pre"] == "full" else None
         flagged = is_tested and q is not None and q <= alpha and r["cur"] >= min_count
         rows.append(Uptick(
-            level=r["level"], area_code=r["area"].code, area_name=r["area"].name, category=c.key,
+            level=r["level"], area_code=r["area"].code, area_name=scope.area_name(r["area"]), category=c.key,
             unit=UNIT_LABELS[unit_for(c, "nibrs")],
             current=None if status["cur"] == "none" else r["cur"],
             prior_year=None if status["py"] == "none" else r["py"],
