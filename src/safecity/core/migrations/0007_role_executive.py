@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_ratelimit'),
+        ('core', '0006_agency_data_version'),
     ]
 
     operations = [
