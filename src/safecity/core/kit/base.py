@@ -93,6 +93,12 @@ class RecordKit:
     api_id_param: str = "id"
     api_operation_prefix: str = ""  # e.g. "safecity_incidents_api" → operationId "<prefix>_<noun>_list"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # How many records a filtered list holds, for "page X of Y". The one place the list page counts, so a
+    # module can swap the full COUNT(*) for a cached or estimated count without touching the views.
+    counter: Callable[[QuerySet[Any]], int] | None = None
+
+    def count(self, qs: QuerySet[Any]) -> int:
+        return self.counter(qs) if self.counter is not None else qs.count()
 
     @property
     def filterset(self) -> FilterSet:

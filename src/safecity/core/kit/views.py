@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from safecity.core import selectors as core_selectors
@@ -39,10 +40,24 @@ def _fetch(kit: RecordKit, user: Any, public_id: uuid.UUID, action: str = VIEW) 
 
 
 def _query(request: HttpRequest, **changes: str) -> str:
-    """The current query string with `changes` applied (empty values dropped), for paging and sort links."""
-    params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if v}
-    params.update(changes)
-    return urlencode({k: v for k, v in params.items() if v})
+    """The current query string with `changes` applied (empty values dropped), for paging and sort links.
+
+    Repeated parameters (a multi-select) are kept whole."""
+    params: dict[str, list[str]] = {k: [v for v in vs if v] for k, vs in request.GET.lists()}
+    params.update({k: [v] for k, v in changes.items()})
+    return urlencode({k: vs for k, vs in params.items() if any(vs)}, doseq=True)
+
+
+class KitPaginator(Paginator):
+    """Django's paginator, counting through the kit (`RecordKit.count`) so the count has one overridable home."""
+
+    def __init__(self, object_list: Any, per_page: int, *, kit: RecordKit) -> None:
+        self.kit = kit
+        super().__init__(object_list, per_page)
+
+    @cached_property
+    def count(self) -> int:
+        return self.kit.count(self.object_list)
 
 
 def _headers(kit: RecordKit, request: HttpRequest, current: str) -> list[dict[str, Any]]:
@@ -66,7 +81,7 @@ def list_view(kit: RecordKit) -> View:
         valid = form.is_valid()
         data = form.cleaned_data if valid else {}
         records = kit.filtered(user=request.user, data=data) if valid else kit.model._default_manager.none()
-        page = Paginator(records, kit.page_size).get_page(request.GET.get("page"))
+        page = KitPaginator(records, kit.page_size, kit=kit).get_page(request.GET.get("page"))
         rows = [{"object": obj, "url": reverse(f"{kit.namespace}:detail", args=[obj.public_id]),
                  "cells": [(col, col.get(obj)) for col in kit.columns]} for obj in page]
         current = data.get(SORT_PARAM) or kit.default_sort
