@@ -138,7 +138,9 @@ def test_hot_spot_cells_partition_the_located_incidents(city: None, ann_analyst:
 def test_links_keep_other_agencies_out(city: None, ann_analyst: User, signed_in: Callable[[User], Client]) -> None:
     client = signed_in(ann_analyst)
     body = client.get(reverse("incidents:stats_compstat"), {"as_of": AS_OF}).content.decode()
-    for url, _, _ in LINK.findall(body):
+    links = LINK.findall(body)
+    assert links
+    for url, _, _ in links:
         assert "agency=ZZ0000001" in url
         listed: Any = client.get(html.unescape(url)).context["rows"]
         assert all(row["object"].agency.ori == "ZZ0000001" for row in listed)
