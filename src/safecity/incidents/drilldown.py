@@ -100,8 +100,9 @@ def compstat_drill(result: Compstat, category: str, window: str, area: str = "")
 def uptick_drill(result: Upticks, row: Uptick, window: str = "cur") -> Drill:
     """An uptick row's count: `window` "cur" (last 28 days), "py" (a year earlier) or "pre" (8 weeks before)."""
     start, end = uptick_windows(result.as_of)[window]
-    where = {"agency": result.scope.agency.ori, row.level: row.area_code}
-    url = incident_list_url(**where, date_from=start, date_to=end, **category_params(row.category, "nibrs"))
+    district, beat = (row.area_code, "") if row.level == "district" else ("", row.area_code)
+    url = incident_list_url(agency=result.scope.agency.ori, district=district, beat=beat, date_from=start,
+                            date_to=end, **category_params(row.category, "nibrs"))
     return Drill(url, unit_for(BY_KEY[row.category], "nibrs"))
 
 

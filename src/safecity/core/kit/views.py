@@ -48,7 +48,7 @@ def _query(request: HttpRequest, **changes: str) -> str:
     return urlencode({k: vs for k, vs in params.items() if any(vs)}, doseq=True)
 
 
-class KitPaginator(Paginator):
+class KitPaginator(Paginator):  # type: ignore[type-arg]  # Paginator is not subscriptable at run time
     """Django's paginator, counting through the kit (`RecordKit.count`) so the count has one overridable home."""
 
     def __init__(self, object_list: Any, per_page: int, *, kit: RecordKit) -> None:
@@ -57,7 +57,7 @@ class KitPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.kit.count(self.object_list)
+        return self.kit.count(self.object_list)  # type: ignore[arg-type]  # always a queryset here
 
 
 def _headers(kit: RecordKit, request: HttpRequest, current: str) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def page_numbers(page: Page) -> list[int | None]:
+def page_numbers(page: Page[Any]) -> list[int | None]:
     """The page numbers to show around the current one; None marks a gap (an ellipsis)."""
     elided = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
     return [n if isinstance(n, int) else None for n in elided]

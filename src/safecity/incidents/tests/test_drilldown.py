@@ -22,7 +22,8 @@ from safecity.incidents.tests.factories import geography, make_incident
 
 pytestmark = pytest.mark.django_db
 AS_OF = "2026-06-17"
-LINK = re.compile(r'<a class="usa-link" href="(/incidents/\?[^"]+)">([0-9]+)<span class="usa-sr-only"> \(list ([^)]*)\)')
+LINK = re.compile(r'<a class="usa-link" href="(/incidents/\?[^"]+)">([0-9]+)'
+                  r'<span class="usa-sr-only"> \(list ([^)]*)\)')
 
 
 @pytest.fixture
