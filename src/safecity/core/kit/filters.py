@@ -34,9 +34,13 @@ class Filter:
     lookup: str = ""
     help_text: str = ""
     apply: Apply | None = None
+    more: bool = False  # shown under "More filters" (folded unless in use), to keep the page's form short
 
     def form_fields(self, user: Any) -> dict[str, forms.Field]:
         raise NotImplementedError
+
+    def form_fields_names(self) -> list[str]:
+        return list(self.params())
 
     def params(self) -> dict[str, str]:
         """Query parameter → description, for the API schema."""
@@ -246,6 +250,10 @@ class FilterSet:
         if self.sorts:
             names.append(SORT_PARAM)
         return names
+
+    def more_names(self) -> set[str]:
+        """Form fields of the filters declared `more=True`."""
+        return {n for f in self.filters if f.more for n in f.form_fields_names()}
 
     def sort_choices(self) -> list[str]:
         return [k for key in self.sorts for k in (key, f"-{key}")]

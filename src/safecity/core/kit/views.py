@@ -74,6 +74,27 @@ def _headers(kit: RecordKit, request: HttpRequest, current: str) -> list[dict[st
     return heads
 
 
+def _in_force(form: Any) -> list[tuple[str, str]]:
+    """(label, value in words) of each filter in force, so a drilled-down list says what it holds."""
+    out = []
+    for field in form.visible_fields():
+        value = form.cleaned_data.get(field.name)
+        if value in (None, "", [], ()):
+            continue
+        labels = dict(getattr(field.field, "choices", ()) or ())
+        values = value if isinstance(value, list) else [value]
+        if isinstance(value, tuple):  # a map area
+            values = [", ".join(f"{v:.5f}" for v in value)]
+        text = ", ".join(str(labels.get(v, v.isoformat() if hasattr(v, "isoformat") else v)) for v in values)
+        out.append((str(field.label), text))
+    return out
+
+
+def _sort_words(kit: RecordKit, key: str) -> str:
+    label = next((c.label for c in kit.columns if c.key == key.lstrip("-")), key.lstrip("-"))
+    return f"{label}, {'descending' if key.startswith('-') else 'ascending'}" if key else ""
+
+
 def list_view(kit: RecordKit) -> View:
     @module_required(kit.module)
     def view(request: HttpRequest) -> HttpResponse:
@@ -87,10 +108,16 @@ def list_view(kit: RecordKit) -> View:
         current = data.get(SORT_PARAM) or kit.default_sort
         filtered = any(form.cleaned_data.get(k) for k in kit.filterset.param_names() if k != SORT_PARAM) \
             if valid else False
+        more = kit.filterset.more_names()
+        fields = [f for f in form.visible_fields() if f.name not in more]
+        more_fields = [f for f in form.visible_fields() if f.name in more]
         context = {
             "kit": kit, "form": form, "page": page, "rows": rows, "headers": _headers(kit, request, current),
+            "fields": fields, "more_fields": more_fields,
+            "more_open": any(f.errors or request.GET.get(f.name) for f in more_fields),
             "page_query": _query(request, page=""), "export_query": _query(request, page=""),
-            "filtered": filtered, "sorted_by": current,
+            "filtered": filtered, "sorted_by": _sort_words(kit, current),
+            "in_force": _in_force(form) if valid else [],
             "can_export": has_module(request.user, kit.module, EXPORT),
             "can_add": kit.create_form is not None and has_module(request.user, kit.module, ADD),
         }

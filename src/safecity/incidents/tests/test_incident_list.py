@@ -161,6 +161,9 @@ def test_page_x_of_y_with_first_previous_next_last_and_jump_keeping_filters(
     page = client.get(reverse("incidents:list"), params)
     html = page.content.decode()
     assert page.status_code == 200 and "Page 2 of 3" in html and 'class="usa-pagination' in html
+    # what the list holds, in words (a drilled-down list says which filters brought the reader here)
+    assert "offense: 13A — Aggravated Assault, 120 — Robbery." in html
+    assert "(page 2 of 3), sorted by Occurred, descending</caption>" in html
     nav = html[html.index('<nav aria-label="Pages"'):]
     for label, number in (("First page", 1), ("Previous page", 1), ("Next page", 3), ("Last page", 3)):
         link = re.search(rf'href="\?([^"]*)" aria-label="{label}"', nav)
