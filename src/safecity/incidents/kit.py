@@ -65,7 +65,7 @@ INCIDENTS = RecordKit(
     filters=(
         DateRange("date", "Occurred", lookup="occurred_date"),
         MultiChoice("offense", "Offense", upper=True, choices=selectors.offense_code_choices,
-                    help_text="Any offense in the incident has one of these codes (Ctrl or ⌘ + click to choose several).", apply=selectors.with_offenses),
+                    help_text="Any offense in the incident has one of these codes.", apply=selectors.with_offenses),
         MultiChoice("top", "Top charge", more=True, upper=True, choices=selectors.offense_code_choices,
                     help_text="The most serious offense (top charge) has one of these codes.",
                     lookup="primary_offense"),

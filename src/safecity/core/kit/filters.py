@@ -121,7 +121,8 @@ class MultiChoice(Choice):
     size: int = 6
 
     def form_fields(self, user: Any) -> dict[str, forms.Field]:
-        return {self.name: _ListField(label=self.label, required=False, help_text=self.help_text, upper=self.upper,
+        hint = f"{self.help_text} Ctrl or ⌘ + click to choose several.".strip()
+        return {self.name: _ListField(label=self.label, required=False, help_text=hint, upper=self.upper,
                                       choices=self.options(user),
                                       widget=forms.SelectMultiple(attrs={"size": self.size}))}
 
