@@ -99,10 +99,14 @@ def test_filter_page_and_drill_in_chromium(live_server: Any, browser: Any, liste
     page.screenshot(path=str(SHOTS / f"incident-list-bad-filter-{name}.png"), full_page=True)
     # CompStat: the 28-day robbery figure links to exactly its incidents
     page.goto(f"{base}/incidents/stats/?mode=incidents")
+    assert not _axe(page), _axe(page)
+    page.screenshot(path=str(SHOTS / f"compstat-drill-links-{name}.png"), full_page=True)
     link = page.locator("a.usa-link[href*='top=120']").first
     number = int(link.inner_text().split("(")[0].strip())
     with page.expect_navigation():
         link.click()
     assert _caption_count(page) == number > 0
+    assert "top charge: 120 — Robbery" in page.inner_text("#filters-in-force")
     assert not _axe(page), _axe(page)
+    page.screenshot(path=str(SHOTS / f"incident-list-drilled-{name}.png"), full_page=True)
     context.close()
