@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from safecity.core import dataversion
 from safecity.core.permissions import visibility_filter
+from safecity.core.roles import AGGREGATE
 
 T = TypeVar("T")
 ALIAS = "results"
@@ -62,11 +63,17 @@ def code_version() -> str:
 
 
 def visibility_key(user: Any, module: str) -> tuple[tuple[int, int], ...] | None:
-    """The caller's (agency id, clearance mask) pairs for `view` in the module, sorted; None = unrestricted."""
+    """The caller's (agency id, clearance mask) pairs for `view` in the module, sorted; None = unrestricted.
+
+    An agency appears twice when the caller counts more than it may open (`AGGREGATE`, e.g. the mayor), so two
+    callers who see the same records but count different ones never share an entry."""
     grants = visibility_filter(user, module, "view")
     if grants is None:
         return None
-    return tuple(sorted((int(a), int(mask)) for mask, ids in grants.items() for a in ids))
+    pairs = {(int(a), int(mask)) for mask, ids in grants.items() for a in ids}
+    counted = visibility_filter(user, module, AGGREGATE) or {}
+    pairs |= {(int(a), int(mask)) for mask, ids in counted.items() for a in ids}
+    return tuple(sorted(pairs))
 
 
 def _plain(value: Any) -> Any:

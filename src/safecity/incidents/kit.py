@@ -8,21 +8,22 @@ from __future__ import annotations
 from typing import Any
 
 from safecity.core import selectors as core_selectors
-from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, Text
+from safecity.core.kit import BBox, Choice, Column, DateRange, MultiChoice, RecordKit, Search, Text
 from safecity.core.kit.filters import choices_from
 from safecity.core.roles import Module
 from safecity.incidents import actions, selectors
 from safecity.incidents.forms import IncidentCreateForm, IncidentEditForm
 from safecity.incidents.models import Incident
+from safecity.incidents.models.codes import CrimeAgainst
 
 
 def _districts(user: Any) -> list[tuple[str, str]]:
-    return choices_from((d.code, f"{d.code} — {d.name}")
+    return choices_from((d.code, f"{d.name} ({d.code})")
                         for d in core_selectors.district_list(user=user, module=Module.INCIDENTS).defer("geometry"))
 
 
 def _beats(user: Any) -> list[tuple[str, str]]:
-    return choices_from((b.code, f"{b.code} — {b.name}")
+    return choices_from((b.code, f"{b.name} ({b.code})")
                         for b in core_selectors.beat_list(user=user, module=Module.INCIDENTS).defer(
                             "geometry", "district__geometry"))
 
@@ -33,6 +34,15 @@ def _title(incident: Incident) -> str:
 
 def _labels(incident: Incident) -> str:
     return " ".join(incident.sensitivity_labels)
+
+
+def _offense(incident: Incident) -> str:
+    name = getattr(incident, "primary_offense_name", None)
+    return f"{incident.primary_offense} — {name}" if name else incident.primary_offense
+
+
+def _area(area: Any) -> str | None:
+    return f"{area.name} ({area.code})" if area is not None else None
 
 
 INCIDENTS = RecordKit(
@@ -50,22 +60,37 @@ INCIDENTS = RecordKit(
                # occurred_date first: the same order (the local date rises with the time), but it is what the
                # (agency, occurred_date) index sorts by, so a page is an index walk, not a sort of every row.
                sort=("occurred_date", "occurred_from", "id")),
-        Column("offense", "Offense", "primary_offense", sort=("primary_offense", "-occurred_from", "id")),
-        Column("block", "Block", "block_address"),
-        Column("district", "District", "district.code", sort=("district__code", "-occurred_from", "id")),
-        Column("beat", "Beat", "beat.code", sort=("beat__code", "-occurred_from", "id")),
+        Column("offense", "Offense (top charge)", _offense, sort=("primary_offense", "-occurred_from", "id")),
+        Column("block", "Block", "block_address", sort=("block_address", "-occurred_from", "id")),
+        Column("district", "District", lambda i: _area(i.district), sort=("district__name", "-occurred_from", "id")),
+        Column("beat", "Beat", lambda i: _area(i.beat), sort=("beat__name", "-occurred_from", "id")),
     ),
     filters=(
         DateRange("date", "Occurred", lookup="occurred_date"),
-        Text("offense", "Offense code", help_text="NIBRS code of any offense in the incident, e.g. 13A.",
-             max_length=4, apply=selectors.with_offense),
+        MultiChoice("offense", "Offense", upper=True, choices=selectors.offense_code_choices,
+                    help_text="Any offense in the incident has one of these codes.", apply=selectors.with_offenses),
+        MultiChoice("top", "Top charge", more=True, upper=True, choices=selectors.offense_code_choices,
+                    help_text="The most serious offense (top charge) has one of these codes.",
+                    lookup="primary_offense"),
+        Choice("group", "Offense group", more=True, choices=[("A", "Group A"), ("B", "Group B")],
+               help_text="Any offense in NIBRS Group A or B.", apply=selectors.with_offense_group),
+        Choice("against", "Crime against", more=True, choices=[c for c in CrimeAgainst.choices if c[0] != "none"],
+               help_text="Any offense against persons, property or society.", apply=selectors.with_crime_against),
+        Choice("category", "Offense category", more=True, choices=selectors.offense_category_choices,
+               help_text="Any offense in this NIBRS offense category.", apply=selectors.with_offense_category),
         Choice("district", "District", lookup="district__code", choices=_districts),
         Choice("beat", "Beat", lookup="beat__code", choices=_beats),
-        Choice("status", "Status", choices=selectors.STATUS_CHOICES, apply=selectors.with_status),
-        Text("agency", "Agency ORI", lookup="agency__ori", max_length=9, upper=True,
+        Choice("firearm", "Firearm", choices=selectors.FIREARM_CHOICES, apply=selectors.with_firearm),
+        Text("address", "Block address", lookup="block_address__icontains", max_length=100,
+             help_text="Part of the block address, e.g. 1200 BLOCK MAIN."),
+        Choice("status", "Status", more=True, choices=selectors.STATUS_CHOICES, apply=selectors.with_status),
+        Choice("located", "On the map", more=True, choices=selectors.LOCATED_CHOICES, apply=selectors.with_location),
+        BBox("area", "Map area", more=True, lookup="longitude,latitude",
+             help_text="west,south,east,north in degrees (a hot-spot cell's link fills this in)."),
+        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True,
              help_text="Only this agency's incidents (ORI, e.g. IL0000001)."),
     ),
-    search=Search("Incident number", ("incident_number",), help_text="Part of the incident number."),
+    search=Search("Case number", ("incident_number",), help_text="Part of the incident (case) number."),
     default_sort="-occurred",
     export_columns=(
         Column("agency", "Agency", "agency.ori"),
@@ -73,9 +98,12 @@ INCIDENTS = RecordKit(
         Column("occurred_from", "Occurred from", lambda i: i.occurred_from.isoformat()),
         Column("occurred_to", "Occurred to", lambda i: i.occurred_to.isoformat() if i.occurred_to else None),
         Column("primary_offense", "Primary offense"),
+        Column("primary_offense_name", "Primary offense name"),
         Column("block_address", "Block address"),
         Column("district", "District", "district.code"),
+        Column("district_name", "District name", "district.name"),
         Column("beat", "Beat", "beat.code"),
+        Column("beat_name", "Beat name", "beat.name"),
         Column("is_firearm", "Firearm"),
         Column("is_violent", "Violent"),
         Column("victim_count", "Victims"),

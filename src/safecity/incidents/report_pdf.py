@@ -118,7 +118,7 @@ def _area_table(report: Compstat, period: stats_present.Period, st: _Styles) -> 
     data: list[list[Any]] = [[Paragraph(h, st.head if i == 0 else st.head_num) for i, h in enumerate(heads)]]
     for a in period.areas:
         line: list[Any] = [Paragraph(_esc(a.name), st.cell)]
-        for _, c in a.cells:
+        for _, _, c in a.cells:
             line += [Paragraph(_count(c.current), st.num), Paragraph(_count(c.prior), st.num),
                      Paragraph(_z_text(c), st.num)]
         data.append(line)

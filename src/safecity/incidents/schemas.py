@@ -36,6 +36,9 @@ class IncidentOut(Schema):
     district: str | None
     beat: str | None
     primary_offense: str
+    primary_offense_name: str | None = None
+    district_name: str | None = None
+    beat_name: str | None = None
     is_firearm: bool
     is_violent: bool
     victim_count: int
@@ -48,6 +51,18 @@ class IncidentOut(Schema):
     @staticmethod
     def resolve_agency(obj: Any) -> str:
         return obj.agency.ori
+
+    @staticmethod
+    def resolve_primary_offense_name(obj: Any) -> str | None:
+        return getattr(obj, "primary_offense_name", None)
+
+    @staticmethod
+    def resolve_district_name(obj: Any) -> str | None:
+        return obj.district.name if obj.district_id else None
+
+    @staticmethod
+    def resolve_beat_name(obj: Any) -> str | None:
+        return obj.beat.name if obj.beat_id else None
 
     @staticmethod
     def resolve_district(obj: Any) -> str | None:

@@ -6,9 +6,17 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
 
-from safecity.incidents.models import Arrestee, ImportBatch, ImportRowError, Incident, Offense, OffenseCode
+from safecity.incidents.models import (
+    Arrestee,
+    CodeTableVersion,
+    ImportBatch,
+    ImportRowError,
+    Incident,
+    Offense,
+    OffenseCode,
+)
 from safecity.incidents.stats.coverage import Coverage, SourceCoverage
 
 # Clearance status of an incident (NIBRS Data Element 4, cleared exceptionally; an arrestee segment means
@@ -19,9 +27,13 @@ NOT_CLEARED_EXCEPTIONALLY = ("", "N")
 
 
 def incident_list(*, user: Any, agency_ori: str = "", action: str = "view") -> QuerySet[Incident]:
-    # The area's boundary (a polygon per row) is never shown with an incident: leave it in the database.
+    """Incidents the user may `action`, newest first, each with `primary_offense_name` (from the code table
+    in force) so lists, CSV and API show the name beside the code without a query per row. The area's boundary
+    (a polygon per row) is never shown with an incident: it stays in the database."""
+    current = CodeTableVersion.objects.order_by("-effective_from").values("pk")[:1]
+    name = OffenseCode.objects.filter(version=Subquery(current), code=OuterRef("primary_offense")).values("name")[:1]
     qs = Incident.objects.restrict(user, action).select_related("agency", "district", "beat").defer(
-        "district__geometry", "beat__geometry")
+        "district__geometry", "beat__geometry").annotate(primary_offense_name=Subquery(name))
     if agency_ori:
         qs = qs.filter(agency__ori=agency_ori.upper())
     # Newest first; occurred_date leads so the (agency, occurred_date) index gives the order (see kit.py).
@@ -65,6 +77,63 @@ def data_coverage(*, user: Any, agency_id: int) -> Coverage:
 def with_offense(qs: QuerySet[Incident], code: str) -> QuerySet[Incident]:
     """Incidents with any offense of this NIBRS code (not only the primary one)."""
     return qs.filter(Exists(Offense.objects.filter(incident=OuterRef("pk"), code__code=code.upper())))
+
+
+def _with_any_offense(qs: QuerySet[Incident], **code_lookup: Any) -> QuerySet[Incident]:
+    return qs.filter(Exists(Offense.objects.filter(incident=OuterRef("pk"), **code_lookup)))
+
+
+def with_offenses(qs: QuerySet[Incident], codes: list[str]) -> QuerySet[Incident]:
+    """Incidents with any offense of these NIBRS codes (not only the primary one)."""
+    return _with_any_offense(qs, code__code__in=[c.upper() for c in codes])
+
+
+def with_offense_group(qs: QuerySet[Incident], group: str) -> QuerySet[Incident]:
+    """Incidents with any Group A (or B) offense."""
+    return _with_any_offense(qs, code__group=group)
+
+
+def with_crime_against(qs: QuerySet[Incident], against: str) -> QuerySet[Incident]:
+    """Incidents with any offense against persons / property / society."""
+    return _with_any_offense(qs, code__crime_against=against)
+
+
+def with_offense_category(qs: QuerySet[Incident], category: str) -> QuerySet[Incident]:
+    """Incidents with any offense in this NIBRS offense category ("Assault Offenses" …)."""
+    return _with_any_offense(qs, code__category=category)
+
+
+# The firearm filter: NIBRS weapon/force codes (any offense) and the shooting flags derived at import.
+FIREARM_CHOICES = [("yes", "Firearm involved"), ("no", "No firearm"),
+                   ("shooting", "Shooting (firearm used against a person)"), ("fatal", "Fatal shooting")]
+
+
+def with_firearm(qs: QuerySet[Incident], value: str) -> QuerySet[Incident]:
+    if value == "yes":
+        return qs.filter(is_firearm=True)
+    if value == "no":
+        return qs.filter(is_firearm=False)
+    if value == "shooting":
+        return qs.filter(is_shooting=True)
+    return qs.filter(is_shooting=True, is_fatal=True)  # "fatal"
+
+
+LOCATED_CHOICES = [("yes", "On the map (has coordinates)"), ("no", "Not on the map")]
+
+
+def with_location(qs: QuerySet[Incident], value: str) -> QuerySet[Incident]:
+    located = Q(latitude__isnull=False, longitude__isnull=False)
+    return qs.filter(located if value == "yes" else ~located)
+
+
+def offense_code_choices(user: Any = None) -> list[tuple[str, str]]:
+    """(code, "code — name") of the code table in force: reference data every user may read."""
+    return [(c.code, f"{c.code} — {c.name}") for c in sorted(offense_codes_current().values(), key=lambda c: c.code)]
+
+
+def offense_category_choices(user: Any = None) -> list[tuple[str, str]]:
+    cats = sorted({c.category for c in offense_codes_current().values() if c.category})
+    return [(c, c) for c in cats]
 
 
 def with_status(qs: QuerySet[Incident], status: str) -> QuerySet[Incident]:

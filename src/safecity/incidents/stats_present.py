@@ -35,7 +35,7 @@ class Line:
 class AreaLine:
     code: str
     name: str
-    cells: list[tuple[str, Cell]]  # (heading, cell) in AREA_COLUMNS order
+    cells: list[tuple[str, str, Cell]]  # (heading, category, cell) in AREA_COLUMNS order
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def period_view(report: Compstat, window: Window) -> Period:
         lines.append(Line(category=row.category, label=row.label, unit=row.unit, is_total=row.is_total, cell=cell,
                           rate=_rate(cell.current, pop), prior_rate=_rate(cell.prior, prior_pop)))
     areas = [AreaLine(code=a.code, name=a.name,
-                      cells=[(heading, a.cell(cat, window.key)) for cat, heading in AREA_COLUMNS])
+                      cells=[(heading, cat, a.cell(cat, window.key)) for cat, heading in AREA_COLUMNS])
              for a in report.areas]
     return Period(window=window, population=pop, prior_population=prior_pop, lines=lines, areas=areas)
 

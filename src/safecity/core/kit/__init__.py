@@ -6,6 +6,7 @@ and detail. See docs/architecture.md, "How to add a module".
 """
 
 from safecity.core.kit.base import Column, RecordKit
-from safecity.core.kit.filters import Choice, DateRange, Filter, FilterSet, Search, Text
+from safecity.core.kit.filters import BBox, Choice, DateRange, Filter, FilterSet, MultiChoice, Search, Text
 
-__all__ = ["Choice", "Column", "DateRange", "Filter", "FilterSet", "RecordKit", "Search", "Text"]
+__all__ = ["BBox", "Choice", "Column", "DateRange", "Filter", "FilterSet", "MultiChoice", "RecordKit", "Search",
+           "Text"]

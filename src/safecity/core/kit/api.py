@@ -24,7 +24,7 @@ from pydantic import create_model
 from safecity.core.actions import record_read
 from safecity.core.api_guard import requires
 from safecity.core.kit.base import RecordKit
-from safecity.core.kit.filters import SEARCH_PARAM, SORT_PARAM, errors_by_field
+from safecity.core.kit.filters import SEARCH_PARAM, SORT_PARAM, MultiChoice, errors_by_field
 from safecity.core.pagination import BULK_READ_ROWS, Pagination
 from safecity.core.schemas import ErrorOut
 
@@ -40,7 +40,10 @@ def filter_schema(kit: RecordKit) -> type[Schema]:
                                            max_length=fs.search.max_length))
     for f in fs.filters:
         for name, description in f.params().items():
-            fields[name] = (str, Field("", description=description))
+            if isinstance(f, MultiChoice):  # repeated parameters arrive as a list
+                fields[name] = (list[str], Field([], description=description))
+            else:
+                fields[name] = (str, Field("", description=description))
     if fs.sorts:
         choices = ", ".join(fs.sort_choices())
         fields[SORT_PARAM] = (str, Field("", description=f"Sort order, one of: {choices} (- = descending). "

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from django import forms
 from django.db.models import Model, QuerySet
 
+from safecity.core import pagination
 from safecity.core.kit.filters import Filter, FilterSet, Search
 
 
@@ -93,6 +94,15 @@ class RecordKit:
     api_id_param: str = "id"
     api_operation_prefix: str = ""  # e.g. "safecity_incidents_api" → operationId "<prefix>_<noun>_list"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # How many records a filtered list holds, for "page X of Y". The one place the list page counts, so a
+    # module can swap the count for an estimate without touching the views. The default counts once per
+    # (query, visibility, data version) through `core.pagination.count`, so paging never recounts the table.
+    counter: Callable[[QuerySet[Any]], int] | None = None
+
+    def count(self, qs: QuerySet[Any], *, user: Any) -> int:
+        if self.counter is not None:
+            return self.counter(qs)
+        return pagination.count(qs, user=user, module=self.module)
 
     @property
     def filterset(self) -> FilterSet:

@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 
 Choices = Sequence[tuple[str, str]]
 Apply = Callable[[QuerySet[Any], Any], QuerySet[Any]]
@@ -33,9 +34,13 @@ class Filter:
     lookup: str = ""
     help_text: str = ""
     apply: Apply | None = None
+    more: bool = False  # shown under "More filters" (folded unless in use), to keep the page's form short
 
     def form_fields(self, user: Any) -> dict[str, forms.Field]:
         raise NotImplementedError
+
+    def form_fields_names(self) -> list[str]:
+        return list(self.params())
 
     def params(self) -> dict[str, str]:
         """Query parameter → description, for the API schema."""
@@ -85,6 +90,88 @@ class Choice(Filter):
     def params(self) -> dict[str, str]:
         fixed = "" if callable(self.choices) else " One of: " + ", ".join(v for v, _ in self.choices) + "."
         return {self.name: (self.help_text or self.label).rstrip(".") + "." + fixed}
+
+
+class _ListField(forms.MultipleChoiceField):
+    """Several values: repeated parameters (`?offense=13A&offense=120`) or one comma-separated value."""
+
+    def __init__(self, *, upper: bool = False, **kwargs: Any) -> None:
+        self.upper = upper
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str]:
+        if value in (None, "", []):
+            return []
+        items = value if isinstance(value, (list, tuple)) else [value]
+        out: list[str] = []
+        for item in items:
+            for part in str(item).split(","):
+                part = part.strip()
+                if part:
+                    out.append(part.upper() if self.upper else part)
+        return list(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class MultiChoice(Choice):
+    """Any of several values from a list (`choices` fixed or from a selector): a multi-select on the page,
+    repeated or comma-separated parameters in the CSV and the API. Unknown values are refused by name."""
+
+    upper: bool = False
+    size: int = 6
+
+    def form_fields(self, user: Any) -> dict[str, forms.Field]:
+        hint = f"{self.help_text} Ctrl or ⌘ + click to choose several.".strip()
+        return {self.name: _ListField(label=self.label, required=False, help_text=hint, upper=self.upper,
+                                      choices=self.options(user),
+                                      widget=forms.SelectMultiple(attrs={"size": self.size}))}
+
+    def params(self) -> dict[str, str]:
+        text = super().params()[self.name]
+        return {self.name: f"{text} Several values: repeat the parameter or separate them with commas."}
+
+    def filter(self, qs: QuerySet[Any], data: Mapping[str, Any]) -> QuerySet[Any]:
+        values = list(data.get(self.name) or [])
+        if not values:
+            return qs
+        if self.apply is not None:
+            return self.apply(qs, values)
+        return qs.filter(**{f"{self.lookup}__in": values})
+
+
+class _BoxField(forms.Field):
+    def to_python(self, value: Any) -> tuple[float, float, float, float] | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if len(text) > 120:
+            raise ValidationError("Too long: give four numbers west,south,east,north.")
+        try:
+            west, south, east, north = (float(part) for part in text.split(","))
+        except ValueError:
+            raise ValidationError("Give four numbers: west,south,east,north (longitude, latitude).") from None
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise ValidationError("Longitudes must lie in -180…180 and latitudes in -90…90, west < east and "
+                                  "south < north.")
+        return west, south, east, north
+
+
+@dataclass(frozen=True)
+class BBox(Filter):
+    """A map rectangle `west,south,east,north` in degrees (WGS 84): west/south inclusive, east/north exclusive,
+    so the cells of a grid never share a point. `lookup` is "<longitude field>,<latitude field>"."""
+
+    def form_fields(self, user: Any) -> dict[str, forms.Field]:
+        return {self.name: _BoxField(label=self.label, required=False,
+                                     help_text=self.help_text or "west,south,east,north in degrees")}
+
+    def filter(self, qs: QuerySet[Any], data: Mapping[str, Any]) -> QuerySet[Any]:
+        box = data.get(self.name)
+        if not box:
+            return qs
+        lon, lat = self.lookup.split(",")
+        west, south, east, north = box
+        return qs.filter(**{f"{lon}__gte": west, f"{lon}__lt": east, f"{lat}__gte": south, f"{lat}__lt": north})
 
 
 @dataclass(frozen=True)
@@ -165,6 +252,10 @@ class FilterSet:
             names.append(SORT_PARAM)
         return names
 
+    def more_names(self) -> set[str]:
+        """Form fields of the filters declared `more=True`."""
+        return {n for f in self.filters if f.more for n in f.form_fields_names()}
+
     def sort_choices(self) -> list[str]:
         return [k for key in self.sorts for k in (key, f"-{key}")]
 
@@ -194,7 +285,16 @@ class FilterSet:
             return data
 
         form_class = type("FilterForm", (forms.Form,), {**fields, "clean": clean})
-        only = {k: v for k, v in data.items() if k in fields} if data is not None else None
+        if data is None:
+            return form_class(None)
+        only = QueryDict(mutable=True)
+        for k in fields:
+            if k not in data:
+                continue
+            # a query string keeps repeated parameters (a multi-select); the API hands lists or text
+            value = data.getlist(k) if hasattr(data, "getlist") else data[k]
+            only.setlist(k, [str(v) for v in value] if isinstance(value, (list, tuple)) else
+                         ([] if value is None else [str(value)]))
         return form_class(only)
 
     def apply(self, qs: QuerySet[Any], data: Mapping[str, Any]) -> QuerySet[Any]:
@@ -221,6 +321,8 @@ def _flip(ordering: str) -> str:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ",".join(_text(v) for v in value)
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 

@@ -15,9 +15,11 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from safecity.core import selectors as core_selectors
@@ -25,7 +27,6 @@ from safecity.core.actions import record_read
 from safecity.core.kit.base import RecordKit
 from safecity.core.kit.exports import export_csv
 from safecity.core.kit.filters import SORT_PARAM
-from safecity.core.pagination import CountedPaginator
 from safecity.core.permissions import NotPermitted, has_module
 from safecity.core.roles import ADD, CHANGE, EXPORT, VIEW
 from safecity.core.views import View, module_required
@@ -39,10 +40,24 @@ def _fetch(kit: RecordKit, user: Any, public_id: uuid.UUID, action: str = VIEW) 
 
 
 def _query(request: HttpRequest, **changes: str) -> str:
-    """The current query string with `changes` applied (empty values dropped), for paging and sort links."""
-    params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if v}
-    params.update(changes)
-    return urlencode({k: v for k, v in params.items() if v})
+    """The current query string with `changes` applied (empty values dropped), for paging and sort links.
+
+    Repeated parameters (a multi-select) are kept whole."""
+    params: dict[str, list[str]] = {k: [v for v in vs if v] for k, vs in request.GET.lists()}
+    params.update({k: [v] for k, v in changes.items()})
+    return urlencode({k: vs for k, vs in params.items() if any(vs)}, doseq=True)
+
+
+class KitPaginator(Paginator):  # type: ignore[type-arg]  # Paginator is not subscriptable at run time
+    """Django's paginator, counting through the kit (`RecordKit.count`) so the count has one overridable home."""
+
+    def __init__(self, object_list: Any, per_page: int, *, kit: RecordKit, user: Any) -> None:
+        self.kit, self.user = kit, user
+        super().__init__(object_list, per_page)
+
+    @cached_property
+    def count(self) -> int:
+        return self.kit.count(self.object_list, user=self.user)  # type: ignore[arg-type]  # always a queryset
 
 
 def _headers(kit: RecordKit, request: HttpRequest, current: str) -> list[dict[str, Any]]:
@@ -59,6 +74,27 @@ def _headers(kit: RecordKit, request: HttpRequest, current: str) -> list[dict[st
     return heads
 
 
+def _in_force(form: Any) -> list[tuple[str, str]]:
+    """(label, value in words) of each filter in force, so a drilled-down list says what it holds."""
+    out = []
+    for field in form.visible_fields():
+        value = form.cleaned_data.get(field.name)
+        if value in (None, "", [], ()):
+            continue
+        labels = dict(getattr(field.field, "choices", ()) or ())
+        values = value if isinstance(value, list) else [value]
+        if isinstance(value, tuple):  # a map area
+            values = [", ".join(f"{v:.5f}" for v in value)]
+        text = ", ".join(str(labels.get(v, v.isoformat() if hasattr(v, "isoformat") else v)) for v in values)
+        out.append((str(field.label), text))
+    return out
+
+
+def _sort_words(kit: RecordKit, key: str) -> str:
+    label = next((c.label for c in kit.columns if c.key == key.lstrip("-")), key.lstrip("-"))
+    return f"{label}, {'descending' if key.startswith('-') else 'ascending'}" if key else ""
+
+
 def list_view(kit: RecordKit) -> View:
     @module_required(kit.module)
     def view(request: HttpRequest) -> HttpResponse:
@@ -66,17 +102,22 @@ def list_view(kit: RecordKit) -> View:
         valid = form.is_valid()
         data = form.cleaned_data if valid else {}
         records = kit.filtered(user=request.user, data=data) if valid else kit.model._default_manager.none()
-        page = CountedPaginator(records, kit.page_size, user=request.user, module=kit.module).get_page(
-            request.GET.get("page"))
+        page = KitPaginator(records, kit.page_size, kit=kit, user=request.user).get_page(request.GET.get("page"))
         rows = [{"object": obj, "url": reverse(f"{kit.namespace}:detail", args=[obj.public_id]),
                  "cells": [(col, col.get(obj)) for col in kit.columns]} for obj in page]
         current = data.get(SORT_PARAM) or kit.default_sort
         filtered = any(form.cleaned_data.get(k) for k in kit.filterset.param_names() if k != SORT_PARAM) \
             if valid else False
+        more = kit.filterset.more_names()
+        fields = [f for f in form.visible_fields() if f.name not in more]
+        more_fields = [f for f in form.visible_fields() if f.name in more]
         context = {
             "kit": kit, "form": form, "page": page, "rows": rows, "headers": _headers(kit, request, current),
+            "fields": fields, "more_fields": more_fields,
+            "more_open": any(f.errors or request.GET.get(f.name) for f in more_fields),
             "page_query": _query(request, page=""), "export_query": _query(request, page=""),
-            "filtered": filtered, "sorted_by": current,
+            "filtered": filtered, "sorted_by": _sort_words(kit, current),
+            "in_force": _in_force(form) if valid else [],
             "can_export": has_module(request.user, kit.module, EXPORT),
             "can_add": kit.create_form is not None and has_module(request.user, kit.module, ADD),
         }

@@ -91,6 +91,11 @@ class Area:
         """(heading, cell) for each column of :data:`AREA_SUMMARY`."""
         return [(heading, self.cell(category, window)) for category, window, heading in AREA_SUMMARY]
 
+    @property
+    def summary_cells(self) -> list[tuple[str, str, str, Cell]]:
+        """(heading, category, window, cell) for each column of :data:`AREA_SUMMARY` (for drill-down links)."""
+        return [(heading, category, window, self.cell(category, window)) for category, window, heading in AREA_SUMMARY]
+
 
 @dataclass(frozen=True, kw_only=True)
 class Window:

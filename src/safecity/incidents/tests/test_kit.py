@@ -99,7 +99,8 @@ def test_filter_form_has_labels_and_keeps_the_choices_to_the_users_agencies(
         city: dict[str, Incident], ann_analyst: User, signed_in: Callable[[User], Client]) -> None:
     page = signed_in(ann_analyst).get(reverse("incidents:list"), {"district": "2"})
     body = page.content.decode()
-    for label in ("Occurred from", "Occurred to", "Offense code", "District", "Beat", "Status", "Incident number"):
+    for label in ("Occurred from", "Occurred to", "Offense", "Top charge", "Offense group", "Crime against",
+                  "Offense category", "District", "Beat", "Firearm", "Block address", "Status", "Case number"):
         assert f">{label}" in body, label
     assert "<caption>" in body and 'aria-sort="descending"' in body
     district_choices = [v for v, _ in page.context["form"].fields["district"].choices]
