@@ -74,7 +74,7 @@ async function basemapStyle(basemap) {
   return style;
 }
 
-function addDataLayers(map, layers) {
+function addDataLayers(map, layers, focus) {
   for (const name of ["cells", "beats", "districts", "incidents"]) {
     map.addSource(name, { type: "geojson", data: layers[name] });
   }
@@ -87,9 +87,10 @@ function addDataLayers(map, layers) {
   map.addLayer({ id: "districts", type: "line", source: "districts", paint: { "line-color": COLOURS.district, "line-width": 2.5 } });
   map.addLayer({
     id: "incidents", type: "circle", source: "incidents", paint: {
-      "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, 2.5, 16, 7],
+      // One incident on its own page is the point of the map: draw it large enough to find at a glance.
+      "circle-radius": focus ? 8 : ["interpolate", ["linear"], ["zoom"], 10, 2.5, 16, 7],
       "circle-color": ["case", ["get", "shooting"], COLOURS.shooting, COLOURS.incident],
-      "circle-stroke-color": "#ffffff", "circle-stroke-width": 0.6,
+      "circle-stroke-color": "#ffffff", "circle-stroke-width": focus ? 2.5 : 0.6,
     },
   });
 }
@@ -197,7 +198,7 @@ async function draw(container) {
     note.textContent = `The map shows the newest ${layers.incidents_shown.toLocaleString()} of ${layers.incidents_total.toLocaleString()} incidents; the counts and the table use all of them.`;
   }
   map.on("load", () => {
-    addDataLayers(map, layers);
+    addDataLayers(map, layers, !config.popups && layers.incidents.features.length === 1);
     addLabels(map, container, layers);
     if (config.popups) addPopups(map);
     if (config.fallback) {
