@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -103,7 +104,9 @@ def test_map_layers_refuse_what_the_analysis_refuses(city: dict[str, Any], bob_o
     assert grants.get(MAP_API, {"as_of": AS_OF}).status_code == 403
 
 
-def test_hotspot_page_places_the_map_over_its_svg(city: dict[str, Any], olivia_officer: Any, signed_in: Any) -> None:
+def test_hotspot_page_places_the_map_over_its_svg(city: dict[str, Any], olivia_officer: Any, signed_in: Any,
+                                                  settings: Any) -> None:
+    settings.DEMO_MODE = False
     html = signed_in(olivia_officer).get(reverse("incidents:stats_hotspots"), {"as_of": AS_OF}).content.decode()
     assert 'id="hotspot-svg"' in html  # the no-JavaScript map stays
     config = json.loads(re.search(r'<script id="hotspot-map-config" type="application/json">(.*?)</script>',
@@ -200,6 +203,20 @@ def test_csp_opens_only_the_configured_tile_origin(settings: Any, city: dict[str
 
 
 # ---- the demo's street layer ---------------------------------------------------------------------------------
+
+
+def test_bad_basemap_settings_stop_start_up_naming_the_setting(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SAFECITY_VAR_DIR": str(tmp_path)}
+    for name, value, says in (
+            ("SAFECITY_BASEMAP_TILE_URL", "https://tiles.example.gov/streets.png", "must be an http(s) URL with {z}"),
+            ("SAFECITY_BASEMAP_TILE_URL", "ftp://tiles.example.gov/{z}/{x}/{y}.png", "must be an http(s) URL"),
+            ("SAFECITY_BASEMAP_PMTILES", str(tmp_path / "missing.pmtiles"), "SAFECITY_BASEMAP_PMTILES: no file")):
+        run = subprocess.run([sys.executable, "-c", "import safecity.settings"], env={**env, name: value},
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode != 0 and says in run.stderr, (name, value, run.stderr[-300:])
 
 
 def test_demo_street_layer_is_the_generators_output() -> None:
