@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -288,6 +289,25 @@ elif not env_bool("SAFECITY_ALLOW_MISSING_ASSETS", False):
     raise ImproperlyConfigured(
         f"USWDS assets not found under {NODE_MODULES}; run 'npm ci' (make demo and make test do this)."
     )
+# MapLibre GL JS and the PMTiles reader, served from our own origin like USWDS (docs/maps.md).
+for _name, _dist in (("maplibre-gl", "maplibre-gl/dist"), ("pmtiles", "pmtiles/dist")):
+    if (NODE_MODULES / _dist).is_dir():
+        STATICFILES_DIRS.append((f"vendor/{_name}", NODE_MODULES / _dist))
+# The street map under every interactive map (docs/maps.md). A PMTiles file we serve ourselves (with HTTP
+# range requests), or a tile URL the city runs; with neither, the demo shows its generated Riverton streets and
+# any other city its districts and beats alone. Nothing is fetched from anyone else unless a city says so.
+BASEMAP_PMTILES = os.environ.get("SAFECITY_BASEMAP_PMTILES", "")
+BASEMAP_TILE_URL = os.environ.get("SAFECITY_BASEMAP_TILE_URL", "")
+BASEMAP_ATTRIBUTION = os.environ.get("SAFECITY_BASEMAP_ATTRIBUTION", "")
+if BASEMAP_TILE_URL:
+    _tiles = urlsplit(BASEMAP_TILE_URL)
+    if _tiles.scheme not in ("https", "http") or not _tiles.netloc or not all(
+            part in BASEMAP_TILE_URL for part in ("{z}", "{x}", "{y}")):
+        raise ImproperlyConfigured(
+            "SAFECITY_BASEMAP_TILE_URL must be an http(s) URL with {z}, {x} and {y} in it, e.g. "
+            f"https://tiles.example.gov/streets/{{z}}/{{x}}/{{y}}.png (got {BASEMAP_TILE_URL!r})")
+if BASEMAP_PMTILES and not Path(BASEMAP_PMTILES).is_file():
+    raise ImproperlyConfigured(f"SAFECITY_BASEMAP_PMTILES: no file at {BASEMAP_PMTILES}")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

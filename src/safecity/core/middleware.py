@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -20,6 +22,21 @@ CSP = (
     "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
 )
 
+
+@functools.cache
+def content_security_policy(tile_url: str) -> str:
+    """The policy, opened to one more origin only when the city configured its own tile server.
+
+    MapLibre fetches tiles with fetch() (connect-src) and may decode them as images (img-src); its worker is a
+    module loaded from our static files, which script-src 'self' already allows (docs/maps.md).
+    """
+    if not tile_url:
+        return CSP
+    parts = urlsplit(tile_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return (CSP.replace("img-src 'self' data:;", f"img-src 'self' data: {origin};")
+            .replace("connect-src 'self';", f"connect-src 'self' {origin};"))
+
 # Paths anyone may open without signing in (CJIS AC-14: document actions allowed without identification).
 PUBLIC_PREFIXES = ("/static/", "/healthz", "/readyz", "/accounts/login/", "/open/", "/favicon.ico")
 # What a staff session that has passed only the password step may also open in CJI mode: the second step
@@ -33,7 +50,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(settings.BASEMAP_TILE_URL))
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.user.is_authenticated if hasattr(request, "user") else False:
             response.headers.setdefault("Cache-Control", "no-store")

@@ -12,11 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 
 from safecity.core.api_guard import requires
 from safecity.core.roles import Module
 from safecity.core.schemas import ErrorOut
+from safecity.incidents import maps
 from safecity.incidents.schemas import (
     CompstatQuery,
     FirearmQuery,
@@ -58,6 +59,28 @@ def upticks_api(request: HttpRequest, q: Query[UptickQuery]) -> Any:
 @requires(Module.INCIDENTS)
 def hotspots_api(request: HttpRequest, q: Query[HotspotQuery]) -> Any:
     return q.run(request.user)
+
+
+class MapLayersOut(Schema):
+    """GeoJSON FeatureCollections (WGS 84) for the interactive map; see docs/maps.md."""
+
+    bbox: list[float] | None
+    districts: dict[str, Any]
+    beats: dict[str, Any]
+    cells: dict[str, Any]
+    incidents: dict[str, Any]
+    incidents_total: int
+    incidents_shown: int
+    cell_m: int | None
+
+
+@router.get("/hotspots/map", response={200: MapLayersOut, **ERRORS})
+@requires(Module.INCIDENTS)
+def hotspots_map_api(request: HttpRequest, q: Query[HotspotQuery]) -> Any:
+    """The hot-spot analysis as map layers: Gi* grid cells, districts and beats with names, and the located
+    incidents it counted (newest 5,000 at most; ``incidents_total`` says how many there were)."""
+    scope, as_of = q.resolve(request.user)
+    return maps.hotspot_layers(request.user, scope, q.category, q.compute(request.user, scope, as_of))
 
 
 @router.get("/near-repeat", response={200: api_schema(NearRepeat), **ERRORS})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safecity.incidents import stats_views, views
+from safecity.incidents import map_views, stats_views, views
 
 app_name = "incidents"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("stats/hotspots.csv", stats_views.hotspots_csv, name="stats_hotspots_csv"),
     path("stats/near-repeat.csv", stats_views.near_repeat_csv, name="stats_near_repeat_csv"),
     path("stats/firearm.csv", stats_views.firearm_csv, name="stats_firearm_csv"),
+    path("map/basemap.pmtiles", map_views.basemap, name="basemap"),
     path("<uuid:public_id>/", views.incident_detail, name="detail"),
     path("<uuid:public_id>/edit/", views.incident_edit, name="edit"),
 ]

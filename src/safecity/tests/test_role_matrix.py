@@ -127,13 +127,16 @@ def expected(role: str, endpoint: Endpoint) -> bool | None:
 
 
 @pytest.fixture
-def world(agency_a: Agency) -> dict[str, Any]:
-    """Agency A with geography, incidents, an import batch with rejected rows, and a user to manage."""
+def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
+    """Agency A with geography, incidents, an import batch with rejected rows, a user to manage and a basemap."""
     from safecity.core import actions
     from safecity.incidents.importers import ImportOptions, run_import
     from safecity.incidents.tests.factories import geography, make_incident
 
     _, beat = geography(agency_a)
+    basemap = tmp_path / "basemap.pmtiles"  # the basemap answers 404 until a city configures one
+    basemap.write_bytes(b"PMTiles" + bytes(100))
+    settings.BASEMAP_PMTILES = str(basemap)
     day = dt.date(2026, 6, 1)
     incident = None
     for i in range(4):
