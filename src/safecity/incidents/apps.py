@@ -7,10 +7,31 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents"
 
     def ready(self) -> None:
-        from safecity.core import rules
+        from safecity.core import audit_labels, rules
         from safecity.core.tasks import register_daily
         from safecity.incidents.codes import CODE_PACK
         from safecity.incidents.tasks import daily
 
         register_daily(daily)
         rules.register(CODE_PACK)
+        audit_labels.register(
+            actions={
+                "incident.create": "Incident created",
+                "incident.update": "Incident changed",
+                "import.start": "Import started",
+                "import.batch": "Import batch stored",
+                "import.finish": "Import finished",
+                "import.staging_purge": "Old import staging files removed",
+            },
+            objects={
+                "incidents.incident": "Incident",
+                "incidents.importbatch": "Import",
+                "incidents.import_errors": "Import error report",
+                "incidents.compstat": "CompStat",
+                "incidents.trends": "Crime trends",
+                "incidents.upticks": "Upticks",
+                "incidents.hotspots": "Hot spots",
+                "incidents.near_repeat": "Near repeat",
+                "incidents.firearm_violence": "Firearm violence",
+            },
+        )
