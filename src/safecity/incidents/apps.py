@@ -7,13 +7,22 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents"
 
     def ready(self) -> None:
-        from safecity.core import audit_labels, rules
+        from safecity.core import audit_labels, nav, rules
+        from safecity.core.roles import Module
         from safecity.core.tasks import register_daily
         from safecity.incidents.codes import CODE_PACK
         from safecity.incidents.tasks import daily
 
         register_daily(daily)
         rules.register(CODE_PACK)
+        nav.register(
+            nav.NavLink(nav.RECORDS, "Incidents", "incidents:list", Module.INCIDENTS, order=10),
+            *(nav.NavLink(nav.ANALYSIS, label, f"incidents:{name}", Module.INCIDENTS, order=n)
+              for n, (label, name) in enumerate((
+                  ("CompStat", "stats_compstat"), ("Trends", "stats_trends"), ("Upticks", "stats_upticks"),
+                  ("Hot spots", "stats_hotspots"), ("Near repeat", "stats_near_repeat"),
+                  ("Firearm violence", "stats_firearm")))),
+        )
         audit_labels.register(
             actions={
                 "incident.create": "Incident created",
