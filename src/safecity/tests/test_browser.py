@@ -4,6 +4,7 @@ passes two-step sign-in, sees only its modules, and every page it can reach pass
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -38,9 +39,12 @@ NAV_LINKS = "nav[aria-label=Main] .usa-nav__submenu a"
 # Widths every crawled page must fit without sideways scrolling of the whole page (a wide table scrolls in
 # its own box instead).
 FIT_WIDTHS = (1366, 390)
-# Pages known to be wider than the window while another change is under way, each with the reason. Keep
-# this list short and remove an entry as soon as its page fits.
-KNOWN_OVERFLOW: dict[str, str] = {}
+# Pages known to be wider than the window while another change is under way (a path pattern, with the
+# reason). Keep this list short and remove an entry as soon as its page fits.
+KNOWN_OVERFLOW: dict[str, str] = {
+    r"/incidents/[0-9a-f-]{36}/": "the offenses table of incidents/detail.html is 590 px wide on a 390 px phone; "
+                                  "the incident detail page is being redone (issue 8, item 11)",
+}
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +137,8 @@ def _overflow(page: Any, path: str) -> list[str]:
     for width in FIT_WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        if scroll > inner and urlparse(path).path not in KNOWN_OVERFLOW:
+        known = any(re.fullmatch(pattern, urlparse(path).path) for pattern in KNOWN_OVERFLOW)
+        if scroll > inner and not known:
             problems.append(f"{path}: {scroll - inner} px wider than a {width} px window")
     page.set_viewport_size(before)
     return problems
