@@ -30,6 +30,10 @@ COMMANDS: list[tuple[str, list[str], float | None]] = [
     ("safecity analyze change --current 5 --past 3 (needs SciPy)", ["analyze", "change", "--current", "5",
                                                                       "--past", "3"], None),
     ("safecity users unlock nobody (Django set-up + 1 query)", ["users", "unlock", "nobody"], 0.3),
+    ("safecity audit verify (Django set-up + the chain)", ["audit", "verify"], 0.3),
+    # Reported without a limit: the URL-conf check imports every view and the API, and through the
+    # incident statistics modules NumPy, SciPy and Shapely.
+    ("safecity manage check (system checks, whole URL conf)", ["manage", "check"], None),
 ]
 
 

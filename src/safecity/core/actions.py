@@ -463,9 +463,20 @@ def mfa_remove(*, actor: Actor, user: User) -> None:
 
 
 def record_read(*, actor: Actor, obj: Any, purpose: str = "") -> AuditEvent:
-    """Audit a read of a sensitive record (callers decide what counts as sensitive)."""
+    """Audit a read of one record (`record_viewed` decides which reads count)."""
     return audit.record(action="record.read", actor=actor, obj=obj, purpose=purpose,
                         extra={"labels": getattr(obj, "sensitivity_labels", [])})
+
+
+def record_viewed(*, actor: Actor, obj: Any, purpose: str = "") -> AuditEvent | None:
+    """The one rule for auditing the view of a single record, on a page or through the API: in CJI mode
+    every view (CJIS AU-2 counts access to criminal justice information); otherwise the view of a record
+    carrying any sensitivity label. Returns the event, or None when the view is not audited."""
+    from django.conf import settings
+
+    if settings.CJI_MODE or bool(getattr(obj, "sensitivity", None)):
+        return record_read(actor=actor, obj=obj, purpose=purpose)
+    return None
 
 
 def record_export(*, actor: Actor, what: str, rows: int, fmt: str, purpose: str = "") -> AuditEvent:

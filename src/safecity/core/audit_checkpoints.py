@@ -19,10 +19,7 @@ import hashlib
 import hmac
 import json
 import logging
-import logging.handlers
 import os
-import socket
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -146,9 +143,20 @@ class FileSink:
             os.close(fd)
 
 
-class _RaisingSysLogHandler(logging.handlers.SysLogHandler):
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802  the stdlib's name
-        raise  # noqa: PLE0704  called inside emit's except block: a lost checkpoint must not pass silently
+def _raising_syslog_handler(address: tuple[str, int] | str) -> logging.Handler:
+    # Imported here, not at module level: `core.checks` imports this module at every command's start-up,
+    # and the socket, syslog and HTTP machinery is needed only when a checkpoint is written.
+    import logging.handlers
+    import socket
+
+    class RaisingSysLogHandler(logging.handlers.SysLogHandler):
+        def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802  the stdlib's name
+            raise  # noqa: PLE0704  called inside emit's except block: a lost checkpoint must not pass silently
+
+    handler = RaisingSysLogHandler(address=address, facility=logging.handlers.SysLogHandler.LOG_AUTHPRIV,
+                                   socktype=socket.SOCK_DGRAM if isinstance(address, tuple) else None)
+    handler.append_nul = False  # the line stays exactly what `parse_line` reads back
+    return handler
 
 
 class SyslogSink:
@@ -157,9 +165,7 @@ class SyslogSink:
         self.name = name
 
     def write(self, line: str) -> None:
-        handler = _RaisingSysLogHandler(address=self.address, facility=logging.handlers.SysLogHandler.LOG_AUTHPRIV,
-                                        socktype=socket.SOCK_DGRAM if isinstance(self.address, tuple) else None)
-        handler.append_nul = False  # the line stays exactly what `parse_line` reads back
+        handler = _raising_syslog_handler(self.address)
         try:
             handler.emit(logging.LogRecord(_SYSLOG_TAG, logging.WARNING, __file__, 0, f"{_SYSLOG_TAG}: {line}",
                                            None, None))
@@ -175,6 +181,8 @@ class HttpSink:
         self.name = url
 
     def write(self, line: str) -> None:
+        import urllib.request
+
         request = urllib.request.Request(self.url, data=line.encode(), method="POST",  # noqa: S310  http(s) only
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:  # noqa: S310

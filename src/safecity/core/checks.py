@@ -8,10 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 from django.db import DatabaseError
-from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from safecity.core import audit, audit_checkpoints, audit_keys, rules
+from safecity.core import rules
+
+# The chain, checkpoint and migration modules are imported inside the checks: this module is imported by
+# `CoreConfig.ready()` at every command's start-up, and checks run only for `manage` commands.
 
 # The migrations that install the triggers and the key column; before them there is nothing to check yet.
 _TRIGGER_MIGRATION = ("core", "0002_audit_append_only")
@@ -20,6 +22,8 @@ _KEY_MIGRATION = ("core", "0004_audit_key")
 
 @register("safecity")
 def audit_guards(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    from safecity.core import audit, audit_checkpoints, audit_keys
+
     applied = _applied_migrations()
     problems: list[CheckMessage] = _triggers() if _TRIGGER_MIGRATION in applied else []
     try:
@@ -42,6 +46,9 @@ def audit_guards(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
 
 def _applied_migrations() -> set[tuple[str, str]]:
     from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from safecity.core import audit
 
     try:
         if not audit.audit_table_exists():
@@ -52,6 +59,8 @@ def _applied_migrations() -> set[tuple[str, str]]:
 
 
 def _triggers() -> list[CheckMessage]:
+    from safecity.core import audit
+
     try:
         missing = audit.missing_triggers()
     except DatabaseError as exc:

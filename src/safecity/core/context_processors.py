@@ -6,7 +6,6 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from safecity.core.middleware import second_step_pending
-from safecity.core.permissions import modules_for
 from safecity.core.roles import Module
 
 MODULE_URLS = {
@@ -25,14 +24,14 @@ MODULE_URLS = {
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    nav = []
+    menu: list[dict[str, Any]] = []
     pending = second_step_pending(request)
     if user is not None and user.is_authenticated and not pending:
-        for module in modules_for(user):
-            nav.append({"key": module, "label": Module(module).label, "url": MODULE_URLS[Module(module)],
-                        "current": request.path.startswith(MODULE_URLS[Module(module)])})
+        from safecity.core.nav import menu_for
+
+        menu = menu_for(user, request.path)
     return {
-        "nav_modules": nav,
+        "nav_menu": menu,
         "second_step_pending": pending,
         "city_name": settings.CITY_NAME,
         "cji_mode": settings.CJI_MODE,

@@ -71,3 +71,60 @@ class AgencyForm(forms.Form):
     agency_type = forms.ChoiceField(label="Type", choices=AgencyType.choices)
     jurisdiction = forms.CharField(label="Jurisdiction", max_length=200, required=False)
     state = forms.CharField(label="State (2 letters)", max_length=2, required=False)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters; the page and its CSV export validate the query string with this one form."""
+
+    date_from = forms.DateField(label="From (date)", required=False, help_text="Local date, e.g. 2026-06-01.",
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To (date, inclusive)", required=False, help_text="Local date.",
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    actor = forms.CharField(label="User", max_length=150, required=False,
+                            help_text="User name: events by this user or about this user's account.")
+    action = forms.ChoiceField(label="Action", required=False)
+    object_type = forms.ChoiceField(label="Record type", required=False)
+    obj = forms.CharField(label="Object", max_length=200, required=False,
+                          help_text="An object's id, or part of its name (e.g. an incident number).")
+    outcome = forms.ChoiceField(label="Outcome", required=False)
+
+    def __init__(self, *args: Any, action_codes: list[str] | None = None, **kwargs: Any) -> None:
+        from safecity.core import audit_labels
+
+        super().__init__(*args, **kwargs)
+        known = audit_labels.actions()
+        extra = sorted(set(action_codes or ()) - set(known))
+        self.fields["action"].choices = [("", "Any action"), *known.items(), *((c, c) for c in extra)]  # type: ignore[attr-defined]
+        self.fields["object_type"].choices = [("", "Any record type"), *audit_labels.objects().items()]  # type: ignore[attr-defined]
+        self.fields["outcome"].choices = [("", "Any outcome"), *audit_labels.OUTCOMES.items()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+    def selector_kwargs(self) -> dict[str, Any]:
+        """The valid filters as `core.selectors.audit_event_list` arguments; dates are local whole days."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        d = self.cleaned_data
+        day = dt.timedelta(days=1)
+
+        def local_midnight(value: dt.date) -> dt.datetime:
+            return timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+
+        return {
+            "action": d.get("action") or "", "actor": (d.get("actor") or "").strip(),
+            "outcome": d.get("outcome") or "", "object_type": d.get("object_type") or "",
+            "obj": (d.get("obj") or "").strip(),
+            "since": local_midnight(d["date_from"]) if d.get("date_from") else None,
+            "before": local_midnight(d["date_to"] + day) if d.get("date_to") else None,
+        }
+
+    def describe(self) -> str:
+        """The filters in force, for the export's audit event."""
+        return " ".join(f"{k}={v}" for k, v in self.cleaned_data.items() if v)

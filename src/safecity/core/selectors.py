@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -71,20 +72,73 @@ def managed_users(*, user: Any) -> QuerySet[User]:
         "username")
 
 
-def audit_event_list(*, user: Any, action: str = "", actor: str = "", outcome: str = "") -> QuerySet[AuditEvent]:
+def audit_event_visible(*, user: Any) -> QuerySet[AuditEvent]:
+    """The audit events `user` may read, newest first.
+
+    Without agency limits (a platform administrator) that is every event. An agency auditor sees every
+    event that concerns the agency: whose actor is one of its users (home agency or a role there), whose
+    object belongs to it (the event's agency ORI, or the agency itself), or whose subject is one of its
+    users or their API tokens — so failed sign-ins and lock-outs of its officers, and a city administrator's
+    unlock of its accounts, are in its log although neither the actor nor the event carries its ORI.
+    """
     ensure_module(user, Module.AUDIT, "view")
     qs = AuditEvent.objects.order_by("-seq")
     ids = agencies_for(user, Module.AUDIT, "view")
-    if ids is not None:
-        oris = list(Agency.objects.filter(pk__in=ids).values_list("ori", flat=True))
-        qs = qs.filter(Q(agency_ori__in=oris) | Q(actor__role_assignments__agency_id__in=ids)).distinct()
+    if ids is None:
+        return qs
+    oris = list(Agency.objects.filter(pk__in=ids).values_list("ori", flat=True))
+    # Plain id lists, not joins: the log is the largest table and a join through role assignments needs a
+    # DISTINCT over all of it. An agency has thousands of users at most.
+    members = set(User.objects.filter(Q(home_agency_id__in=ids) | Q(role_assignments__agency_id__in=ids))
+                  .values_list("pk", flat=True))
+    tokens = ApiToken.objects.filter(user_id__in=members).values_list("pk", flat=True)
+    return qs.filter(
+        Q(agency_ori__in=oris)
+        | Q(actor_id__in=members)
+        | Q(object_type="core.agency", object_id__in=[str(i) for i in ids])
+        | Q(object_type="core.user", object_id__in=[str(i) for i in members])
+        | Q(object_type="core.apitoken", object_id__in=[str(i) for i in tokens])
+    )
+
+
+def audit_event_list(
+    *,
+    user: Any,
+    action: str = "",
+    actor: str = "",
+    outcome: str = "",
+    object_type: str = "",
+    obj: str = "",
+    since: dt.datetime | None = None,
+    before: dt.datetime | None = None,
+) -> QuerySet[AuditEvent]:
+    """Visible events narrowed by: action code prefix, user (the actor's name, or the user an event is
+    about), outcome, record type, object (its id, or part of its description) and a time window
+    [since, before)."""
+    qs = audit_event_visible(user=user)
     if action:
         qs = qs.filter(action__startswith=action)
     if actor:
-        qs = qs.filter(actor_name__iexact=actor)
+        about = [str(pk) for pk in User.objects.filter(username__iexact=actor).values_list("pk", flat=True)]
+        qs = qs.filter(Q(actor_name__iexact=actor) | Q(object_type="core.user", object_id__in=about))
     if outcome:
         qs = qs.filter(outcome=outcome)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if obj:
+        qs = qs.filter(Q(object_id=obj) | Q(object_repr__icontains=obj))
+    if since is not None:
+        qs = qs.filter(occurred_at__gte=since)
+    if before is not None:
+        qs = qs.filter(occurred_at__lt=before)
     return qs
+
+
+def audit_action_codes(*, user: Any) -> list[str]:
+    """Action codes present in the log (for the filter menu, beside the registered ones). Codes are not
+    data about anyone, so this reads the action index alone rather than scoping the whole table."""
+    ensure_module(user, Module.AUDIT, "view")
+    return sorted(set(AuditEvent.objects.order_by().values_list("action", flat=True).distinct()))
 
 
 def object_history(*, user: Any, obj: Model) -> QuerySet[ObjectChange]:

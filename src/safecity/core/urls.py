@@ -18,6 +18,7 @@ urlpatterns = [
     path("manage/", views.manage, name="manage"),
     path("manage/users/<int:pk>/", views.manage_user_action, name="manage_user"),
     path("audit/", views.audit_log, name="audit"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
     path("m/<slug:module>/", views.module_dashboard, name="module"),
     path("open/", views.open_data, name="open"),
     path("rules/", views.rules_page, name="rules"),

@@ -4,6 +4,7 @@ passes two-step sign-in, sees only its modules, and every page it can reach pass
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -34,6 +35,17 @@ EXPECTED_NAV = {
     "mayor": {"/incidents/", "/m/firearms/", "/open/"},
 }
 MAX_PAGES_PER_PERSONA = 25
+MODULE_STARTS = set().union(*EXPECTED_NAV.values())
+NAV_LINKS = "nav[aria-label=Main] .usa-nav__submenu a"
+# Widths every crawled page must fit without sideways scrolling of the whole page (a wide table scrolls in
+# its own box instead).
+FIT_WIDTHS = (1366, 390)
+# Pages known to be wider than the window while another change is under way (a path pattern, with the
+# reason). Keep this list short and remove an entry as soon as its page fits.
+KNOWN_OVERFLOW: dict[str, str] = {
+    r"/incidents/[0-9a-f-]{36}/": "the offenses table of incidents/detail.html is 590 px wide on a 390 px phone; "
+                                  "the incident detail page is being redone (issue 8, item 11)",
+}
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +131,20 @@ def _crawl(page: Any, base: str) -> list[str]:
     return seen
 
 
+def _overflow(page: Any, path: str) -> list[str]:
+    """Pages wider than the window at FIT_WIDTHS (the viewport is restored afterwards)."""
+    problems = []
+    before = page.viewport_size
+    for width in FIT_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        known = any(re.fullmatch(pattern, urlparse(path).path) for pattern in KNOWN_OVERFLOW)
+        if scroll > inner and not known:
+            problems.append(f"{path}: {scroll - inner} px wider than a {width} px window")
+    page.set_viewport_size(before)
+    return problems
+
+
 def test_personas_see_their_modules_and_every_page_passes_axe(live_server: Any, browser: Any,
                                                                demo_city: Any) -> None:
     from safecity.demo.build import PERSONAS, demo_password
@@ -138,14 +164,19 @@ def test_personas_see_their_modules_and_every_page_passes_axe(live_server: Any, 
         page = context.new_page()
         _sign_in(page, base, username, demo_password(username))
         page.goto(base + "/")
-        nav = set(page.eval_on_selector_all("nav[aria-label=Modules] a.usa-nav-link",
-                                            "els => els.map(e => e.getAttribute('href'))"))
-        nav.discard("/accounts/")
-        assert nav == EXPECTED_NAV[username], f"{username} sees {sorted(nav)}"
+        nav = set(page.eval_on_selector_all(NAV_LINKS, "els => els.map(e => e.getAttribute('href'))"))
+        starts = {href for href in nav if href in MODULE_STARTS}
+        assert starts == EXPECTED_NAV[username], f"{username} sees {sorted(starts)}"
+        # Pages inside a module (the analyses) appear only for a module the persona has; rules for staff.
+        extra = {href for href in nav - starts
+                 if not (href == "/rules/" and username != "public")
+                 and not any(href.startswith(root) for root in EXPECTED_NAV[username] if root != "/")}
+        assert not extra, f"{username} is offered {sorted(extra)}"
         for path in _crawl(page, base):
             page.goto(base + path)
             failures += [f"{username} {path}: {v['id']} — {v['help']} ({v['nodes'][0]['target']})"
                          for v in _axe(page)]
+            failures += _overflow(page, path)
             checked += 1
         context.close()
     assert checked > 20
@@ -210,4 +241,107 @@ def test_idle_warning_is_announced_and_extends_the_session(live_server: Any, bro
     assert page.evaluate("document.activeElement.id") == "session-extend"
     page.keyboard.press("Enter")
     dialog.wait_for(state="hidden", timeout=3000)
+    context.close()
+
+
+def _box(page: Any, selector: str) -> dict[str, float]:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, f"{selector} is not displayed"
+    return dict(box)
+
+
+def _overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+@pytest.mark.parametrize("width", [1366, 1920, 390])
+def test_header_fits_and_every_module_is_reachable_by_keyboard(width: int, live_server: Any, browser: Any,
+                                                               demo_city: Any) -> None:
+    """The administrator has every module: the logo never overlaps a menu item, each group opens from the
+    keyboard (on a phone inside the Menu drawer) and shows its links, and axe stays clean with it open."""
+    from safecity.demo.build import demo_password
+
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server.url, "admin", demo_password("admin"))
+    page.goto(live_server.url + "/")
+    logo = _box(page, ".usa-logo")
+    phone = width < 1024
+    if not phone:  # whatever the header's markup, no top-level menu item may sit on the logo
+        for item in page.locator("header nav li.usa-nav__primary-item").all():
+            assert not _overlaps(logo, dict(item.bounding_box() or {})), f"logo overlaps {item.inner_text()!r}"
+    if phone:
+        menu = page.locator(".usa-menu-btn")
+        assert not _overlaps(logo, _box(page, ".usa-menu-btn"))
+        menu.focus()
+        page.keyboard.press("Enter")
+        page.locator("nav.usa-nav.is-visible").wait_for(state="visible")
+    buttons = page.locator("nav[aria-label=Main] .usa-nav__primary > li > button")
+    groups = buttons.count()
+    assert groups == 4  # Records, Analysis, Modules, Admin
+    reached: set[str] = set()
+    for i in range(groups):
+        button = buttons.nth(i)
+        if not phone:
+            assert not _overlaps(logo, dict(button.bounding_box() or {})), f"logo overlaps menu {i}"
+        button.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("b => b.getAttribute('aria-expanded') === 'true'", arg=button.element_handle(),
+                               timeout=3000)
+        submenu = page.locator(f"#{button.get_attribute('aria-controls')}")
+        submenu.wait_for(state="visible")
+        for link in submenu.locator("a").all():
+            assert link.is_visible()
+            if not phone:
+                assert not _overlaps(logo, dict(link.bounding_box() or {}))
+            reached.add(link.get_attribute("href") or "")
+        if i == groups - 1:
+            violations = _axe(page)
+            assert not violations, [f"{v['id']} — {v['help']} ({v['nodes'][0]['target']})" for v in violations]
+        # Escape closes a drop-down on a desktop, and the whole drawer on a phone: there the button folds it.
+        page.keyboard.press("Enter" if phone else "Escape")
+    assert EXPECTED_NAV["admin"] <= reached, sorted(EXPECTED_NAV["admin"] - reached)
+    assert {"/incidents/stats/", "/rules/"} <= reached
+    # Following a link from the menu lands on its page, and the menu marks where you are.
+    page.goto(live_server.url + "/audit/")
+    current = page.locator("nav[aria-label=Main] a[aria-current=page]")
+    assert current.get_attribute("href") == "/audit/"
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= inner
+    context.close()
+
+
+def test_audit_page_filters_and_export_in_a_browser(live_server: Any, browser: Any, demo_city: Any) -> None:
+    """The auditor narrows the log with the form (keyboard only), reads plain words and both times, and the
+    download link carries the same filters."""
+    from safecity.core import actions
+    from safecity.demo.build import demo_password
+
+    for _ in range(2):
+        actions.login_failed(username="officer", source_ip="192.0.2.9", window_seconds=900, limit=5)
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server.url, "oversight", demo_password("oversight"))
+    page.goto(live_server.url + "/audit/")
+    page.fill("#id_actor", "officer")
+    page.select_option("#id_outcome", "failure")
+    page.focus("#id_actor")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "actor=officer" in page.url and "outcome=failure" in page.url
+    rows = page.locator("table.audit-table tbody tr")
+    assert rows.count() == 2
+    text = rows.first.inner_text()
+    assert "Sign-in" in text and "Failed" in text and "UTC" in text
+    assert page.locator("#id_outcome").input_value() == "failure"  # the form keeps what was chosen
+    export = page.get_by_role("link", name="Download these events (CSV)")
+    href = export.get_attribute("href") or ""
+    assert href.startswith("/audit/export.csv?") and "actor=officer" in href and "outcome=failure" in href
+    with page.expect_download() as download:
+        export.click()
+    body = open(download.value.path(), encoding="utf-8").read()  # noqa: PTH123, SIM115
+    assert body.count("auth.login") == 2
+    violations = _axe(page)
+    assert not violations, [f"{v['id']} — {v['help']} ({v['nodes'][0]['target']})" for v in violations]
     context.close()

@@ -2,8 +2,9 @@
 
 Each factory returns a view guarded by `core.views.module_required(kit.module, action)`, so the
 requirement is declared on the view where the role × module × action test reads it. Unknown ids and ids
-the caller may not see (or may not change, for the edit page) answer the same 404. Reads of records that
-carry sensitivity labels are audited (`record_read`); exports go through `core.kit.exports`.
+the caller may not see (or may not change, for the edit page) answer the same 404. Every view of a record
+is audited in CJI mode, and of a labelled record always (`core.actions.record_viewed`); exports go
+through `core.kit.exports`.
 
     incident_list = kit_views.list_view(INCIDENTS)
     path("", incident_list, name="list")
@@ -23,7 +24,7 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from safecity.core import selectors as core_selectors
-from safecity.core.actions import record_read
+from safecity.core.actions import record_viewed
 from safecity.core.kit.base import RecordKit
 from safecity.core.kit.exports import export_csv
 from safecity.core.kit.filters import SORT_PARAM
@@ -131,8 +132,7 @@ def detail_view(kit: RecordKit) -> View:
     @module_required(kit.module)
     def view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         obj = _fetch(kit, request.user, public_id)
-        if getattr(obj, "sensitivity", 0):
-            record_read(actor=request.user, obj=obj)
+        record_viewed(actor=request.user, obj=obj)
         history = core_selectors.object_history(user=request.user, obj=obj)
         fields = [(col.label, col.get(obj)) for col in kit.detail_fields or kit.columns]
         agency_id = getattr(obj, f"{getattr(kit.model, 'agency_field', 'agency')}_id", None)

@@ -246,7 +246,7 @@ def test_second_step_page_offers_no_module_it_would_refuse(alice_admin: User, si
     """The header of a password-only session lists no module and no account page: each would only bounce
     back to the second step. After it, the administrator sees them all."""
     page = _password_only("alice").get(MFA_SETUP).content.decode()
-    assert 'aria-label="Modules"' in page and "Sign out" in page
+    assert 'aria-label="Main"' in page and "Sign out" in page
     for link in ('href="/incidents/"', 'href="/manage/"', 'href="/audit/"', 'href="/accounts/"'):
         assert link not in page, link
     home = signed_in(alice_admin).get("/").content.decode()
