@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from safecity.analytics.displacement import HarmResult, WDDResult, wdd, wdd_harm
     from safecity.analytics.near_repeat import KnoxResult, knox_observed, knox_test
     from safecity.analytics.poisson import (
-        MIN_EXPECTED,
         RateRatio,
         c_test,
         min_expected,
@@ -44,7 +43,6 @@ _HOME = {
     "KnoxResult": "near_repeat",
     "knox_observed": "near_repeat",
     "knox_test": "near_repeat",
-    "MIN_EXPECTED": "poisson",
     "RateRatio": "poisson",
     "min_expected": "poisson",
     "c_test": "poisson",
@@ -61,7 +59,6 @@ __all__ = [  # spelled out (not derived from _HOME) so that type checkers and li
     "AgeAdjustedRate",
     "HarmResult",
     "KnoxResult",
-    "MIN_EXPECTED",
     "RateRatio",
     "WDDResult",
     "WeeklyBand",

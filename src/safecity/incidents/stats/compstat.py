@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from safecity.analytics import MIN_EXPECTED, min_expected, percent_change, poisson_z
+from safecity.analytics import min_expected, percent_change, poisson_z
+from safecity.analytics.poisson import MIN_EXPECTED
 from safecity.incidents.stats.categories import CATEGORIES, UNIT_LABELS, UNIT_MODES, unit_for
 from safecity.incidents.stats.counts import count_matrix, empty_cell
 from safecity.incidents.stats.coverage import STATUS_WORDS, Coverage, Status

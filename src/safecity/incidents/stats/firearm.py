@@ -16,7 +16,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from safecity.analytics import MIN_EXPECTED, min_expected, poisson_z, rate_per
+from safecity.analytics import min_expected, poisson_z, rate_per
+from safecity.analytics.poisson import MIN_EXPECTED
 from safecity.incidents.stats.counts import empty_cell
 from safecity.incidents.stats.coverage import Status
 from safecity.incidents.stats.periods import years_earlier

@@ -16,7 +16,7 @@ incidents are.
 
 A row is *not tested* (no p, no q, left out of the false-discovery family, never flagged) when a baseline
 period is not fully covered by the agency's data — a baseline of "no data" is not a baseline of zero — or
-when the smaller expected count under no change is below ``analytics.MIN_EXPECTED`` (Cochran's rule; too few
+when the smaller expected count under no change is below ``analytics.poisson.MIN_EXPECTED`` (Cochran's rule; too few
 incidents for the test to mean anything). Every row carries a note that says in words why it is or is not a
 real rise. The violent and property totals are left out by default (they would repeat the evidence of
 their parts); CompStat shows them.
@@ -29,7 +29,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from safecity.analytics import MIN_EXPECTED, min_expected, poisson_e_test, poisson_z
+from safecity.analytics import min_expected, poisson_e_test, poisson_z
+from safecity.analytics.poisson import MIN_EXPECTED
 from safecity.incidents.stats.categories import BY_KEY, CATEGORIES, UNIT_LABELS, unit_for
 from safecity.incidents.stats.coverage import STATUS_WORDS, Coverage
 from safecity.incidents.stats.periods import years_earlier
@@ -145,8 +146,8 @@ def _note(r: dict[str, Any], q: float, alpha: float, min_count: int, tests: int)
         return (f"Up on {up} but within normal variation against {flat} (p = {r['p']:.3f}); both must agree "
                 "for a real rise.")
     if q > alpha:
-        return (f"Large change, but among {tests} tests at q = {q:.3f} it is not significant after correcting "
-                f"for multiple comparisons (false-discovery rate, q must be ≤ {alpha}).")
+        return (f"Up on both last year and the 8 weeks before, but among {tests} tests at q = {q:.3f} it is not "
+                f"significant after correcting for multiple comparisons (false-discovery rate, q must be ≤ {alpha}).")
     if r["cur"] < min_count:
         return f"Significant, but fewer than {min_count} incidents in the last 28 days."
     return (f"Real rise: up on both last year and the 8 weeks before, and significant after correcting for "

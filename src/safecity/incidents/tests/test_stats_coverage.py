@@ -14,7 +14,8 @@ import math
 import pytest
 from django.urls import reverse
 
-from safecity.analytics import MIN_EXPECTED, min_expected
+from safecity.analytics import min_expected
+from safecity.analytics.poisson import MIN_EXPECTED
 from safecity.core.actors import SYSTEM
 from safecity.incidents.stats.compstat import compstat
 from safecity.incidents.stats.coverage import Coverage
@@ -159,7 +160,8 @@ def test_upticks_do_not_test_against_periods_without_data(june, olivia_officer) 
 
 def test_uptick_notes_say_why_in_words() -> None:
     row = {"cur": 70, "py": 22, "pre": 130, "p_py": 1e-9, "p_pre": 0.04, "p": 0.04}
-    assert "Large change, but among 300 tests at q = 0.120" in _note(row, 0.12, 0.05, 5, 300)
+    assert "Up on both last year and the 8 weeks before, but among 300 tests at q = 0.120" in _note(
+        row, 0.12, 0.05, 5, 300)
     assert "multiple comparisons" in _note(row, 0.12, 0.05, 5, 300)
     flat = {**row, "pre": 134, "p_pre": 0.4, "p": 0.4}
     assert _note(flat, 0.9, 0.05, 5, 300).startswith("Up on last year but within normal variation against the 8 "
