@@ -84,6 +84,11 @@ def test_compstat_fits_and_mayor_gets_the_rollup(live_server: Any, browser: Any,
         assert row.locator('td[data-label="2026"]').inner_text().strip() == "14"
         assert "Robbery (120): 14 offenses in the last 28 days, up" in page.inner_text("main")
         if width == 1366:
+            # The header stays on screen while the table scrolls under it.
+            page.evaluate("document.querySelectorAll('table.sc-compstat')[0].tBodies[0].rows[8]"
+                          ".scrollIntoView({block: 'start'})")
+            head = page.locator("table.sc-compstat thead").first.bounding_box()
+            assert head is not None and -2 <= head["y"] <= 2, head
             assert _axe(page) == []
             # The period tabs are links (no script needed); the current one says so.
             page.click("a.usa-button:has-text('Year to date')")
