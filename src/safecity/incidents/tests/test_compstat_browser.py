@@ -19,9 +19,8 @@ AS_OF = "2026-06-17"
 def riverton(transactional_db: Any) -> None:
     from safecity.core.models import Agency
     from safecity.demo.build import POLICE_ORI, build_demo
-    from safecity.incidents.tests.factories import make_incident
-
     from safecity.incidents.stats.counts import _code_ids_cached
+    from safecity.incidents.tests.factories import make_incident
 
     build_demo(seed=7, incidents=False)
     # The flushed test database reloads the code table under new ids but the same row count, which is what
