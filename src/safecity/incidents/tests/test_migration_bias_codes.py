@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from safecity.incidents.codes import load_code_table
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("incidents", "0007_importbatch_heartbeat")]
@@ -26,6 +28,7 @@ def test_bias_code_becomes_a_list_and_back() -> None:
     old = _migrate(BEFORE)
     try:
         agency = old.get_model("core", "Agency").objects.create(ori="ZZ0000009", name="Migration PD")
+        load_code_table(old)  # an earlier transactional test may have flushed the table the migration loaded
         version = old.get_model("incidents", "CodeTableVersion").objects.order_by("-effective_from").first()
         code = old.get_model("incidents", "OffenseCode").objects.get(version=version, code="13B")
         incident_model = old.get_model("incidents", "Incident")
