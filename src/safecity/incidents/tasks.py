@@ -55,11 +55,12 @@ def rebuild_deferred_indexes() -> list[str]:
     from django.db import connection
 
     from safecity.core.importing import indexes
+    from safecity.incidents.importers.store import postgres_partial_indexes
     from safecity.incidents.models import Incident, Offense
 
     if connection.in_atomic_block:
         return []
-    return indexes.ensure((Incident, Offense))
+    return indexes.ensure((Incident, Offense), postgres_partial_indexes())
 
 
 def daily(now: dt.datetime) -> str:

@@ -29,9 +29,24 @@ def _present(model: type[models.Model]) -> set[str]:
         return set(connection.introspection.get_constraints(cursor, model._meta.db_table))
 
 
-def ensure(models_: Sequence[type[models.Model]]) -> list[str]:
-    """Create any index a model declares that the database lacks (left by a killed deferred load)."""
+# Indexes a migration creates outside the models' state (e.g. PostgreSQL-only partial indexes): (table, name,
+# CREATE statement). Deferred and ensured like declared ones.
+Extra = tuple[str, str, str]
+
+
+def _ensure_extra(extra: Sequence[Extra]) -> list[str]:
     made: list[str] = []
+    with connection.cursor() as cursor:
+        for table, name, create in extra:
+            if name not in connection.introspection.get_constraints(cursor, table):
+                cursor.execute(create)
+                made.append(name)
+    return made
+
+
+def ensure(models_: Sequence[type[models.Model]], extra: Sequence[Extra] = ()) -> list[str]:
+    """Create any index a model declares that the database lacks (left by a killed deferred load)."""
+    made: list[str] = _ensure_extra(extra) if extra else []
     for model in models_:
         present = _present(model)
         missing = [index for index in model._meta.indexes if index.name not in present]
@@ -54,7 +69,7 @@ def worth_deferring(expected_rows: int, existing_rows: int) -> bool:
 
 
 @contextmanager
-def deferred(models_: Sequence[type[models.Model]]) -> Iterator[None]:
+def deferred(models_: Sequence[type[models.Model]], extra: Sequence[Extra] = ()) -> Iterator[None]:
     """Drop the models' declared (non-unique) indexes for the body, rebuild them afterwards, also on failure.
 
     Each step commits on its own: the drop before the first batch, the rebuild after the last, so the
@@ -62,13 +77,16 @@ def deferred(models_: Sequence[type[models.Model]]) -> Iterator[None]:
     if connection.in_atomic_block:  # inside a request's or a test's transaction: keep the indexes
         yield
         return
-    ensure(models_)
+    ensure(models_, extra)
     dropped: list[tuple[type[models.Model], models.Index]] = []
+    qn = connection.ops.quote_name
     with connection.schema_editor(atomic=True) as editor:
         for model in models_:
             for index in model._meta.indexes:
                 editor.remove_index(model, index)
                 dropped.append((model, index))
+        for _, name, _ in extra:
+            editor.execute(f"DROP INDEX IF EXISTS {qn(name)}")
     try:
         yield
     finally:
@@ -76,3 +94,5 @@ def deferred(models_: Sequence[type[models.Model]]) -> Iterator[None]:
             with connection.schema_editor(atomic=True) as editor:
                 for model, index in dropped:
                     editor.add_index(model, index)
+                for _, _, create in extra:
+                    editor.execute(create)

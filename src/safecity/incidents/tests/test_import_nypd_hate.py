@@ -247,8 +247,8 @@ def test_a_clean_command_line_run_removes_the_stale_error_report(agency_a: Agenc
     data.write_text("\n".join([lines[0], lines[1]]) + "\n")  # the bad row taken out
     assert main(args) == 0
     assert not report.exists()
-    assert "removed the previous run's hate.csv.errors.csv" in capsys.readouterr().out
-    keep = tmp_path / "mine.csv"
-    keep.write_text("line,field,value,reason\n")
+    assert "removed the earlier error report" in capsys.readouterr().out
+    keep = tmp_path / "hate.csv.notes.csv"  # anything that is not our report is left alone
+    keep.write_text("my notes\n")
     assert main([*args, "--error-report", str(keep)]) == 0
-    assert keep.is_file()  # a report the user named is theirs: left alone
+    assert keep.is_file()
