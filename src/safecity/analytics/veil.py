@@ -189,11 +189,7 @@ def veil_of_darkness(
         )
     in_window = [i for i in near if window_start < minutes[i] < window_end]
     dropped_outside = len(near) - len(in_window)
-    used = [
-        i
-        for i in in_window
-        if not (sun[dates[i]].sunset_minute < minutes[i] < sun[dates[i]].dusk_minute)
-    ]
+    used = [i for i in in_window if not (sun[dates[i]].sunset_minute < minutes[i] < sun[dates[i]].dusk_minute)]
     dropped_twilight = len(in_window) - len(used)
     window = f"{_minute_label(window_start)}–{_minute_label(window_end)}"
     if not used:
