@@ -22,8 +22,10 @@ def simulate(beta: float, n: int = 20_000, seed: int = 7) -> dict[str, list]:  #
     minutes = rng.integers(16 * 60, 22 * 60, n)
     sun = sun_times(days, LAT, LNG, TZ)
     dark = np.array([m > sun[d].dusk_minute for d, m in zip(days, minutes, strict=True)], dtype=float)
-    # A time-of-day pattern the spline has to absorb (more minority drivers later in the evening).
-    logit = -0.4 + 0.5 * np.sin((minutes - 960) / 360 * math.pi) + beta * dark
+    # A time-of-day pattern the spline has to absorb (more minority drivers later in the evening, and a
+    # curve): later clock times are also more often dark, so a model without the spline is confounded.
+    hours = (minutes - 18 * 60) / 60
+    logit = -0.4 + 0.5 * hours + 0.4 * np.sin(hours * math.pi / 2) + beta * dark
     black = rng.random(n) < 1 / (1 + np.exp(-logit))
     jitter = rng.normal(0, 0.05, (n, 2))
     return {
