@@ -102,3 +102,31 @@ def test_wrong_timezone_is_refused() -> None:
         veil_of_darkness(**simulate(0.0, n=500), timezone="Europe/Paris")
     with pytest.raises(InputError, match="--timezone: 'Mars/Olympus'"):
         veil_of_darkness(**simulate(0.0, n=500), timezone="Mars/Olympus")
+
+
+def test_window_and_darkness_exact_counts() -> None:
+    """Stops every 10 minutes 16:00–21:50 on three dates in Chicago. NOAA solar calculator (41.88, -87.63),
+    2019: 15 Jan sunset 16:44 / dusk 17:15 CST; 15 Mar sunset 18:57 / dusk 19:25 CDT; 15 Jun sunset 20:27 /
+    dusk 21:02 CDT. Window = (17:15, 20:27): 17:20…20:20, 19 clock times a date. 15 Jan: all 19 dark.
+    15 Mar: 17:20…18:50 light (10), 19:00–19:20 twilight (3), 19:30…20:20 dark (6). 15 Jun: all 19 light."""
+    days = [dt.date(2019, 1, 15), dt.date(2019, 3, 15), dt.date(2019, 6, 15)]
+    dates, minutes, groups = [], [], []
+    for k, day in enumerate(days):
+        for minute in range(16 * 60, 22 * 60, 10):
+            dates.append(day)
+            minutes.append(minute)
+            groups.append("black" if (minute // 10 + k) % 2 == 0 else "white")
+    n = len(dates)
+    lat, lng = [LAT] * n, [LNG] * n
+    extra = [("hispanic", LAT, LNG), ("black", LAT + 1, LNG)]  # another group; a stop 1° from the median
+    for group, la, ln in extra:
+        dates.append(days[0])
+        minutes.append(18 * 60)
+        groups.append(group)
+        lat.append(la)
+        lng.append(ln)
+    result = veil_of_darkness(dates, minutes, groups, lat, lng, timezone=TZ)
+    assert (result.window_start, result.window_end) == ("17:15", "20:27")
+    assert (result.n, result.n_dark, result.n_light) == (54, 25, 29)
+    assert result.dropped_twilight == 3 and result.dropped_outside_window == 108 - 57
+    assert result.dropped_other_groups == 1 and result.dropped_far_from_median == 1
