@@ -178,6 +178,11 @@ def veil_of_darkness(
         if abs(lat[i] - mid_lat) <= MAX_DEGREES_FROM_MEDIAN and abs(lng[i] - mid_lng) <= MAX_DEGREES_FROM_MEDIAN
     ]
     dropped_far = len(keep) - len(near)
+    if not near:
+        raise InputError(
+            f"every stop is more than {MAX_DEGREES_FROM_MEDIAN}° from the median point {mid_lat:.3f}, {mid_lng:.3f}; "
+            "analyse one city or region at a time"
+        )
     _check_timezone(timezone, mid_lng, dates[near[0]])
     sun = sun_times([dates[i] for i in near], mid_lat, mid_lng, timezone)
     window_start = min(s.dusk_minute for s in sun.values())

@@ -130,3 +130,10 @@ def test_window_and_darkness_exact_counts() -> None:
     assert (result.n, result.n_dark, result.n_light) == (54, 25, 29)
     assert result.dropped_twilight == 3 and result.dropped_outside_window == 108 - 57
     assert result.dropped_other_groups == 1 and result.dropped_far_from_median == 1
+
+
+def test_two_distant_cities_are_refused() -> None:
+    data = simulate(0.0, n=400)
+    data["lat"] = [LAT + (2 if i % 2 else -2) for i in range(400)]  # median falls between two clusters
+    with pytest.raises(InputError, match="every stop is more than 0.5° from the median point"):
+        veil_of_darkness(**data, timezone=TZ)
