@@ -1,8 +1,8 @@
 """safecity.analytics — pure-Python crime-analysis statistics (no Django imports).
 
 Modules: :mod:`rates`, :mod:`poisson`, :mod:`control_chart`, :mod:`displacement`, :mod:`scan`,
-:mod:`hotspots`, :mod:`near_repeat`, :mod:`age_adjust` (with :mod:`standard_population`) and the
-``analyze`` command line in :mod:`cli`.
+:mod:`hotspots`, :mod:`near_repeat`, :mod:`age_adjust` (with :mod:`standard_population`), stop data
+(:mod:`proportions`, :mod:`stops`, :mod:`veil`) and the ``analyze`` command line in :mod:`cli`.
 
 The names below are loaded on first use (PEP 562 ``__getattr__``): importing the package, or its
 command line, must not import SciPy (about two seconds) for callers that never compute a statistic.
@@ -27,8 +27,11 @@ if TYPE_CHECKING:
         poisson_z,
         rate_ratio_ci,
     )
+    from safecity.analytics.proportions import Proportion, proportion, wilson_ci
     from safecity.analytics.rates import percent_change, rate_per
     from safecity.analytics.scan import naus_scan_pvalue
+    from safecity.analytics.stops import GroupRates, OutcomeRow, outcome_test, stop_rates
+    from safecity.analytics.veil import VeilResult, veil_of_darkness
 
 _HOME = {
     "AgeAdjustedRate": "age_adjust",
@@ -53,13 +56,26 @@ _HOME = {
     "percent_change": "rates",
     "rate_per": "rates",
     "naus_scan_pvalue": "scan",
+    "Proportion": "proportions",
+    "proportion": "proportions",
+    "wilson_ci": "proportions",
+    "GroupRates": "stops",
+    "OutcomeRow": "stops",
+    "outcome_test": "stops",
+    "stop_rates": "stops",
+    "VeilResult": "veil",
+    "veil_of_darkness": "veil",
 }
 
 __all__ = [  # spelled out (not derived from _HOME) so that type checkers and linters can read it
     "AgeAdjustedRate",
+    "GroupRates",
     "HarmResult",
     "KnoxResult",
+    "OutcomeRow",
+    "Proportion",
     "RateRatio",
+    "VeilResult",
     "WDDResult",
     "WeeklyBand",
     "age_adjusted_rate",
@@ -68,16 +84,21 @@ __all__ = [  # spelled out (not derived from _HOME) so that type checkers and li
     "knox_test",
     "min_expected",
     "naus_scan_pvalue",
+    "outcome_test",
     "percent_change",
     "poisson_e_test",
     "poisson_exact_ci",
     "poisson_z",
+    "proportion",
     "rate_ratio_ci",
     "rate_per",
+    "stop_rates",
+    "veil_of_darkness",
     "wdd",
     "wdd_harm",
     "weekly_control_bands",
     "weekly_counts",
+    "wilson_ci",
 ]
 
 

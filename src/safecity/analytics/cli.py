@@ -1,4 +1,4 @@
-"""``analyze`` command line: near-repeat (Knox), grid hot spots (Gi*) and count-change tests.
+"""``analyze`` command line: near-repeat (Knox), grid hot spots (Gi*), count-change and stop-data tests.
 
 Embed in another argparse CLI with :func:`register` (or :func:`add_analyze_parser` + :func:`run_analyze`),
 or run stand-alone: ``python -m safecity.analytics.cli analyze change --current 12 --past 5``.
@@ -36,10 +36,12 @@ class _OneLineParser(argparse.ArgumentParser):
 def add_analyze_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Register the ``analyze`` command and its sub-commands on an argparse sub-parser set."""
     analyze = subparsers.add_parser(
-        "analyze", help="crime analysis statistics (near-repeat, hot spots, change)"
+        "analyze", help="crime analysis statistics (near-repeat, hot spots, change, stop data)"
     )
     commands = analyze.add_subparsers(
-        dest="analyze_command", metavar="{near-repeat,hotspots,change}", parser_class=_OneLineParser
+        dest="analyze_command",
+        metavar="{near-repeat,hotspots,change,veil-of-darkness,outcome-test}",
+        parser_class=_OneLineParser,
     )
     commands.required = True
 
@@ -71,6 +73,37 @@ def add_analyze_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     change.add_argument("--past", required=True, help="past-period count")
     change.add_argument("--alpha", default="0.05", help="confidence-interval alpha (default 0.05)")
     change.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+    _add_stop_parsers(commands)
+
+
+def _add_stop_parsers(commands: argparse._SubParsersAction[Any]) -> None:
+    veil = commands.add_parser("veil-of-darkness", help="veil-of-darkness test for racial bias in stops")
+    veil.add_argument("csv", metavar="CSV", help="stops CSV with a header row (one row per stop)")
+    veil.add_argument("--date", required=True, help="column with the stop date")
+    veil.add_argument("--time", required=True, help="column with the local clock time, HH:MM (24-hour)")
+    veil.add_argument("--race", required=True, help="column with the stopped person's race/ethnicity")
+    veil.add_argument("--lat", required=True, help="column with latitude (WGS84 degrees)")
+    veil.add_argument("--lng", required=True, help="column with longitude (WGS84 degrees)")
+    veil.add_argument("--minority", default="black", help="group tested for bias (default black)")
+    veil.add_argument("--majority", default="white", help="comparison group (default white)")
+    veil.add_argument("--district", default=None, help="column for district fixed effects (optional)")
+    veil.add_argument("--date-format", default="%Y-%m-%d", help="strptime format (default %%Y-%%m-%%d)")
+    veil.add_argument(
+        "--timezone",
+        default=None,
+        help="IANA zone of the clock times (default $SAFECITY_TIME_ZONE, else America/Chicago)",
+    )
+    veil.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+    outcome = commands.add_parser("outcome-test", help="search and hit rates by group (outcome test)")
+    outcome.add_argument("csv", metavar="CSV", help="stops CSV with a header row (one row per stop)")
+    outcome.add_argument("--race", required=True, help="column with the stopped person's race/ethnicity")
+    outcome.add_argument("--searched", required=True, help="column: was a search conducted (TRUE/FALSE/NA)")
+    outcome.add_argument("--contraband", required=True, help="column: was contraband found (TRUE/FALSE/NA)")
+    outcome.add_argument("--district", default=None, help="column to also report per district (optional)")
+    outcome.add_argument("--arrested", default=None, help="column: arrest made (TRUE/FALSE/NA), optional")
+    outcome.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
 
 def _parse_bands(option: str, raw: str) -> list[float]:
@@ -282,7 +315,15 @@ def _run_change(args: argparse.Namespace) -> int:
 
 def run_analyze(args: argparse.Namespace) -> int:
     """Run a parsed ``analyze`` sub-command; returns 0 on success, 2 on bad input."""
-    handlers = {"near-repeat": _run_near_repeat, "hotspots": _run_hotspots, "change": _run_change}
+    from safecity.analytics.stops_cli import run_outcome_test, run_veil_of_darkness
+
+    handlers = {
+        "near-repeat": _run_near_repeat,
+        "hotspots": _run_hotspots,
+        "change": _run_change,
+        "veil-of-darkness": run_veil_of_darkness,
+        "outcome-test": run_outcome_test,
+    }
     command = getattr(args, "analyze_command", None)
     handler = handlers.get(command) if isinstance(command, str) else None
     if handler is None:

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from safecity.analytics.errors import InputError
 
-__all__ = ["EventTable", "InputError", "read_events"]
+__all__ = ["ColumnTable", "EventTable", "InputError", "read_columns", "read_events"]
 
 
 @dataclass(frozen=True)
@@ -100,3 +100,47 @@ def read_events(
     if not xs:
         raise InputError(f"CSV: {file_path} has no data rows")
     return EventTable(np.asarray(xs), np.asarray(ys), dates if date_column is not None else None)
+
+
+@dataclass(frozen=True)
+class ColumnTable:
+    """Raw (stripped) text of chosen columns, keyed by the command-line option that named each column."""
+
+    lines: list[int]  # 1-based file line of each row, for error messages
+    cells: dict[str, list[str]]
+    columns: dict[str, str]  # option -> column name
+
+
+def read_columns(path: str | Path, columns: dict[str, str]) -> ColumnTable:
+    """Read the named columns as text; ``columns`` maps an option (e.g. ``--race``) to a column name."""
+    file_path = Path(path)
+    if not file_path.is_file():
+        raise InputError(f"CSV: file not found: {file_path}")
+    lines: list[int] = []
+    cells: dict[str, list[str]] = {option: [] for option in columns}
+    try:
+        with file_path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise InputError(f"CSV: {file_path} is empty (no header row)")
+            header = [h.strip() for h in header]
+            index = {option: _column_index(header, name, option, file_path) for option, name in columns.items()}
+            width = max(index.values()) + 1
+            for row in reader:
+                if not row or all(not cell.strip() for cell in row):
+                    continue
+                if len(row) < width:
+                    raise InputError(f"line {reader.line_num}: expected at least {width} fields, found {len(row)}")
+                lines.append(reader.line_num)
+                for option, i in index.items():
+                    cells[option].append(row[i].strip())
+    except UnicodeDecodeError as exc:
+        raise InputError(f"CSV: {file_path} is not UTF-8 text ({exc.reason})") from None
+    except csv.Error as exc:
+        raise InputError(f"CSV: {file_path} could not be parsed: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"CSV: cannot read {file_path}: {exc.strerror}") from None
+    if not lines:
+        raise InputError(f"CSV: {file_path} has no data rows")
+    return ColumnTable(lines, cells, dict(columns))

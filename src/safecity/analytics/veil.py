@@ -1,0 +1,277 @@
+"""The veil-of-darkness test for racial bias in traffic stops.
+
+Idea (Grogger, J. & Ridgeway, G. (2006), "Testing for racial profiling in traffic stops from behind a veil of
+darkness", Journal of the American Statistical Association 101:878–887): officers can see a driver's race less
+well after dark. If the minority share of stopped drivers is lower in the dark than in daylight *at the same
+clock time*, that is evidence that race influenced who was stopped in daylight.
+
+Implementation follows the final Stanford Open Policing analysis (``stanford-policylab/opp``
+``lib/veil_of_darkness_test.R``; Pierson, E. et al. (2020), Nature Human Behaviour 4:736–745):
+
+1. stops more than 0.5° from the median latitude/longitude are dropped (geocoding errors);
+2. per date, sunset and civil dusk (sun 6° below the horizon) at the median point, from ``astral``;
+3. ``is_dark`` = clock minute after dusk; the inter-twilight window keeps clock minutes strictly between
+   the earliest dusk and the latest sunset in the data (times that are light on some dates, dark on others);
+4. stops between sunset and dusk on their own date (neither light nor dark) are dropped;
+5. logistic regression ``logit P(minority) = β0 + β·is_dark + ns(minute, 6 df) [+ district effects]``
+   among stops of the two groups compared. β < 0 is evidence of bias against the minority group.
+
+The natural cubic spline is patsy's ``cr(minute, df=6)`` (a natural cubic regression spline; its basis
+differs from R's ``ns`` but spans a comparable space of smooth curves).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from safecity.analytics.errors import InputError
+
+__all__ = ["SunTimes", "VeilResult", "sun_times", "veil_of_darkness"]
+
+MAX_DEGREES_FROM_MEDIAN = 0.5
+SPLINE_DF = 6
+
+
+@dataclass(frozen=True)
+class SunTimes:
+    """Sunset and civil dusk on one date, as minutes after local midnight (clock time)."""
+
+    date: dt.date
+    sunset_minute: float
+    dusk_minute: float
+
+
+def _clock_minute(moment: dt.datetime) -> float:
+    return moment.hour * 60 + moment.minute + moment.second / 60
+
+
+def _minute_label(minute: float) -> str:
+    whole = int(minute)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+def _zone(timezone: str) -> dt.tzinfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"--timezone: {timezone!r} is not an IANA time zone name (e.g. America/Chicago)") from None
+
+
+def sun_times(dates: Sequence[dt.date], lat: float, lng: float, timezone: str) -> dict[dt.date, SunTimes]:
+    """Sunset and civil dusk for each distinct date at one point, in the given IANA time zone."""
+    from astral import Observer
+    from astral.sun import dusk, sunset
+
+    zone = _zone(timezone)
+    observer = Observer(latitude=lat, longitude=lng)
+    out: dict[dt.date, SunTimes] = {}
+    for day in sorted(set(dates)):
+        try:
+            set_at = sunset(observer, day, tzinfo=zone)
+            dusk_at = dusk(observer, day, tzinfo=zone)
+        except ValueError:
+            # Polar day/night: the sun never sets (or never reaches 6° below) — no dusk to compare across.
+            raise InputError(f"the sun does not set and reach civil dusk at {lat:.3f}, {lng:.3f} on {day}") from None
+        out[day] = SunTimes(day, _clock_minute(set_at), _clock_minute(dusk_at))
+    return out
+
+
+def _check_timezone(timezone: str, lng: float, day: dt.date) -> None:
+    """Refuse a zone whose standard offset is far from solar time at the point: every dusk would be wrong."""
+    zone = _zone(timezone)
+    offset = dt.datetime(day.year, 1, 15, 12, tzinfo=zone).utcoffset()
+    hours = 0.0 if offset is None else offset.total_seconds() / 3600
+    solar = lng / 15
+    if abs(hours - solar) > 3:
+        raise InputError(
+            f"--timezone: {timezone} is UTC{hours:+g} in winter but the stops' median longitude {lng:.2f} is "
+            f"about UTC{solar:+.0f}; give the time zone the stop times were recorded in"
+        )
+
+
+@dataclass(frozen=True)
+class VeilResult:
+    """The darkness coefficient and what went into it."""
+
+    minority: str
+    majority: str
+    beta_dark: float  # log odds of "stopped driver is minority", dark vs light at the same clock time
+    se: float
+    ci_low: float
+    ci_high: float
+    z: float
+    p_value: float
+    odds_ratio: float
+    n: int  # stops in the model
+    n_dark: int
+    n_light: int
+    n_minority: int
+    n_majority: int
+    window_start: str  # HH:MM, exclusive (earliest dusk in the data)
+    window_end: str  # HH:MM, exclusive (latest sunset in the data)
+    window_start_minute: float
+    window_end_minute: float
+    median_lat: float
+    median_lng: float
+    timezone: str
+    first_date: str
+    last_date: str
+    district_effects: bool
+    spline_df: int
+    dropped_other_groups: int
+    dropped_far_from_median: int
+    dropped_outside_window: int
+    dropped_twilight: int
+    alpha: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def veil_of_darkness(
+    dates: Sequence[dt.date],
+    minutes: Sequence[int],
+    groups: Sequence[str],
+    lat: Sequence[float],
+    lng: Sequence[float],
+    minority: str = "black",
+    majority: str = "white",
+    districts: Sequence[str] | None = None,
+    timezone: str = "America/Chicago",
+    alpha: float = 0.05,
+) -> VeilResult:
+    """Fit the veil-of-darkness model to stops (``minutes`` = clock minute of the stop, 0–1439, local time).
+
+    Raises :class:`InputError` when a group is absent, no stop falls in the inter-twilight window, or the
+    window has no dark or no light stops (the model cannot be fitted then).
+    """
+    import numpy as np
+
+    n_all = len(dates)
+    sizes = {len(minutes), len(groups), len(lat), len(lng), n_all, len(districts) if districts else n_all}
+    if len(sizes) != 1:
+        raise ValueError("dates, minutes, groups, lat, lng (and districts) must have the same length")
+    if n_all == 0:
+        raise InputError("no stops to analyse")
+    if minority == majority:
+        raise InputError(f"--minority and --majority are both {minority!r}; compare two different groups")
+    present = set(groups)
+    for option, name in (("--minority", minority), ("--majority", majority)):
+        if name not in present:
+            found = ", ".join(repr(g) for g in sorted(present)[:12])
+            raise InputError(f"{option}: no stops with group {name!r} (values found: {found})")
+
+    keep = [i for i in range(n_all) if groups[i] in (minority, majority)]
+    dropped_other = n_all - len(keep)
+    mid_lat = statistics.median(lat[i] for i in keep)
+    mid_lng = statistics.median(lng[i] for i in keep)
+    near = [
+        i
+        for i in keep
+        if abs(lat[i] - mid_lat) <= MAX_DEGREES_FROM_MEDIAN and abs(lng[i] - mid_lng) <= MAX_DEGREES_FROM_MEDIAN
+    ]
+    dropped_far = len(keep) - len(near)
+    if not near:
+        raise InputError(
+            f"every stop is more than {MAX_DEGREES_FROM_MEDIAN}° from the median point {mid_lat:.3f}, {mid_lng:.3f}; "
+            "analyse one city or region at a time"
+        )
+    _check_timezone(timezone, mid_lng, dates[near[0]])
+    sun = sun_times([dates[i] for i in near], mid_lat, mid_lng, timezone)
+    window_start = min(s.dusk_minute for s in sun.values())
+    window_end = max(s.sunset_minute for s in sun.values())
+    if window_start >= window_end:
+        raise InputError(
+            f"no inter-twilight window: the earliest dusk ({_minute_label(window_start)}) is not before the latest "
+            f"sunset ({_minute_label(window_end)}); the data need dates from more of the year"
+        )
+    in_window = [i for i in near if window_start < minutes[i] < window_end]
+    dropped_outside = len(near) - len(in_window)
+    used = [i for i in in_window if not (sun[dates[i]].sunset_minute < minutes[i] < sun[dates[i]].dusk_minute)]
+    dropped_twilight = len(in_window) - len(used)
+    window = f"{_minute_label(window_start)}–{_minute_label(window_end)}"
+    if not used:
+        raise InputError(f"no stops fall in the inter-twilight window {window} (outside sunset–dusk)")
+
+    y = np.array([1.0 if groups[i] == minority else 0.0 for i in used])
+    dark = np.array([1.0 if minutes[i] > sun[dates[i]].dusk_minute else 0.0 for i in used])
+    minute = np.array([float(minutes[i]) for i in used])
+    n_dark = int(dark.sum())
+    n_min = int(y.sum())
+    if n_dark == 0 or n_dark == len(used):
+        which = "light" if n_dark == 0 else "dark"
+        raise InputError(f"all {len(used)} stops in the window {window} are {which}; the test needs both")
+    if n_min == 0 or n_min == len(used):
+        absent = minority if n_min == 0 else majority
+        raise InputError(f"no stops of group {absent!r} fall in the inter-twilight window {window}")
+    if len(set(minute.tolist())) <= SPLINE_DF:
+        raise InputError(
+            f"the stops in the window {window} have {len(set(minute.tolist()))} distinct clock times; "
+            f"the {SPLINE_DF}-df spline needs more"
+        )
+
+    import patsy
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+
+    # Centred so that the 6 spline columns do not also span the intercept (patsy's default would leave the
+    # design rank-deficient, one effective df short).
+    formula = f'cr(minute, df={SPLINE_DF}, constraints="center")'
+    spline = np.asarray(patsy.dmatrix(formula, {"minute": minute}))  # intercept + 6 columns
+    columns = [spline[:, :1], dark[:, None], spline[:, 1:]]
+    if districts is not None:
+        labels = [districts[i] for i in used]
+        levels = sorted(set(labels))
+        for level in levels[1:]:  # first level is the reference
+            columns.append(np.array([[1.0 if d == level else 0.0] for d in labels]))
+    design = np.hstack(columns)
+    try:
+        fit = sm.GLM(y, design, family=sm.families.Binomial()).fit()
+    except (PerfectSeparationError, np.linalg.LinAlgError) as exc:
+        raise InputError(f"the logistic model could not be fitted ({exc}); try without --district") from None
+    beta = float(fit.params[1])
+    se = float(fit.bse[1])
+    if not (math.isfinite(beta) and math.isfinite(se)):
+        raise InputError("the logistic model did not converge; try without --district")
+    z_crit = statistics.NormalDist().inv_cdf(1 - alpha / 2)
+    z = beta / se
+    used_dates = [dates[i] for i in used]
+    return VeilResult(
+        minority=minority,
+        majority=majority,
+        beta_dark=beta,
+        se=se,
+        ci_low=beta - z_crit * se,
+        ci_high=beta + z_crit * se,
+        z=z,
+        p_value=2 * (1 - statistics.NormalDist().cdf(abs(z))),
+        odds_ratio=math.exp(beta),
+        n=len(used),
+        n_dark=n_dark,
+        n_light=len(used) - n_dark,
+        n_minority=n_min,
+        n_majority=len(used) - n_min,
+        window_start=_minute_label(window_start),
+        window_end=_minute_label(window_end),
+        window_start_minute=window_start,
+        window_end_minute=window_end,
+        median_lat=float(mid_lat),
+        median_lng=float(mid_lng),
+        timezone=timezone,
+        first_date=min(used_dates).isoformat(),
+        last_date=max(used_dates).isoformat(),
+        district_effects=districts is not None,
+        spline_df=SPLINE_DF,
+        dropped_other_groups=dropped_other,
+        dropped_far_from_median=dropped_far,
+        dropped_outside_window=dropped_outside,
+        dropped_twilight=dropped_twilight,
+        alpha=alpha,
+    )
