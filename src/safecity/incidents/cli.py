@@ -7,7 +7,7 @@ from safecity.core.cli import Subparsers
 from safecity.core.importing.cli import add_record_type
 
 # Same as importers.FORMATS; not imported from there because that needs Django set up first.
-FORMATS = ("nibrs", "chicago", "nypd", "lapd", "code", "csv")
+FORMATS = ("nibrs", "chicago", "nypd", "nypd_hate", "lapd", "code", "csv")
 FORMAT_HELP = ("nibrs = FBI NIBRS flat file; chicago, nypd, lapd = those cities' open-data exports; "
                "nypd_hate = NYPD hate crimes (one row per arrest or bias motive, grouped by complaint); "
                "code = Crime Open Database; csv = any table described by --mapping")

@@ -108,3 +108,11 @@ def test_a_clean_command_line_run_removes_the_stale_error_report(agency_a: Agenc
     assert main(["import", "incidents", str(source), "--agency", "ZZ0000001", "--format", "chicago",
                  "--error-report", str(other)]) == 0
     assert other.read_text() == "my own notes\n"
+
+
+def test_the_command_line_offers_every_format_the_importer_reads() -> None:
+    """The command keeps its own copy of the format names (it must not set Django up to build its parser)."""
+    from safecity.incidents.cli import FORMATS as COMMAND_LINE
+    from safecity.incidents.importers.pipeline import FORMATS, INCIDENTS
+
+    assert COMMAND_LINE == FORMATS == tuple(f.code for f in INCIDENTS.formats)

@@ -34,6 +34,8 @@ def city(agency_a: Any, agency_b: Any) -> dict[str, Any]:
                              lon=-89.692, lat=39.708, sensitivity=Sensitivity.JUVENILE)
     other = make_incident(agency_b, day, [("13A", ["12"])], [(["13A"], False, True)], beat=beat_b, lon=-87.99,
                           lat=40.01)
+    for agency in (agency_a, agency_b):  # data on file through the as-of day (unlocated: on no map)
+        make_incident(agency, dt.date.fromisoformat(AS_OF), [("90Z", [])])
     return {"plain": plain, "juvenile": juvenile, "other": other}
 
 
