@@ -266,10 +266,10 @@ CACHES: dict[str, dict[str, Any]] = {
     # processes share (files in var/, or Redis when SAFECITY_REDIS_URL is set). Entries are keyed by the data
     # versions they were computed from, so neither can serve a stale result.
     "results": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safecity-results",
-                "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 300}},
+                "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 100}},
     "results-shared": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                        "LOCATION": str(VAR_DIR / "cache" / "results"), "TIMEOUT": 3600,
-                       "OPTIONS": {"MAX_ENTRIES": 2000}},
+                       "OPTIONS": {"MAX_ENTRIES": 500}},
 }
 if REDIS_URL:
     CACHES["results-shared"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
