@@ -76,6 +76,7 @@ def setup(users: int) -> dict[str, Any]:
     from safecity.core.models import Agency, User
     from safecity.core.roles import Role
     from safecity.demo.build import POLICE_ORI, build_demo
+    from safecity.demo.incidents import analyze_incident_tables
     from safecity.incidents.models import Incident
 
     call_command("migrate", verbosity=0)
@@ -83,6 +84,7 @@ def setup(users: int) -> dict[str, Any]:
         started = time.perf_counter()
         build_demo(out=sys.stderr)
         print(f"demo city built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    analyze_incident_tables()  # a database built before the demo builder did this itself
     police = Agency.objects.get(ori=POLICE_ORI)
     secret_file = Path(settings.VAR_DIR) / "bench-users.json"
     if secret_file.exists():

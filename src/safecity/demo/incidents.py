@@ -430,6 +430,17 @@ def _rows_for(events: list[Event], city: City, agency: Agency, start: dt.date, c
     return incidents, offenses, victims
 
 
+def analyze_incident_tables() -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load. Without them (autovacuum off, or not yet
+    run) it guesses one row per agency and sorts the whole agency for the incident list's first page: ~1 s
+    instead of ~1 ms on the demo city."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE incidents_incident, incidents_offense, incidents_victim")
+
+
 def generate_incidents(*, agency: Agency, seed: int, out: IO[str] | None = None, scale: float = 1.0,
                        end: dt.date | None = None, plant_uptick: bool = True,
                        ids: random.Random | None = None) -> int:
@@ -471,6 +482,7 @@ def generate_incidents(*, agency: Agency, seed: int, out: IO[str] | None = None,
             "planted_uptick": (f"robbery rising over the last {UPTICK_WEEKS} weeks in {up_beat.name}"
                                if plant_uptick else "none"),
         })
+    analyze_incident_tables()
     if out is not None:
         out.write(f"{agency.ori}: {created:,} incidents ({n_offenses:,} offenses, {n_victims:,} victims) "
                   f"{start} – {end} in {time.perf_counter() - started:.1f} s"
