@@ -13,7 +13,7 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, TextField
+from django.db.models import Count, F, Max, Q, QuerySet, TextField
 from django.db.models.functions import Cast, TruncMonth
 
 from safecity.incidents.models import Incident, Offense, OffenseCode
@@ -26,13 +26,17 @@ GROUPS = (None, "district", "beat", "month")
 
 
 @lru_cache(maxsize=1)
-def _code_ids_cached(_version: int) -> dict[int, str]:
+def _code_ids_cached(_version: tuple[int, int]) -> dict[int, str]:
     return dict(OffenseCode.objects.filter(code__in=list(CODE_CATEGORY)).values_list("id", "code"))
 
 
 def code_ids() -> dict[int, str]:
-    """{OffenseCode.id: code} for the codes CompStat uses (all versions of the code table)."""
-    return _code_ids_cached(OffenseCode.objects.count())
+    """{OffenseCode.id: code} for the codes CompStat uses (all versions of the code table).
+
+    Cached under the table's row count and highest id: a table reloaded with the same number of rows (a
+    flushed database, a restored dump) gets new ids, and ids cached before would count nothing."""
+    shape = OffenseCode.objects.aggregate(n=Count("id"), top=Max("id"))
+    return _code_ids_cached((shape["n"] or 0, shape["top"] or 0))
 
 
 def merged_spans(windows: Windows) -> list[tuple[dt.date, dt.date]]:

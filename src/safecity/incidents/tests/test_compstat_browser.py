@@ -19,13 +19,9 @@ AS_OF = "2026-06-17"
 def riverton(transactional_db: Any) -> None:
     from safecity.core.models import Agency
     from safecity.demo.build import POLICE_ORI, build_demo
-    from safecity.incidents.stats.counts import _code_ids_cached
     from safecity.incidents.tests.factories import make_incident
 
     build_demo(seed=7, incidents=False)
-    # The flushed test database reloads the code table under new ids but the same row count, which is what
-    # the id cache is keyed on: forget ids an earlier test cached.
-    _code_ids_cached.cache_clear()
     police, sheriff = Agency.objects.get(ori=POLICE_ORI), Agency.objects.get(ori="ZZ0020000")
     beat, s_beat = police.beats.order_by("code").first(), sheriff.beats.order_by("code").first()
     for i in range(14):
