@@ -21,6 +21,7 @@ from safecity.tests.test_browser import _axe, _sign_in, browser  # noqa: F401  (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Never the repository by default: a test run must not change tracked files.
 SHOTS = Path(os.environ.get("SAFECITY_SCREENSHOT_DIR", Path(tempfile.gettempdir()) / "safecity-shots"))
+SHOTS.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture
