@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -49,6 +52,26 @@ def _number(raw: str, column: str, option: str, line: int) -> float:
     return value
 
 
+@contextmanager
+def _csv_rows(file_path: Path) -> Iterator[tuple[list[str], Any]]:
+    """The stripped header and a `csv.reader` over the data rows; every read failure becomes one InputError."""
+    if not file_path.is_file():
+        raise InputError(f"CSV: file not found: {file_path}")
+    try:
+        with file_path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise InputError(f"CSV: {file_path} is empty (no header row)")
+            yield [h.strip() for h in header], reader
+    except UnicodeDecodeError as exc:
+        raise InputError(f"CSV: {file_path} is not UTF-8 text ({exc.reason})") from None
+    except csv.Error as exc:
+        raise InputError(f"CSV: {file_path} could not be parsed: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"CSV: cannot read {file_path}: {exc.strerror}") from None
+
+
 def read_events(
     path: str | Path,
     x_column: str,
@@ -58,45 +81,31 @@ def read_events(
 ) -> EventTable:
     """Read x, y (and optionally a date) per row; line numbers in errors are 1-based file lines."""
     file_path = Path(path)
-    if not file_path.is_file():
-        raise InputError(f"CSV: file not found: {file_path}")
     xs: list[float] = []
     ys: list[float] = []
     dates: list[dt.date] = []
-    try:
-        with file_path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise InputError(f"CSV: {file_path} is empty (no header row)")
-            header = [h.strip() for h in header]
-            ix = _column_index(header, x_column, "--x", file_path)
-            iy = _column_index(header, y_column, "--y", file_path)
-            idate = None if date_column is None else _column_index(header, date_column, "--date", file_path)
-            width = max(i for i in (ix, iy, idate) if i is not None) + 1
-            for row in reader:
-                line = reader.line_num
-                if not row or all(not cell.strip() for cell in row):
-                    continue
-                if len(row) < width:
-                    raise InputError(f"line {line}: expected at least {width} fields, found {len(row)}")
-                xs.append(_number(row[ix].strip(), x_column, "--x", line))
-                ys.append(_number(row[iy].strip(), y_column, "--y", line))
-                if idate is not None and date_column is not None:
-                    raw = row[idate].strip()
-                    try:
-                        dates.append(dt.datetime.strptime(raw, date_format).date())  # noqa: DTZ007
-                    except ValueError:
-                        raise InputError(
-                            f"line {line}: --date column {date_column!r} value {raw!r} "
-                            f"does not match --date-format {date_format!r}"
-                        ) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"CSV: {file_path} is not UTF-8 text ({exc.reason})") from None
-    except csv.Error as exc:
-        raise InputError(f"CSV: {file_path} could not be parsed: {exc}") from None
-    except OSError as exc:
-        raise InputError(f"CSV: cannot read {file_path}: {exc.strerror}") from None
+    with _csv_rows(file_path) as (header, reader):
+        ix = _column_index(header, x_column, "--x", file_path)
+        iy = _column_index(header, y_column, "--y", file_path)
+        idate = None if date_column is None else _column_index(header, date_column, "--date", file_path)
+        width = max(i for i in (ix, iy, idate) if i is not None) + 1
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) < width:
+                raise InputError(f"line {line}: expected at least {width} fields, found {len(row)}")
+            xs.append(_number(row[ix].strip(), x_column, "--x", line))
+            ys.append(_number(row[iy].strip(), y_column, "--y", line))
+            if idate is not None and date_column is not None:
+                raw = row[idate].strip()
+                try:
+                    dates.append(dt.datetime.strptime(raw, date_format).date())  # noqa: DTZ007
+                except ValueError:
+                    raise InputError(
+                        f"line {line}: --date column {date_column!r} value {raw!r} "
+                        f"does not match --date-format {date_format!r}"
+                    ) from None
     if not xs:
         raise InputError(f"CSV: {file_path} has no data rows")
     return EventTable(np.asarray(xs), np.asarray(ys), dates if date_column is not None else None)
@@ -114,33 +123,19 @@ class ColumnTable:
 def read_columns(path: str | Path, columns: dict[str, str]) -> ColumnTable:
     """Read the named columns as text; ``columns`` maps an option (e.g. ``--race``) to a column name."""
     file_path = Path(path)
-    if not file_path.is_file():
-        raise InputError(f"CSV: file not found: {file_path}")
     lines: list[int] = []
     cells: dict[str, list[str]] = {option: [] for option in columns}
-    try:
-        with file_path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise InputError(f"CSV: {file_path} is empty (no header row)")
-            header = [h.strip() for h in header]
-            index = {option: _column_index(header, name, option, file_path) for option, name in columns.items()}
-            width = max(index.values()) + 1
-            for row in reader:
-                if not row or all(not cell.strip() for cell in row):
-                    continue
-                if len(row) < width:
-                    raise InputError(f"line {reader.line_num}: expected at least {width} fields, found {len(row)}")
-                lines.append(reader.line_num)
-                for option, i in index.items():
-                    cells[option].append(row[i].strip())
-    except UnicodeDecodeError as exc:
-        raise InputError(f"CSV: {file_path} is not UTF-8 text ({exc.reason})") from None
-    except csv.Error as exc:
-        raise InputError(f"CSV: {file_path} could not be parsed: {exc}") from None
-    except OSError as exc:
-        raise InputError(f"CSV: cannot read {file_path}: {exc.strerror}") from None
+    with _csv_rows(file_path) as (header, reader):
+        index = {option: _column_index(header, name, option, file_path) for option, name in columns.items()}
+        width = max(index.values()) + 1
+        for row in reader:
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) < width:
+                raise InputError(f"line {reader.line_num}: expected at least {width} fields, found {len(row)}")
+            lines.append(reader.line_num)
+            for option, i in index.items():
+                cells[option].append(row[i].strip())
     if not lines:
         raise InputError(f"CSV: {file_path} has no data rows")
     return ColumnTable(lines, cells, dict(columns))
