@@ -78,9 +78,10 @@ class MapLayersOut(Schema):
 @requires(Module.INCIDENTS)
 def hotspots_map_api(request: HttpRequest, q: Query[HotspotQuery]) -> Any:
     """The hot-spot analysis as map layers: Gi* grid cells, districts and beats with names, and the located
-    incidents it counted (newest 5,000 at most; ``incidents_total`` says how many there were)."""
+    incidents it counted (newest 5,000 at most; ``incidents_total`` says how many there were). The analysis comes
+    through the result cache, so the page and its map share one computation."""
     scope, as_of = q.resolve(request.user)
-    return maps.hotspot_layers(request.user, scope, q.category, q.compute(request.user, scope, as_of))
+    return maps.hotspot_layers(request.user, scope, q.category, q.result(request.user, scope, as_of))
 
 
 @router.get("/near-repeat", response={200: api_schema(NearRepeat), **ERRORS})
