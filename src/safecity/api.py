@@ -25,6 +25,7 @@ from safecity.core.dbbusy import is_lock_timeout
 from safecity.core.errors import busy, error_body
 from safecity.incidents.api import router as incidents_router
 from safecity.incidents.import_api import router as imports_router
+from safecity.policing.api import router as policing_router
 
 log = logging.getLogger("safecity.api")
 
@@ -132,3 +133,4 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/", core_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/imports", imports_router)
+api.add_router("/policing", policing_router)

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "safecity.core",
     "safecity.incidents",
+    "safecity.policing",
     "safecity.demo",
 ]
 

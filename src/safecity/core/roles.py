@@ -46,6 +46,8 @@ class Sensitivity(enum.IntFlag):
     SEALED = 4
     CRIMINAL_INTELLIGENCE = 8
     HEALTH_PROTECTED = 16
+    # Personnel files: complaints, internal-affairs investigations, early-intervention flags (issue 9).
+    PERSONNEL = 32
 
     @classmethod
     def all(cls) -> Sensitivity:
@@ -117,11 +119,11 @@ ROLE_MODULES: dict[str, dict[str, frozenset[str]]] = {
 
 # Labels each role is cleared for: a labelled record is visible only when every one of its labels is cleared.
 ROLE_CLEARANCES: dict[str, Sensitivity] = {
-    Role.ADMIN: Sensitivity.VICTIM_IDENTIFYING | Sensitivity.JUVENILE,
-    Role.COMMAND: Sensitivity.VICTIM_IDENTIFYING | Sensitivity.JUVENILE,
+    Role.ADMIN: Sensitivity.VICTIM_IDENTIFYING | Sensitivity.JUVENILE | Sensitivity.PERSONNEL,
+    Role.COMMAND: Sensitivity.VICTIM_IDENTIFYING | Sensitivity.JUVENILE | Sensitivity.PERSONNEL,
     Role.ANALYST: Sensitivity.VICTIM_IDENTIFYING,
     Role.OFFICER: Sensitivity.VICTIM_IDENTIFYING | Sensitivity.JUVENILE,
-    Role.OVERSIGHT: Sensitivity.VICTIM_IDENTIFYING | Sensitivity.JUVENILE,
+    Role.OVERSIGHT: Sensitivity.VICTIM_IDENTIFYING | Sensitivity.JUVENILE | Sensitivity.PERSONNEL,
     Role.ERPO: Sensitivity.VICTIM_IDENTIFYING,
     Role.INTEL: Sensitivity.CRIMINAL_INTELLIGENCE,
     Role.CASEWORKER: Sensitivity.HEALTH_PROTECTED | Sensitivity.JUVENILE,

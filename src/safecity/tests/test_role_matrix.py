@@ -148,7 +148,13 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
     target = actions.user_create(actor=SYSTEM, username="target", email="t@example.org", password=None,
                                  home_agency=agency_a)
     assert incident is not None
+    from safecity.policing.tests.factories import make_officer
+
+    officer = make_officer(agency_a)
     return {
+        # policing: each record type's pages and operations get a sample of that type
+        "policing:detail:public_id": officer.public_id, "policing:edit:public_id": officer.public_id,
+        "officer_id": officer.public_id,
         "public_id": incident.public_id, "incident_id": incident.public_id, "batch_id": batch.pk,
         "core:manage_user:pk": target.pk, "core:token_revoke:pk": 999_999, "token_id": 999_999,
         "ori": agency_a.ori, "modules": [m.value for m in Module if m not in (Module.INCIDENTS, Module.ADMIN,

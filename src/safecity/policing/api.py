@@ -1,0 +1,12 @@
+"""The policing API at /api/v1/policing/ (the roster today; each record type adds its routes here)."""
+
+from ninja import Router
+
+from safecity.core.kit.api import register
+from safecity.policing.kit import OFFICERS
+from safecity.policing.schemas import OfficerOut
+
+router = Router(tags=["policing"])
+officers_router = Router(tags=["policing"])
+register(officers_router, OFFICERS, OfficerOut)
+router.add_router("/officers", officers_router)
