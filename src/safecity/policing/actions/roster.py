@@ -1,9 +1,4 @@
-"""Writes to policing records. Every write is an audited action (`core.actions.audited`): permission, change,
-audit event and before/after history in one transaction.
-
-Roster: units, officers and assignment history. Other record types add their actions in the modules named in
-`__all__` below, re-exported here so other apps call `policing.actions` only.
-"""
+"""Roster writes: units, officers and assignment history."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Reads of policing records, each starting from `restrict(user, action)`: hidden and unknown ids alike raise
-`DoesNotExist`."""
+"""Roster reads: units, officers and assignment history."""
 
 from __future__ import annotations
 

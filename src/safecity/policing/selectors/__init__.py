@@ -1,0 +1,13 @@
+"""Reads of policing records, one module per record family, each starting from `restrict(user, action)`:
+hidden and unknown ids alike raise `DoesNotExist`. Other apps call `safecity.policing.selectors` only."""
+
+from safecity.policing.selectors.roster import (
+    assignment_history,
+    officer_get,
+    officer_list,
+    unit_get,
+    unit_list,
+    unit_on,
+)
+
+__all__ = ["assignment_history", "officer_get", "officer_list", "unit_get", "unit_list", "unit_on"]
