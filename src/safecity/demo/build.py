@@ -78,6 +78,10 @@ def build_demo(*, seed: int = 2026, incidents: bool = True, out: IO[str] | None 
 
         generate_incidents(agency=agencies[POLICE_ORI], seed=seed, out=out, ids=ids)
         generate_incidents(agency=agencies["ZZ0020000"], seed=seed + 7, out=out, scale=0.1, ids=ids)
+    if incidents:
+        from safecity.demo.policing import build_policing
+
+        build_policing(agency=agencies[POLICE_ORI], seed=seed, out=out)
     if out is not None:
         out.write(f"\nDemo city {CITY} is ready. Sign in with any of these accounts (demo only):\n")
         out.write(f"  {'user name':<12} {'password':<32} role\n")
