@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from safecity.core.actors import DEMO
 from safecity.core.models import Agency, District
-from safecity.policing import actions
+from safecity.policing.actions import assignment_start, officer_create, unit_create
 from safecity.policing.models import Officer, Unit
 
 HISTORY_YEARS = 3
@@ -70,9 +70,9 @@ def build_roster(*, agency: Agency, seed: int = 2026, per_district: int = 48) ->
     with transaction.atomic():
         units: list[Unit] = []
         for district in District.objects.filter(agency=agency).order_by("code"):
-            units.append(actions.unit_create(actor=DEMO, agency=agency, code=f"P{district.code}",
+            units.append(unit_create(actor=DEMO, agency=agency, code=f"P{district.code}",
                                              name=f"{district.name} Patrol", district=district))
-        specials = [actions.unit_create(actor=DEMO, agency=agency, code=code, name=name)
+        specials = [unit_create(actor=DEMO, agency=agency, code=code, name=name)
                     for code, name in SPECIAL_UNITS]
         n = 0
         for unit in units + specials:
@@ -84,7 +84,7 @@ def build_roster(*, agency: Agency, seed: int = 2026, per_district: int = 48) ->
                     rank = "detective"
                 hired = today - dt.timedelta(days=rng.randint(400, 9000))
                 race = rng.choices([r for r, _ in RACES], [w for _, w in RACES])[0]
-                officer = actions.officer_create(
+                officer = officer_create(
                     actor=DEMO, agency=agency, employee_id=f"RPD{n:05d}", badge_number=str(2000 + n),
                     first_name=rng.choice(FIRST), last_name=rng.choice(LAST), rank=rank,
                     unit=unit if rng.random() > 0.25 else rng.choice(units), hire_date=hired,
@@ -92,7 +92,7 @@ def build_roster(*, agency: Agency, seed: int = 2026, per_district: int = 48) ->
                     birth_year=hired.year - rng.randint(21, 35), duty="patrol" if unit in units else unit.name)
                 if officer.unit != unit and hired < today - dt.timedelta(days=800):
                     # a transfer in the last two years, so assignment histories have more than one row
-                    actions.assignment_start(actor=DEMO, officer=officer, unit=unit,
+                    assignment_start(actor=DEMO, officer=officer, unit=unit,
                                              started=today - dt.timedelta(days=rng.randint(30, 700)))
                 officers.append(officer)
     return officers

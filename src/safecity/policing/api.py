@@ -4,7 +4,7 @@ from ninja import Router
 
 from safecity.core.kit.api import register
 from safecity.policing.kit import OFFICERS
-from safecity.policing.schemas import OfficerOut
+from safecity.policing.schemas.roster import OfficerOut
 
 router = Router(tags=["policing"])
 officers_router = Router(tags=["policing"])

@@ -1,14 +1,16 @@
 from django.urls import path
 
-from safecity.policing import views
+from safecity.policing.views import roster
 
 app_name = "policing"
 
+# Each record family mounts its own URL module below (its own namespace), e.g.
+#   path("training/", include("safecity.policing.urls_training")),
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("officers/", views.officer_list, name="list"),
-    path("officers/new/", views.officer_create, name="create"),
-    path("officers/export.csv", views.officer_export, name="export"),
-    path("officers/<uuid:public_id>/", views.officer_detail, name="detail"),
-    path("officers/<uuid:public_id>/edit/", views.officer_edit, name="edit"),
+    path("", roster.dashboard, name="dashboard"),
+    path("officers/", roster.officer_list, name="list"),
+    path("officers/new/", roster.officer_create, name="create"),
+    path("officers/export.csv", roster.officer_export, name="export"),
+    path("officers/<uuid:public_id>/", roster.officer_detail, name="detail"),
+    path("officers/<uuid:public_id>/edit/", roster.officer_edit, name="edit"),
 ]

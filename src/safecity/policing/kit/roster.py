@@ -7,7 +7,7 @@ from typing import Any
 from safecity.core.kit import Choice, Column, RecordKit, Search, Text
 from safecity.core.roles import Module
 from safecity.policing import actions, selectors
-from safecity.policing.forms import OfficerCreateForm, OfficerEditForm
+from safecity.policing.forms.roster import OfficerCreateForm, OfficerEditForm
 from safecity.policing.models import Officer, OfficerStatus, Rank
 
 

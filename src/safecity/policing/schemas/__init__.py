@@ -1,0 +1,1 @@
+"""API shapes of policing records, one module per record family."""
