@@ -6,6 +6,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("incidents/import/", include("safecity.incidents.import_views")),
     path("incidents/", include("safecity.incidents.urls")),
+    path("m/policing/eis/", include("safecity.policing.urls_eis")),
+    path("m/policing/pursuits/", include("safecity.policing.urls_pursuits")),
     path("m/policing/", include("safecity.policing.urls")),
     path("", include("safecity.core.urls")),
 ]

@@ -26,3 +26,28 @@ class PolicingConfig(AppConfig):
                 "policing.assignment": "Assignment",
             },
         )
+        # Early intervention (pursuits, flags, the supervisory review, the evaluation).
+        from safecity.core import rules
+        from safecity.policing.eis_rules import RULE_PACK
+
+        rules.register(RULE_PACK)
+        nav.register(
+            nav.NavLink(nav.RECORDS, "Vehicle pursuits", "policing_pursuits:list", Module.POLICING, order=60),
+            nav.NavLink(nav.RECORDS, "Early-intervention flags", "policing_eis:list", Module.POLICING, order=61),
+            nav.NavLink(nav.ANALYSIS, "Early-intervention evaluation", "policing_eis:evaluation", Module.POLICING,
+                        order=61),
+        )
+        audit_labels.register(
+            actions={
+                "pursuit.create": "Vehicle pursuit recorded",
+                "eiflag.run": "Early-intervention scoring run",
+                "eiflag.assign": "Early-intervention flag: supervisor assigned",
+                "eiflag.intervene": "Early-intervention flag: intervention chosen",
+                "eiflag.follow_up": "Early-intervention flag: follow-up recorded",
+            },
+            objects={
+                "policing.pursuit": "Vehicle pursuit",
+                "policing.eiflag": "Early-intervention flag",
+                "policing.eiflagstep": "Early-intervention review step",
+            },
+        )

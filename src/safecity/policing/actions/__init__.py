@@ -5,3 +5,12 @@ Other apps call `safecity.policing.actions` only."""
 from safecity.policing.actions.roster import assignment_start, officer_create, officer_update, unit_create
 
 __all__ = ["assignment_start", "officer_create", "officer_update", "unit_create"]
+from safecity.policing.actions.eis import (  # noqa: E402
+    ei_run,
+    eiflag_assign,
+    eiflag_follow_up,
+    eiflag_intervene,
+    pursuit_create,
+)
+
+__all__ += ["ei_run", "eiflag_assign", "eiflag_follow_up", "eiflag_intervene", "pursuit_create"]

@@ -5,6 +5,14 @@ from safecity.policing.models.complaints import (
     ComplaintStatus,
     Finding,
 )
+from safecity.policing.models.eis import (
+    EIFlag,
+    EIFlagStep,
+    FlagStatus,
+    Intervention,
+    Pursuit,
+    PursuitOutcome,
+)
 from safecity.policing.models.force import Injury, UseOfForceIncident, UseOfForceOfficer, UseOfForceSubject
 from safecity.policing.models.roster import Assignment, Officer, OfficerStatus, Rank, Unit
 from safecity.policing.models.stops import SearchBasis, Stop, StopOutcome, StopType, SubjectRace
@@ -13,4 +21,5 @@ __all__ = [
     "Allegation", "Assignment", "Complaint", "ComplaintSource", "ComplaintStatus", "Finding", "Injury", "Officer",
     "OfficerStatus", "Rank", "SearchBasis", "Stop", "StopOutcome", "StopType", "SubjectRace", "Unit",
     "UseOfForceIncident", "UseOfForceOfficer", "UseOfForceSubject",
+    "EIFlag", "EIFlagStep", "FlagStatus", "Intervention", "Pursuit", "PursuitOutcome",
 ]

@@ -11,3 +11,25 @@ from safecity.policing.selectors.roster import (
 )
 
 __all__ = ["assignment_history", "officer_get", "officer_list", "unit_get", "unit_list", "unit_on"]
+from safecity.policing.selectors.eis import (  # noqa: E402
+    can_see_flags,
+    dashboard_eis,
+    default_evaluation_as_of,
+    ei_agencies,
+    ei_data,
+    ei_evaluation,
+    ei_rules,
+    ei_score,
+    eiflag_get,
+    eiflag_list,
+    eiflag_steps,
+    indicator_table,
+    pursuit_get,
+    pursuit_list,
+)
+
+__all__ += [
+    "can_see_flags", "dashboard_eis", "default_evaluation_as_of", "ei_agencies", "ei_data", "ei_evaluation",
+    "ei_rules", "ei_score", "eiflag_get", "eiflag_list", "eiflag_steps", "indicator_table", "pursuit_get",
+    "pursuit_list",
+]
