@@ -31,11 +31,11 @@ from safecity.policing.models import (
 
 __all__ = ["ei_run", "eiflag_assign", "eiflag_follow_up", "eiflag_intervene", "pursuit_create"]
 
-ALLOWED: dict[str, set[str]] = {
-    FlagStatus.OPEN: {FlagStatus.REVIEW},
-    FlagStatus.REVIEW: {FlagStatus.INTERVENTION, FlagStatus.CLOSED},
-    FlagStatus.INTERVENTION: {FlagStatus.CLOSED},
-    FlagStatus.CLOSED: set(),
+# Each step: the one stage it starts from, and the stages it may lead to.
+STEPS: dict[str, tuple[str, set[str]]] = {
+    "assign": (FlagStatus.OPEN, {FlagStatus.REVIEW}),
+    "intervene": (FlagStatus.REVIEW, {FlagStatus.INTERVENTION, FlagStatus.CLOSED}),
+    "follow_up": (FlagStatus.INTERVENTION, {FlagStatus.CLOSED}),
 }
 
 
@@ -105,8 +105,9 @@ def ei_run(*, actor: Actor, agency: Agency, as_of: dt.date) -> list[EIFlag]:
     return created
 
 
-def _move(flag: EIFlag, to: str) -> None:
-    if to not in ALLOWED[flag.status]:
+def _move(flag: EIFlag, step: str, to: str) -> None:
+    start, ends = STEPS[step]
+    if flag.status != start or to not in ends:
         raise ValidationError({"status": f"A flag that is {FlagStatus(flag.status).label.lower()} cannot move to "
                                          f"{FlagStatus(to).label.lower()}."})
 
@@ -116,7 +117,7 @@ def eiflag_assign(*, actor: Actor, flag: EIFlag, supervisor: Officer, notes: str
     with audited(actor=actor, action="eiflag.assign", obj=flag) as frame:
         if not is_system(actor):
             ensure_can(actor, "change", flag)
-        _move(flag, FlagStatus.REVIEW)
+        _move(flag, "assign", FlagStatus.REVIEW)
         if supervisor.agency_id != flag.agency_id:
             raise ValidationError({"supervisor": "The supervisor belongs to another agency."})
         if supervisor.pk == flag.officer_id:
@@ -138,7 +139,7 @@ def eiflag_intervene(*, actor: Actor, flag: EIFlag, intervention: str, notes: st
         if intervention not in Intervention.values:
             raise ValidationError({"intervention": f"Unknown intervention {intervention!r}."})
         to = FlagStatus.CLOSED if intervention == Intervention.NONE else FlagStatus.INTERVENTION
-        _move(flag, to)
+        _move(flag, "intervene", to)
         if to == FlagStatus.INTERVENTION and follow_up_due is None:
             raise ValidationError({"follow_up_due": "Required: when will the supervisor follow up?"})
         if follow_up_due is not None and follow_up_due < flag.as_of:
@@ -159,7 +160,7 @@ def eiflag_follow_up(*, actor: Actor, flag: EIFlag, follow_up_on: dt.date, outco
     with audited(actor=actor, action="eiflag.follow_up", obj=flag) as frame:
         if not is_system(actor):
             ensure_can(actor, "change", flag)
-        _move(flag, FlagStatus.CLOSED)
+        _move(flag, "follow_up", FlagStatus.CLOSED)
         errors: dict[str, Any] = {}
         if follow_up_on is None:
             errors["follow_up_on"] = "Required."
