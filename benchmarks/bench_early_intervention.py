@@ -76,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
 
     events, roster, end = simulate(args.officers, args.stops_per_year, args.seed)
     n = roster.n
-    print(f"officers: {n}  events: {events.officer.size:,} "
-          f"(stops {int((events.kind == Kind.STOP).sum()):,}, uses of force {int((events.kind == Kind.FORCE).sum()):,})")
+    stops, force = int((events.kind == Kind.STOP).sum()), int((events.kind == Kind.FORCE).sum())
+    print(f"officers: {n}  events: {events.officer.size:,} (stops {stops:,}, uses of force {force:,})")
 
     baseline_runs = []
     for _ in range(3):

@@ -116,7 +116,8 @@ class ThresholdRule:
 
     def validate(self) -> None:
         if self.indicator not in INDICATORS:
-            raise EIInputError(f"rule {self.key}: unknown indicator {self.indicator!r}; use one of {', '.join(INDICATORS)}")
+            raise EIInputError(f"rule {self.key}: unknown indicator {self.indicator!r}; "
+                               f"use one of {', '.join(INDICATORS)}")
         if self.kind not in ("count", "percentile"):
             raise EIInputError(f"rule {self.key}: kind must be 'count' or 'percentile', not {self.kind!r}")
         if self.window_days < 1:

@@ -39,7 +39,8 @@ def _wall(request: HttpRequest) -> None:
 def _form(request: HttpRequest, query: EvaluationQuery) -> EvaluationForm:
     form = EvaluationForm({k: v for k, v in query.dict().items() if v is not None}, user=request.user)
     if not form.is_valid():
-        raise NinjaValidationError([{"loc": ["query", k], "msg": " ".join(v)} for k, v in form.errors.items()])
+        raise NinjaValidationError([{"loc": ["query", k], "msg": " ".join(str(m) for m in v)}
+                                    for k, v in form.errors.items()])
     return form
 
 

@@ -44,7 +44,7 @@ DEFAULT_KS = (5, 10, 20)
 
 
 def _rows(model: Any, user: Any, agency: Agency) -> QuerySet[Any]:
-    base = model.objects.all() if is_system(user) else model.objects.restrict(user, "view")
+    base: QuerySet[Any] = model.objects.all() if is_system(user) else model.objects.restrict(user, "view")
     return base.filter(agency=agency)
 
 
@@ -244,7 +244,8 @@ def indicator_table(scored: ScoredAgency, i: int) -> dict[str, Any]:
     unit_ix, duty_ix = int(scored.roster.unit[i]), int(scored.roster.assignment[i])
     return {
         "window_days": SCORE_WINDOW_DAYS, "service_years": float(w.service_years[i]), "stops": int(w.stops[i]),
-        "unit": scored.units[unit_ix] if unit_ix >= 0 else "", "assignment": scored.duties[duty_ix] if duty_ix >= 0 else "",
+        "unit": scored.units[unit_ix] if unit_ix >= 0 else "",
+        "assignment": scored.duties[duty_ix] if duty_ix >= 0 else "",
         "rows": rows,
     }
 

@@ -75,7 +75,8 @@ def flag_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     can_act = has_module(request.user, Module.POLICING, CHANGE, flag.agency_id)
     rules = {s.rule.key: s for s in selectors.ei_rules(on=flag.as_of)}
     return render(request, "policing/eis/flag_detail.html", {
-        "flag": flag, "object": flag, "title": FLAGS.title(flag), "steps": selectors.eiflag_steps(user=request.user, flag=flag),
+        "flag": flag, "object": flag, "title": FLAGS.title(flag),
+        "steps": selectors.eiflag_steps(user=request.user, flag=flag),
         "rules": [(key, rules.get(key)) for key in flag.rules], "indicators": flag.indicators,
         "next_step": next_step if can_act else None, "next_label": STEPS[next_step][0] if next_step else "",
         "officer_url": reverse("policing_eis:officer", args=[flag.officer.public_id]) + f"?as_of={flag.as_of}",
@@ -177,8 +178,8 @@ def evaluation(request: HttpRequest) -> HttpResponse:
 def evaluation_csv(request: HttpRequest) -> HttpResponse:
     form, report = _report(request)
     if report is None:
-        return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()) or "No agency.",
-                            status=400, content_type="text/plain")
+        problems = "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
+        return HttpResponse(problems or "No agency.", status=400, content_type="text/plain")
     rule_rows, score_rows = evaluation_rows(report)
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="ei-evaluation-{report.as_of}.csv"'
