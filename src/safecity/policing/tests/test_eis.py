@@ -271,3 +271,14 @@ def test_evaluation_finds_the_planted_signal(agency_a: Any, planted: dict[str, A
     tile = selectors.dashboard_eis(user=command, today=dt.date(2026, 11, 1))
     assert tile.visible and tile.open_total == 0
     assert not selectors.dashboard_eis(user=persona(Role.ANALYST)).visible
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client: Any, agency_a: Any) -> None:
+    for url in ("/m/policing/eis/", "/m/policing/eis/export.csv", "/m/policing/eis/evaluation/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response["Location"], url
+
+
+def test_flag_list_offers_the_run_only_to_those_who_may_start_it(agency_a: Any, persona: Any) -> None:
+    assert "Run the scoring" in verified_client(persona(Role.COMMAND)).get("/m/policing/eis/").content.decode()
+    assert "Run the scoring" not in verified_client(persona(Role.OVERSIGHT)).get("/m/policing/eis/").content.decode()

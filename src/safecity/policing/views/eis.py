@@ -41,14 +41,24 @@ def personnel_wall(view: View) -> View:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.can_see_flags(user=request.user):
+        # Signed-out visitors fall through to the module check, which sends them to sign in.
+        if request.user.is_authenticated and not selectors.can_see_flags(user=request.user):
             return render(request, "403.html", status=403)
         return view(request, *args, **kwargs)
 
     return wrapped
 
 
-flag_list = personnel_wall(kit_views.list_view(FLAGS))
+_flag_list = kit_views.list_view(FLAGS)
+
+
+@wraps(_flag_list)
+def flag_list(request: HttpRequest) -> HttpResponse:
+    # The kit's list page offers no "new" button (flags come from the scoring); the template links to the
+    # scoring run for those who may start it.
+    request.can_run_ei = has_module(request.user, Module.POLICING, ADD) and has_module(  # type: ignore[attr-defined]
+        request.user, Module.POLICING, CHANGE)
+    return personnel_wall(_flag_list)(request)
 flag_export = personnel_wall(kit_views.export_view(FLAGS))
 
 STEPS: dict[str, tuple[str, type[Any], Callable[..., Any]]] = {
