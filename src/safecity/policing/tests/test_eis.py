@@ -282,3 +282,17 @@ def test_signed_out_visitors_are_sent_to_sign_in(client: Any, agency_a: Any) -> 
 def test_flag_list_offers_the_run_only_to_those_who_may_start_it(agency_a: Any, persona: Any) -> None:
     assert "Run the scoring" in verified_client(persona(Role.COMMAND)).get("/m/policing/eis/").content.decode()
     assert "Run the scoring" not in verified_client(persona(Role.OVERSIGHT)).get("/m/policing/eis/").content.decode()
+
+
+def test_dashboard_tile_shows_open_reviews_by_stage(agency_a: Any, squad: dict[str, Any], persona: Any) -> None:
+    from django.template.loader import render_to_string
+
+    flag = _flag(agency_a)
+    actions.eiflag_assign(actor=SYSTEM, flag=flag, supervisor=squad["sergeant"])
+    command = persona(Role.COMMAND)
+    tile = selectors.dashboard_eis(user=command)
+    assert dict((code, n) for code, _, n in tile.by_stage)["review"] == 1
+    html = render_to_string("policing/tiles/eis.html", {"eis": tile})
+    assert "Supervisor reviewing" in html and "<caption>" in html
+    hidden = render_to_string("policing/tiles/eis.html", {"eis": selectors.dashboard_eis(user=persona(Role.ANALYST))})
+    assert "not cleared" in hidden and "Supervisor reviewing" not in hidden
