@@ -271,7 +271,26 @@ def default_evaluation_as_of(*, user: Any, agency: Agency, today: dt.date) -> dt
 def ei_evaluation(*, user: Any, agency: Agency, as_of: dt.date, today: dt.date,
                   ks: Sequence[int] = DEFAULT_KS, horizon_days: int = HORIZON_DAYS) -> EvaluationReport:
     """Score at `as_of` and compare with the adverse outcome (a sustained complaint or a use of force with a
-    serious injury) in the following `horizon_days`, over officers serving through the whole period."""
+    serious injury) in the following `horizon_days`, over officers serving through the whole period.
+
+    Cached per caller visibility and data version (`core.resultcache`): the dashboard tile and the page share
+    it, and any write to the agency's records makes it unreachable. The rules in force are part of the key, so
+    an edited rule pack is never answered from an older entry."""
+    if is_system(user):
+        return _evaluation(user=user, agency=agency, as_of=as_of, today=today, ks=ks, horizon_days=horizon_days)
+    from safecity.core.resultcache import cached
+
+    rules = [[s.rule.key, s.rule.indicator, s.rule.kind, s.rule.window_days, s.rule.threshold, s.rule.peer]
+             for s in ei_rules(on=as_of)]
+    params = {"agency": agency.pk, "as_of": as_of, "today": today, "ks": list(ks), "horizon": horizon_days,
+              "rules": rules}
+    return cached(user=user, module="policing", analysis="ei_evaluation", params=params,
+                  compute=lambda: _evaluation(user=user, agency=agency, as_of=as_of, today=today, ks=ks,
+                                              horizon_days=horizon_days))
+
+
+def _evaluation(*, user: Any, agency: Agency, as_of: dt.date, today: dt.date, ks: Sequence[int],
+                horizon_days: int) -> EvaluationReport:
     scored = ei_score(user=user, agency=agency, as_of=as_of)
     n = len(scored.data.officer_ids)
     outcome = ei.adverse_outcome(scored.data.events, n, as_of, horizon_days)

@@ -296,3 +296,14 @@ def test_dashboard_tile_shows_open_reviews_by_stage(agency_a: Any, squad: dict[s
     assert "Supervisor reviewing" in html and "<caption>" in html
     hidden = render_to_string("policing/tiles/eis.html", {"eis": selectors.dashboard_eis(user=persona(Role.ANALYST))})
     assert "not cleared" in hidden and "Supervisor reviewing" not in hidden
+
+
+def test_cached_evaluation_follows_a_write(agency_a: Any, squad: dict[str, Any], persona: Any) -> None:
+    command = persona(Role.COMMAND)
+    today = dt.date(2026, 11, 1)
+    before = selectors.ei_evaluation(user=command, agency=agency_a, as_of=AS_OF, today=today)
+    assert before.stored_flags == 0
+    assert selectors.ei_evaluation(user=command, agency=agency_a, as_of=AS_OF, today=today) is not None
+    created = actions.ei_run(actor=command, agency=agency_a, as_of=AS_OF)
+    after = selectors.ei_evaluation(user=command, agency=agency_a, as_of=AS_OF, today=today)
+    assert after.stored_flags == len(created) > 0
