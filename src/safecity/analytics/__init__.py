@@ -2,7 +2,8 @@
 
 Modules: :mod:`rates`, :mod:`poisson`, :mod:`control_chart`, :mod:`displacement`, :mod:`scan`,
 :mod:`hotspots`, :mod:`near_repeat`, :mod:`age_adjust` (with :mod:`standard_population`), stop data
-(:mod:`proportions`, :mod:`stops`, :mod:`veil`) and the ``analyze`` command line in :mod:`cli`.
+(:mod:`proportions`, :mod:`stops`, :mod:`veil`), early intervention (:mod:`early_intervention`, imported
+by module name) and the ``analyze`` command line in :mod:`cli`.
 
 The names below are loaded on first use (PEP 562 ``__getattr__``): importing the package, or its
 command line, must not import SciPy (about two seconds) for callers that never compute a statistic.
