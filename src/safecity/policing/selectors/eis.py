@@ -180,10 +180,12 @@ def ei_data(*, user: Any, agency: Agency) -> EIData:
         hurt=Count("id", filter=~Q(injury=Injury.NONE)),
         serious=Count("id", filter=Q(injury__in=[Injury.SERIOUS, Injury.DEATH])))
     hurt = {r["force_incident_id"]: (r["hurt"], r["serious"]) for r in subjects}
-    tz = dt.UTC
+    from django.utils import timezone
+
+    # Days are the agency's local calendar days (the server's time zone), as the dates of complaints and stops.
     for officer_id, incident_id, at, injured in _rows(UseOfForceOfficer, user, agency).values_list(
             "officer_id", "force_incident_id", "force_incident__occurred_at", "injured"):
-        day = at.astimezone(tz).date() if at is not None else None
+        day = timezone.localtime(at).date() if at is not None else None
         add(officer_id, day, ei.Kind.FORCE)
         h, s = hurt.get(incident_id, (0, 0))
         if injured or h:
@@ -191,7 +193,7 @@ def ei_data(*, user: Any, agency: Agency) -> EIData:
         if s:
             add(officer_id, day, ei.Kind.SERIOUS_FORCE)
     for officer_id, at, injuries in _rows(Pursuit, user, agency).values_list("officer_id", "started_at", "injuries"):
-        day = at.astimezone(tz).date()
+        day = timezone.localtime(at).date()
         add(officer_id, day, ei.Kind.PURSUIT)
         if injuries:
             add(officer_id, day, ei.Kind.INJURY)
