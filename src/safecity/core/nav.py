@@ -3,7 +3,9 @@
 The header is the USWDS extended header with one drop-down per group, so the bar stays four buttons wide
 however many modules are installed. Core registers its own pages; every other app registers its pages from
 its `AppConfig.ready()` (core imports no app), naming the module right a user needs to see the link —
-the same right the page's `module_required` checks, so the menu never offers a page that answers 403.
+the same right the page's `module_required` checks, so the menu never offers a page that answers 403. A page
+that shows only labelled records (personnel files) also names the `clearance` it needs, so a role that holds
+the module right but not the clearance is not offered a page that would refuse it.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-from safecity.core.permissions import STAFF, has_module, modules_for
-from safecity.core.roles import VIEW, Module
+from safecity.core.permissions import STAFF, has_module, modules_for, visibility_filter
+from safecity.core.roles import VIEW, Module, Sensitivity
 
 RECORDS, ANALYSIS, MODULES, ADMIN = "Records", "Analysis", "Modules", "Admin"
 GROUPS = (RECORDS, ANALYSIS, MODULES, ADMIN)
@@ -29,6 +31,7 @@ class NavLink:
     action: str = VIEW
     order: int = 100  # position within the group; ties keep registration order
     kwargs: tuple[tuple[str, str], ...] = ()
+    clearance: Sensitivity = Sensitivity.NONE  # labels the user must be cleared for in some agency
 
     def url(self) -> str:
         return reverse(self.url_name, kwargs=dict(self.kwargs))
@@ -50,7 +53,14 @@ def _visible(link: NavLink, user: Any, opened: set[str]) -> bool:
         return Module.TRANSPARENCY.value in opened  # open data is for everyone signed in
     if link.module == STAFF:
         return has_module(user, STAFF, link.action)
-    return link.module in opened and (link.action == VIEW or has_module(user, link.module, link.action))
+    if link.module not in opened or not (link.action == VIEW or has_module(user, link.module, link.action)):
+        return False
+    return not link.clearance or _cleared(user, link.module, link.action, link.clearance)
+
+
+def _cleared(user: Any, module: str, action: str, clearance: Sensitivity) -> bool:
+    masks = visibility_filter(user, module, action)
+    return masks is None or any(mask & clearance == clearance for mask in masks)
 
 
 def menu_for(user: Any, path: str) -> list[dict[str, Any]]:

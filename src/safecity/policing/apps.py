@@ -8,7 +8,7 @@ class PolicingConfig(AppConfig):
 
     def ready(self) -> None:
         from safecity.core import audit_labels, nav
-        from safecity.core.roles import Module
+        from safecity.core.roles import Module, Sensitivity
 
         nav.register(
             nav.NavLink(nav.RECORDS, "Officers", "policing:list", Module.POLICING, order=20),
@@ -33,9 +33,10 @@ class PolicingConfig(AppConfig):
         rules.register(RULE_PACK)
         nav.register(
             nav.NavLink(nav.RECORDS, "Vehicle pursuits", "policing_pursuits:list", Module.POLICING, order=60),
-            nav.NavLink(nav.RECORDS, "Early-intervention flags", "policing_eis:list", Module.POLICING, order=61),
+            nav.NavLink(nav.RECORDS, "Early-intervention flags", "policing_eis:list", Module.POLICING, order=61,
+                        clearance=Sensitivity.PERSONNEL),
             nav.NavLink(nav.ANALYSIS, "Early-intervention evaluation", "policing_eis:evaluation", Module.POLICING,
-                        order=61),
+                        order=61, clearance=Sensitivity.PERSONNEL),
         )
         audit_labels.register(
             actions={
