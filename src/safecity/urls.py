@@ -6,6 +6,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("incidents/import/", include("safecity.incidents.import_views")),
     path("incidents/", include("safecity.incidents.urls")),
+    path("m/policing/force/", include("safecity.policing.urls_force")),
+    path("m/policing/cameras/", include("safecity.policing.urls_cameras")),
+    path("m/policing/recordings/", include("safecity.policing.urls_recordings")),
     path("m/policing/", include("safecity.policing.urls")),
     path("", include("safecity.core.urls")),
 ]

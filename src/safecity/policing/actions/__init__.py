@@ -4,4 +4,20 @@ Other apps call `safecity.policing.actions` only."""
 
 from safecity.policing.actions.roster import assignment_start, officer_create, officer_update, unit_create
 
+from safecity.policing.actions.cameras import (
+    camera_assign,
+    camera_create,
+    camera_update,
+    officer_event_create,
+    officer_events_bulk_create,
+    recording_create,
+    recording_legal_hold,
+    recording_purge,
+    recordings_bulk_create,
+)
+from safecity.policing.actions.force import force_incident_create, force_incident_update, is_fbi_reportable
+
 __all__ = ["assignment_start", "officer_create", "officer_update", "unit_create"]
+__all__ += ["camera_assign", "camera_create", "camera_update", "force_incident_create", "force_incident_update",
+            "is_fbi_reportable", "officer_event_create", "officer_events_bulk_create", "recording_create",
+            "recording_legal_hold", "recording_purge", "recordings_bulk_create"]

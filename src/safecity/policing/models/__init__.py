@@ -9,7 +9,10 @@ from safecity.policing.models.force import Injury, UseOfForceIncident, UseOfForc
 from safecity.policing.models.roster import Assignment, Officer, OfficerStatus, Rank, Unit
 from safecity.policing.models.stops import SearchBasis, Stop, StopOutcome, StopType, SubjectRace
 
+from safecity.policing.models.cameras import Camera, CameraAssignment, CameraStatus, EventKind, OfficerEvent, Recording
+
 __all__ = [
+    "Camera", "CameraAssignment", "CameraStatus", "EventKind", "OfficerEvent", "Recording",
     "Allegation", "Assignment", "Complaint", "ComplaintSource", "ComplaintStatus", "Finding", "Injury", "Officer",
     "OfficerStatus", "Rank", "SearchBasis", "Stop", "StopOutcome", "StopType", "SubjectRace", "Unit",
     "UseOfForceIncident", "UseOfForceOfficer", "UseOfForceSubject",

@@ -10,4 +10,27 @@ from safecity.policing.selectors.roster import (
     unit_on,
 )
 
+from safecity.policing.selectors.cameras import (
+    camera_assignments,
+    camera_get,
+    camera_list,
+    compliance_report,
+    dashboard_cameras,
+    purge_due,
+    recording_get,
+    recording_list,
+    window_rule,
+)
+from safecity.policing.selectors.force import (
+    dashboard_force,
+    fbi_month,
+    force_incident_get,
+    force_incident_list,
+    officer_by_number,
+    public_summary,
+)
+
 __all__ = ["assignment_history", "officer_get", "officer_list", "unit_get", "unit_list", "unit_on"]
+__all__ += ["camera_assignments", "camera_get", "camera_list", "compliance_report", "dashboard_cameras",
+            "dashboard_force", "fbi_month", "force_incident_get", "force_incident_list", "officer_by_number",
+            "public_summary", "purge_due", "recording_get", "recording_list", "window_rule"]
