@@ -132,7 +132,7 @@ def _subject(row: Any) -> dict[str, Any]:
 def incident_payload(incident: UseOfForceIncident) -> dict[str, Any]:
     local = timezone.localtime(incident.occurred_at)
     subjects = list(incident.subjects.all())
-    officers = list(incident.officers.select_related("officer"))
+    officers = sorted(incident.officers.all(), key=lambda o: o.pk)  # in the order they were entered
     return {
         "agency_ori": incident.agency.ori,
         "agency_case_number": incident.case_number,
