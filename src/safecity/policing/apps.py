@@ -48,8 +48,10 @@ class PolicingConfig(AppConfig):
             actions={
                 "force.create": "Use-of-force incident recorded",
                 "force.update": "Use-of-force incident changed",
+                "force.bulk_create": "Use-of-force incidents loaded",
                 "camera.create": "Body-worn camera added",
                 "camera.update": "Body-worn camera changed",
+                "camera.bulk_create": "Body-worn cameras loaded",
                 "camera.assign": "Body-worn camera issued or returned",
                 "recording.create": "Camera recording added",
                 "recording.bulk_create": "Camera recordings loaded",

@@ -151,7 +151,18 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
     from safecity.policing.tests.factories import make_officer
 
     officer = make_officer(agency_a)
+    from safecity.policing.tests.factories_force import make_camera, make_force, make_recording
+
+    force = make_force(agency_a, officer, when="2025-03-10 14:00")
+    camera = make_camera(agency_a, officer)
+    recording = make_recording(agency_a, officer, "2025-03-10 13:59", "2025-03-10 14:20", camera=camera)
     return {
+        "policing_force:detail:public_id": force.public_id, "policing_force:edit:public_id": force.public_id,
+        "force_incident_id": force.public_id,
+        "policing_cameras:detail:public_id": camera.public_id, "policing_cameras:edit:public_id": camera.public_id,
+        "policing_cameras:assign:public_id": camera.public_id, "camera_id": camera.public_id,
+        "policing_recordings:detail:public_id": recording.public_id,
+        "policing_recordings:edit:public_id": recording.public_id, "recording_id": recording.public_id,
         # policing: each record type's pages and operations get a sample of that type
         "policing:detail:public_id": officer.public_id, "policing:edit:public_id": officer.public_id,
         "officer_id": officer.public_id,

@@ -8,6 +8,7 @@ from safecity.policing.actions.cameras import (
     camera_assign,
     camera_create,
     camera_update,
+    cameras_bulk_create,
     officer_event_create,
     officer_events_bulk_create,
     recording_create,
@@ -15,9 +16,14 @@ from safecity.policing.actions.cameras import (
     recording_purge,
     recordings_bulk_create,
 )
-from safecity.policing.actions.force import force_incident_create, force_incident_update, is_fbi_reportable
+from safecity.policing.actions.force import (
+    force_incident_create,
+    force_incident_update,
+    force_incidents_bulk_create,
+    is_fbi_reportable,
+)
 
 __all__ = ["assignment_start", "officer_create", "officer_update", "unit_create"]
-__all__ += ["camera_assign", "camera_create", "camera_update", "force_incident_create", "force_incident_update",
-            "is_fbi_reportable", "officer_event_create", "officer_events_bulk_create", "recording_create",
+__all__ += ["camera_assign", "camera_create", "camera_update", "cameras_bulk_create", "force_incident_create", "force_incident_update",
+            "force_incidents_bulk_create", "is_fbi_reportable", "officer_event_create", "officer_events_bulk_create", "recording_create",
             "recording_legal_hold", "recording_purge", "recordings_bulk_create"]

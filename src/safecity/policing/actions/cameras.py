@@ -31,7 +31,7 @@ from safecity.policing.models import (
 )
 from safecity.policing.retention import retention_until
 
-__all__ = ["camera_assign", "camera_create", "camera_update", "officer_event_create", "officer_events_bulk_create",
+__all__ = ["camera_assign", "camera_create", "cameras_bulk_create", "camera_update", "officer_event_create", "officer_events_bulk_create",
            "recording_create", "recording_legal_hold", "recording_purge", "recordings_bulk_create"]
 
 
@@ -57,6 +57,36 @@ def camera_create(*, actor: Actor, agency: Agency, serial: str, model: str = "",
         camera = Camera.objects.create(agency=agency, serial=serial, model=model.strip(), status=status)
         frame.created(camera)
     return camera
+
+
+def cameras_bulk_create(*, actor: Actor, agency: Agency, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Many cameras in one audited action, each optionally issued (`officer`, `started`); a serial the agency
+    has already is skipped, so re-running adds nothing. For the demo and inventory loads."""
+    rows = list(rows)
+    with audited(actor=actor, action="camera.bulk_create") as frame:
+        _check(actor, agency)
+        have = set(Camera.objects.filter(agency=agency).values_list("serial", flat=True))
+        cameras, issues = [], []
+        for n, row in enumerate(rows, 1):
+            serial, status = str(row.get("serial") or "").strip(), row.get("status", CameraStatus.IN_SERVICE)
+            officer, started = row.get("officer"), row.get("started")
+            if not serial or status not in CameraStatus.values:
+                raise ValidationError({f"row {n}": "A serial number and a known status are required."})
+            if officer is not None and (officer.agency_id != agency.pk or not isinstance(started, dt.datetime)):
+                raise ValidationError({f"row {n}.officer": "An officer of this agency and a start time."})
+            if serial in have:
+                continue
+            have.add(serial)
+            camera = Camera(agency=agency, serial=serial, model=str(row.get("model") or ""), status=status)
+            cameras.append(camera)
+            if officer is not None:
+                issues.append((camera, officer, started))
+        Camera.objects.bulk_create(cameras, batch_size=1000)
+        CameraAssignment.objects.bulk_create([CameraAssignment(agency=agency, camera=c, officer=o, started=s)
+                                              for c, o, s in issues], batch_size=1000)
+        frame.touch(agency.pk)
+        frame.extra.update({"agency": agency.ori, "added": len(cameras), "issued": len(issues)})
+    return len(cameras)
 
 
 def camera_update(*, actor: Actor, camera: Camera, **changes: Any) -> Camera:
