@@ -1,6 +1,6 @@
-"""Riverton's uses of force over the history window, through `force_incident_create`.
+"""Riverton's uses of force over the history window, written in one bulk action (`force_incidents_bulk_create`).
 
-Written in one bulk action (`force_incidents_bulk_create`). Each officer's count is drawn from a Poisson distribution with mean `FORCE_PER_OFFICER_YEAR × years ×
+Each officer's count is drawn from a Poisson distribution with mean `FORCE_PER_OFFICER_YEAR × years ×
 officer_risk(officer)` (patrol officers ×1.5, detectives and command ranks ×0.3), so the early-intervention
 evaluation can find the officers with a higher latent risk. Injuries: about half none, 40% minor, 8% serious
 bodily injury, 0.7% death; about 2% of incidents include a firearm discharged at a person. Idempotent: an agency

@@ -3,6 +3,7 @@
 No `from __future__ import annotations` here: ninja needs the real annotations."""
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -45,7 +46,9 @@ def force_summary(request: HttpRequest, q: Query[SummaryQuery]) -> Any:
 def force_fbi(request: HttpRequest, q: Query[FbiQuery]) -> Any:
     """The FBI National Use-of-Force Data Collection submissions of one agency for one month (YYYY-MM)."""
     try:
-        day = dt.datetime.strptime(q.month.strip(), "%Y-%m").date()
+        if not re.fullmatch(r"\d{4}-\d{2}", q.month.strip()):
+            raise ValueError(q.month)
+        day = dt.date.fromisoformat(q.month.strip() + "-01")
     except ValueError:
         raise ValidationError({"month": "Give the month as YYYY-MM."}) from None
     try:

@@ -2,8 +2,6 @@
 (`core.actions.audited`): permission, change, audit event and before/after history in one transaction.
 Other apps call `safecity.policing.actions` only."""
 
-from safecity.policing.actions.roster import assignment_start, officer_create, officer_update, unit_create
-
 from safecity.policing.actions.cameras import (
     camera_assign,
     camera_create,
@@ -22,8 +20,10 @@ from safecity.policing.actions.force import (
     force_incidents_bulk_create,
     is_fbi_reportable,
 )
+from safecity.policing.actions.roster import assignment_start, officer_create, officer_update, unit_create
 
 __all__ = ["assignment_start", "officer_create", "officer_update", "unit_create"]
-__all__ += ["camera_assign", "camera_create", "camera_update", "cameras_bulk_create", "force_incident_create", "force_incident_update",
-            "force_incidents_bulk_create", "is_fbi_reportable", "officer_event_create", "officer_events_bulk_create", "recording_create",
-            "recording_legal_hold", "recording_purge", "recordings_bulk_create"]
+__all__ += ["camera_assign", "camera_create", "camera_update", "cameras_bulk_create", "force_incident_create",
+            "force_incident_update", "force_incidents_bulk_create", "is_fbi_reportable", "officer_event_create",
+            "officer_events_bulk_create", "recording_create", "recording_legal_hold", "recording_purge",
+            "recordings_bulk_create"]

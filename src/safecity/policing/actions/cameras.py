@@ -31,8 +31,9 @@ from safecity.policing.models import (
 )
 from safecity.policing.retention import retention_until
 
-__all__ = ["camera_assign", "camera_create", "cameras_bulk_create", "camera_update", "officer_event_create", "officer_events_bulk_create",
-           "recording_create", "recording_legal_hold", "recording_purge", "recordings_bulk_create"]
+__all__ = ["camera_assign", "camera_create", "camera_update", "cameras_bulk_create", "officer_event_create",
+           "officer_events_bulk_create", "recording_create", "recording_legal_hold", "recording_purge",
+           "recordings_bulk_create"]
 
 
 def _check(actor: Actor, agency: Agency, right: str = "add") -> None:

@@ -22,7 +22,7 @@ from safecity.core.history import snapshot
 from safecity.core.models import Agency
 from safecity.core.permissions import ensure_can, ensure_module
 from safecity.core.roles import Module
-from safecity.incidents import selectors as incident_selectors
+from safecity.incidents.selectors import offense_codes_current
 from safecity.policing import vocab
 from safecity.policing.models import (
     EventKind,
@@ -92,7 +92,7 @@ def _validate(agency: Agency, data: Mapping[str, Any], subjects: list[Mapping[st
     _choice(data.get("reason_for_contact"), vocab.ContactReason, "reason_for_contact", errors)
     _choice(data.get("location_type"), vocab.LocationType, "location_type", errors)
     offense = str(data.get("most_serious_offense") or "").strip().upper()
-    if offense and offense not in incident_selectors.offense_codes_current():
+    if offense and offense not in offense_codes_current():
         errors["most_serious_offense"] = f"{offense!r} is not a NIBRS offense code in the code table."
     if not subjects:
         errors["subjects"] = "At least one subject."

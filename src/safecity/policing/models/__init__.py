@@ -1,3 +1,4 @@
+from safecity.policing.models.cameras import Camera, CameraAssignment, CameraStatus, EventKind, OfficerEvent, Recording
 from safecity.policing.models.complaints import (
     Allegation,
     Complaint,
@@ -8,8 +9,6 @@ from safecity.policing.models.complaints import (
 from safecity.policing.models.force import Injury, UseOfForceIncident, UseOfForceOfficer, UseOfForceSubject
 from safecity.policing.models.roster import Assignment, Officer, OfficerStatus, Rank, Unit
 from safecity.policing.models.stops import SearchBasis, Stop, StopOutcome, StopType, SubjectRace
-
-from safecity.policing.models.cameras import Camera, CameraAssignment, CameraStatus, EventKind, OfficerEvent, Recording
 
 __all__ = [
     "Camera", "CameraAssignment", "CameraStatus", "EventKind", "OfficerEvent", "Recording",

@@ -84,7 +84,8 @@ class Recording(ProtectedModel):
         ordering = ["-started"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "external_id"], name="uniq_recording_external_id"),
-            models.CheckConstraint(condition=models.Q(ended__gte=models.F("started")), name="recording_ends_after_start"),
+            models.CheckConstraint(condition=models.Q(ended__gte=models.F("started")),
+                                   name="recording_ends_after_start"),
         ]
         indexes = [models.Index(fields=["agency", "officer", "started"], name="recording_officer_started")]
 

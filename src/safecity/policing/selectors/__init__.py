@@ -1,15 +1,6 @@
 """Reads of policing records, one module per record family, each starting from `restrict(user, action)`:
 hidden and unknown ids alike raise `DoesNotExist`. Other apps call `safecity.policing.selectors` only."""
 
-from safecity.policing.selectors.roster import (
-    assignment_history,
-    officer_get,
-    officer_list,
-    unit_get,
-    unit_list,
-    unit_on,
-)
-
 from safecity.policing.selectors.cameras import (
     camera_assignments,
     camera_get,
@@ -28,6 +19,14 @@ from safecity.policing.selectors.force import (
     force_incident_list,
     officer_by_number,
     public_summary,
+)
+from safecity.policing.selectors.roster import (
+    assignment_history,
+    officer_get,
+    officer_list,
+    unit_get,
+    unit_list,
+    unit_on,
 )
 
 __all__ = ["assignment_history", "officer_get", "officer_list", "unit_get", "unit_list", "unit_on"]

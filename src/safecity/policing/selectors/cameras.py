@@ -178,7 +178,8 @@ def compliance_report(*, user: Any, date_from: dt.date | None = None, date_to: d
     unit_labels: dict[Any, str] = {}
     for ev, _, code, name in keyed:
         r = info[ev.key]["row"]
-        officer_labels[ev.officer_id] = f"{r['officer__last_name']}, {r['officer__first_name']} ({r['officer__badge_number']})"
+        officer_labels[ev.officer_id] = (f"{r['officer__last_name']}, {r['officer__first_name']} "
+                                         f"({r['officer__badge_number']})")
         unit_labels[code] = f"{name} ({code})" if code else name
     by_officer = _rates(compliance.tally(status_list, [ev.officer_id for ev, *_ in keyed]), officer_labels)
     by_officer.sort(key=lambda row: (row.rate.value if row.rate.trials else 2, row.label))

@@ -19,7 +19,7 @@ _serial = itertools.count(1)
 
 def at(text: str) -> dt.datetime:
     """A local (aware) datetime from 'YYYY-MM-DD HH:MM'."""
-    return timezone.make_aware(dt.datetime.strptime(text, "%Y-%m-%d %H:%M"))
+    return dt.datetime.fromisoformat(text).replace(tzinfo=timezone.get_current_timezone())
 
 
 def make_force(agency: Agency, officers: list[Officer] | Officer, *, when: str = "2025-03-10 14:00",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
@@ -87,9 +88,11 @@ class FbiForm(forms.Form):
     def clean_month(self) -> tuple[int, int]:
         raw = str(self.cleaned_data.get("month") or "").strip()
         try:
-            day = dt.datetime.strptime(raw, "%Y-%m").date()
+            day = dt.date.fromisoformat(raw + "-01") if re.fullmatch(r"\d{4}-\d{2}", raw) else None
         except ValueError:
-            raise forms.ValidationError("Give the month as YYYY-MM.") from None
+            day = None
+        if day is None:
+            raise forms.ValidationError("Give the month as YYYY-MM.")
         if day < dt.date(2019, 1, 1) or day > timezone.localdate():
             raise forms.ValidationError("The collection starts in 2019-01; the month cannot be in the future.")
         return day.year, day.month
