@@ -58,7 +58,7 @@ def build(*, agency: Agency, officers: list[Officer], seed: int, start: dt.date,
     tz = timezone.get_current_timezone()
     issued = dt.datetime.combine(start - dt.timedelta(days=30), dt.time(8), tzinfo=tz)
     patrol = [o for o in officers if o.unit is not None and o.unit.district_id is not None]
-    districts = sorted({o.unit.district_id for o in patrol if o.unit is not None})
+    districts = sorted({o.unit.district_id for o in patrol if o.unit is not None and o.unit.district_id is not None})
     worst_district = districts[2] if len(districts) > 2 else None
     with_camera: set[int] = set()
     devices: list[dict[str, Any]] = []

@@ -61,7 +61,7 @@ def build(*, agency: Agency, officers: list[Officer], seed: int, start: dt.date,
     for officer in officers:
         weight = 1.5 if officer.unit is not None and officer.unit.district_id else 0.3 \
             if officer.rank in ("detective", "lieutenant", "captain", "commander") else 1.0
-        for _ in range(_poisson(rng, FORCE_PER_OFFICER_YEAR * years * weight * officer_risk(officer, seed))):
+        for _event in range(_poisson(rng, FORCE_PER_OFFICER_YEAR * years * weight * officer_risk(officer, seed))):
             day = start + dt.timedelta(days=rng.randrange((end - start).days + 1))
             if officer.hire_date and day < officer.hire_date:
                 continue
@@ -79,9 +79,10 @@ def build(*, agency: Agency, officers: list[Officer], seed: int, start: dt.date,
                          "armed": "armed" if firearm else rng.choice(["unarmed", "unarmed", "believed", "unknown"]),
                          "resistance": rng.choice(["active", "active", "passive", "fled", "assault"]),
                          "resisted": True, "impaired": rng.random() < 0.35, "perceived_threat": rng.random() < 0.6}]
-            team_rows = [{"officer": o, "force_types": sorted(set(types)) if n == 0 else [rng.choice(FORCE[:3])],
-                          "firearm_discharged": firearm and n == 0, "injured": rng.random() < 0.1}
-                         for n, o in enumerate(team)]
+            team_rows: list[dict[str, Any]] = [
+                {"officer": o, "force_types": sorted(set(types)) if n == 0 else [rng.choice(FORCE[:3])],
+                 "firearm_discharged": firearm and n == 0, "injured": rng.random() < 0.1}
+                for n, o in enumerate(team)]
             if firearm:
                 team_rows[0]["force_types"] = sorted({*team_rows[0]["force_types"], "firearm"})
             made += 1

@@ -67,7 +67,8 @@ def cameras_bulk_create(*, actor: Actor, agency: Agency, rows: Iterable[Mapping[
     with audited(actor=actor, action="camera.bulk_create") as frame:
         _check(actor, agency)
         have = set(Camera.objects.filter(agency=agency).values_list("serial", flat=True))
-        cameras, issues = [], []
+        cameras: list[Camera] = []
+        issues: list[tuple[Camera, Officer, dt.datetime]] = []
         for n, row in enumerate(rows, 1):
             serial, status = str(row.get("serial") or "").strip(), row.get("status", CameraStatus.IN_SERVICE)
             officer, started = row.get("officer"), row.get("started")
@@ -80,7 +81,7 @@ def cameras_bulk_create(*, actor: Actor, agency: Agency, rows: Iterable[Mapping[
             have.add(serial)
             camera = Camera(agency=agency, serial=serial, model=str(row.get("model") or ""), status=status)
             cameras.append(camera)
-            if officer is not None:
+            if isinstance(officer, Officer) and isinstance(started, dt.datetime):
                 issues.append((camera, officer, started))
         Camera.objects.bulk_create(cameras, batch_size=1000)
         CameraAssignment.objects.bulk_create([CameraAssignment(agency=agency, camera=c, officer=o, started=s)

@@ -10,7 +10,7 @@ officer discharged a firearm at or in the direction of a person.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -66,8 +66,8 @@ def _check_types(types: Any, where: str, errors: dict[str, str]) -> None:
         errors[where] = f"Unknown force type(s) {', '.join(map(repr, bad))}; use {', '.join(vocab.ForceType.values)}."
 
 
-def _validate(agency: Agency, data: Mapping[str, Any], subjects: list[Mapping[str, Any]],
-              officers: list[Mapping[str, Any]], *, current: UseOfForceIncident | None,
+def _validate(agency: Agency, data: Mapping[str, Any], subjects: Sequence[Mapping[str, Any]],
+              officers: Sequence[Mapping[str, Any]], *, current: UseOfForceIncident | None,
               taken: set[str] | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
     case = str(data.get("case_number") or "").strip()
@@ -84,7 +84,7 @@ def _validate(agency: Agency, data: Mapping[str, Any], subjects: list[Mapping[st
     lat, lng = data.get("lat"), data.get("lng")
     if (lat is None) != (lng is None):
         errors["lat"] = "Give both latitude and longitude, or neither."
-    elif lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+    elif lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
         errors["lat"] = "Latitude must be within ±90 and longitude within ±180."
     district = data.get("district")
     if district is not None and district.agency_id != agency.pk:
@@ -129,8 +129,8 @@ def _validate(agency: Agency, data: Mapping[str, Any], subjects: list[Mapping[st
     return errors
 
 
-def _derive(incident: UseOfForceIncident, subjects: list[Mapping[str, Any]],
-            officers: list[Mapping[str, Any]]) -> None:
+def _derive(incident: UseOfForceIncident, subjects: Sequence[Mapping[str, Any]],
+            officers: Sequence[Mapping[str, Any]]) -> None:
     injuries = [s.get("injury", Injury.NONE) for s in subjects]
     incident.fbi_reportable = is_fbi_reportable(injuries, (bool(o.get("firearm_discharged")) for o in officers))
     incident.worst_injury = max(injuries, key=lambda i: INJURY_RANK[Injury(i)]) if injuries else Injury.NONE
@@ -139,8 +139,8 @@ def _derive(incident: UseOfForceIncident, subjects: list[Mapping[str, Any]],
     incident.officers_applying_force = len(officers)
 
 
-def _write_parts(frame: Any, incident: UseOfForceIncident, subjects: list[Mapping[str, Any]],
-                 officers: list[Mapping[str, Any]]) -> None:
+def _write_parts(frame: Any, incident: UseOfForceIncident, subjects: Sequence[Mapping[str, Any]],
+                 officers: Sequence[Mapping[str, Any]]) -> None:
     for n, subject in enumerate(subjects, 1):
         row = UseOfForceSubject.objects.create(
             agency=incident.agency, force_incident=incident, sequence=n,
@@ -168,8 +168,8 @@ def _clean_incident(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def force_incident_create(*, actor: Actor, agency: Agency, subjects: list[Mapping[str, Any]],
-                          officers: list[Mapping[str, Any]], **incident: Any) -> UseOfForceIncident:
+def force_incident_create(*, actor: Actor, agency: Agency, subjects: Sequence[Mapping[str, Any]],
+                          officers: Sequence[Mapping[str, Any]], **incident: Any) -> UseOfForceIncident:
     """Add a use-of-force incident with its subjects and officers, in one audited action."""
     data = _clean_incident(incident)
     with audited(actor=actor, action="force.create") as frame:
@@ -187,8 +187,8 @@ def force_incident_create(*, actor: Actor, agency: Agency, subjects: list[Mappin
 
 
 def force_incident_update(*, actor: Actor, force_incident: UseOfForceIncident,
-                          subjects: list[Mapping[str, Any]] | None = None,
-                          officers: list[Mapping[str, Any]] | None = None, **changes: Any) -> UseOfForceIncident:
+                          subjects: Sequence[Mapping[str, Any]] | None = None,
+                          officers: Sequence[Mapping[str, Any]] | None = None, **changes: Any) -> UseOfForceIncident:
     """Change an incident; given `subjects` / `officers` replace the lists whole (the history keeps the old)."""
     record = force_incident
     with audited(actor=actor, action="force.update", obj=record) as frame:
@@ -219,7 +219,7 @@ def force_incident_update(*, actor: Actor, force_incident: UseOfForceIncident,
     return record
 
 
-def force_incidents_bulk_create(*, actor: Actor, agency: Agency, incidents: list[Mapping[str, Any]]) -> int:
+def force_incidents_bulk_create(*, actor: Actor, agency: Agency, incidents: Sequence[Mapping[str, Any]]) -> int:
     """Many incidents (each a mapping of incident fields plus `subjects` and `officers`) in one audited action,
     checked exactly as `force_incident_create` checks one; a refused item refuses the batch, naming it. For the
     demo and imports: one transaction and bulk inserts instead of one action per incident."""

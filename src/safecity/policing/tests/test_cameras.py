@@ -244,3 +244,16 @@ def test_who_may_see_and_change_camera_records(persona: Any, role: str, view: in
     assert client.get("/m/policing/cameras/activation/").status_code == view
     assert client.get("/m/policing/cameras/new/").status_code == add
     assert client.get("/m/policing/cameras/activation.csv").status_code == export
+
+
+def test_camera_tile_renders_the_last_twelve_months(agency_a: Any, alice_admin: Any) -> None:
+    from django.template.loader import render_to_string
+
+    a, _ = _world(agency_a)
+    attend(agency_a, a, stop=make_stop(agency_a, a, day=DAY, time=dt.time(10)))
+    make_recording(agency_a, a, "2025-03-01 10:01", "2025-03-01 10:05")
+    attend(agency_a, a, stop=make_stop(agency_a, a, day=dt.date(2024, 1, 5), time=dt.time(10)))  # too old
+    tile = selectors.dashboard_cameras(user=alice_admin, today=dt.date(2025, 6, 1))
+    assert (tile.overall.successes, tile.overall.trials) == (1, 1)
+    html = render_to_string("policing/tiles/cameras.html", {"camera_tile": tile})
+    assert "100%" in html and "One (P1)" in html

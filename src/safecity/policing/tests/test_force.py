@@ -225,3 +225,33 @@ def test_who_may_see_record_and_export_uses_of_force(agency_a: Any, persona: Any
     assert client.get("/m/policing/force/").status_code == list_code
     assert client.get("/m/policing/force/new/").status_code == create_code
     assert client.get(f"/m/policing/force/fbi/?agency={agency_a.ori}&month=2025-03").status_code == fbi_code
+
+
+def test_bulk_create_refuses_the_batch_naming_the_bad_incident(agency_a: Any) -> None:
+    officer = make_officer(agency_a)
+    good = {"case_number": "B-1", "occurred_at": at("2025-01-01 10:00"),
+            "subjects": [{"injury": "none"}], "officers": [{"officer": officer}]}
+    with pytest.raises(ValidationError) as err:
+        actions.force_incidents_bulk_create(actor=SYSTEM, agency=agency_a, incidents=[
+            good, {**good, "case_number": "B-1"}])
+    assert list(err.value.message_dict) == ["incident 2 (B-1).case_number"]
+    assert not UseOfForceIncident.objects.exists()
+    assert actions.force_incidents_bulk_create(actor=SYSTEM, agency=agency_a, incidents=[good]) == 1
+    assert OfficerEvent.objects.filter(force_incident__case_number="B-1", officer=officer).count() == 1
+
+
+def test_dashboard_tile_counts_months(agency_a: Any, alice_admin: Any) -> None:
+    import datetime as dt
+
+    from django.template.loader import render_to_string
+
+    officer = make_officer(agency_a)
+    make_force(agency_a, officer, when="2025-05-03 10:00", injury="death")
+    make_force(agency_a, officer, when="2025-05-20 10:00")
+    make_force(agency_a, officer, when="2025-07-01 10:00")
+    make_force(agency_a, officer, when="2024-05-01 10:00")  # outside the 12 months
+    tile = selectors.dashboard_force(user=alice_admin, today=dt.date(2025, 7, 15))
+    assert (tile.total, tile.reportable, len(tile.months)) == (3, 1, 12)
+    assert tile.months[0][0] == "2024-08" and dict((m, (n, r)) for m, n, r in tile.months)["2025-05"] == (2, 1)
+    html = render_to_string("policing/tiles/force.html", {"force_tile": tile})
+    assert "<caption>Uses of force by month</caption>" in html and "2025-05" in html

@@ -106,7 +106,7 @@ def _pct(x: float) -> str:
 def compliance_csv(request: HttpRequest) -> HttpResponse:
     form, report = _report(request, missed_limit=100_000)
     if report is None:
-        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        problems = "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
         return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
     rows: list[list[Any]] = []
     for table, items in (("officer", report.by_officer), ("unit", report.by_unit), ("month", report.by_month),

@@ -60,7 +60,7 @@ def summary(request: HttpRequest) -> HttpResponse:
 def summary_csv(request: HttpRequest) -> HttpResponse:
     form = SummaryForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        problems = "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
         return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
     data = form.cleaned_data if form.is_bound else {}
     result = selectors.public_summary(user=request.user, date_from=data.get("date_from"), date_to=data.get("date_to"))
