@@ -45,6 +45,8 @@ def force_summary(request: HttpRequest, q: Query[SummaryQuery]) -> Any:
 @requires(Module.POLICING, VIEW, EXPORT)
 def force_fbi(request: HttpRequest, q: Query[FbiQuery]) -> Any:
     """The FBI National Use-of-Force Data Collection submissions of one agency for one month (YYYY-MM)."""
+    if not q.agency.strip():
+        raise ValidationError({"agency": "Required: the agency's ORI."})
     try:
         if not re.fullmatch(r"\d{4}-\d{2}", q.month.strip()):
             raise ValueError(q.month)

@@ -124,5 +124,6 @@ class SummaryQuery(Schema):
 
 
 class FbiQuery(Schema):
-    agency: str
-    month: str  # YYYY-MM
+    # optional here so that the permission check answers first; the endpoint names a missing one (422)
+    agency: str = ""
+    month: str = ""  # YYYY-MM
