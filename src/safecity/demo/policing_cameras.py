@@ -9,7 +9,8 @@ and recordings for most — not all — events, so the activation report shows s
   unit of the third district, and lower for officers with a higher latent risk; so activation is imperfect and
   worse in one unit. Recordings older than their category's retention period are purge-due (most
   non-evidentiary footage older than 180 days); a few are on legal hold.
-* Stops come from the stops part; link them with dispatch links after it runs (`officer_events_bulk_create`).
+* Stops: when the stops part has already run, a sample of `STOP_SAMPLE` stops with an officer and a time is
+  linked and recorded the same way (category "traffic"); otherwise none (list this part after stops to get them).
 
 Idempotent: an agency with cameras is left as it is.
 """
@@ -32,9 +33,10 @@ from safecity.policing.actions import (
     recording_legal_hold,
     recordings_bulk_create,
 )
-from safecity.policing.models import Camera, Officer, OfficerEvent, Recording
+from safecity.policing.models import Camera, Officer, OfficerEvent, Recording, Stop
 
 INCIDENT_SAMPLE = 2500
+STOP_SAMPLE = 3000
 RECORD_RATE = 0.92
 WORST_RATE = 0.65
 
@@ -82,13 +84,19 @@ def build(*, agency: Agency, officers: list[Officer], seed: int, start: dt.date,
         arrive = inc.occurred_from + dt.timedelta(minutes=rng.randint(3, 15))
         rows.append({"officer": officer, "kind": "incident", "incident": inc, "on_scene_from": arrive,
                      "on_scene_to": arrive + dt.timedelta(minutes=rng.randint(15, 60))})
+    # Stops, when the stops part has run before this one: a sample of those with an officer and a time.
+    stops = list(Stop.objects.filter(agency=agency, officer__isnull=False, time__isnull=False,
+                                     date__gte=start, date__lte=end).select_related("officer").order_by("pk")[
+        :STOP_SAMPLE * 4])
+    for stop in rng.sample(stops, min(STOP_SAMPLE, len(stops))):
+        rows.append({"officer": stop.officer, "kind": "stop", "stop": stop})
     officer_events_bulk_create(actor=DEMO, agency=agency, rows=rows)
 
     codes = offense_codes_current()
     unit_district = {o.pk: (o.unit.district_id if o.unit is not None else None) for o in officers}
     recs = []
     events = OfficerEvent.objects.filter(agency=agency, officer_id__in=with_camera).select_related(
-        "incident", "force_incident").order_by("pk")
+        "officer", "incident", "force_incident", "stop").order_by("pk")
     now = timezone.now()
     for ev in events:
         worst = unit_district.get(ev.officer_id) == worst_district
@@ -107,6 +115,10 @@ def build(*, agency: Agency, officers: list[Officer], seed: int, start: dt.date,
             violent = code is not None and code.is_violent
             category = "felony" if violent else rng.choice(["non_evidentiary", "non_evidentiary", "misdemeanor"])
             cad = ev.incident.incident_number
+        elif ev.stop is not None and ev.stop.time is not None:
+            begin = dt.datetime.combine(ev.stop.date, ev.stop.time, tzinfo=tz) + dt.timedelta(
+                minutes=rng.choice([-1, 0, 0, 1, 4]))
+            finish, category, cad = begin + dt.timedelta(minutes=rng.randint(5, 25)), "traffic", ev.stop.stop_id
         else:
             continue
         if finish > now:

@@ -18,7 +18,8 @@ from safecity.demo.policing import build_roster, history_window
 from safecity.incidents.codes import current_codes, load_code_table
 from safecity.incidents.tests.factories import make_incident
 from safecity.policing import selectors
-from safecity.policing.models import Camera, Recording, UseOfForceIncident
+from safecity.policing.models import Camera, OfficerEvent, Recording, UseOfForceIncident
+from safecity.policing.tests.factories_force import make_stop
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,9 @@ def test_force_and_camera_parts(agency_a: Any, alice_admin: Any) -> None:
         day = start + dt.timedelta(days=rng.randrange((end - start).days))
         make_incident(agency_a, day, [("13B", [])], district=districts[n % len(districts)] if districts else None,
                       hour=rng.randrange(24))
+    patrol = [o for o in officers if o.unit is not None and o.unit.district_id is not None]
+    for n in range(50):  # as the stops part would leave them, when it runs first
+        make_stop(agency_a, patrol[n], day=start + dt.timedelta(days=20 + n), time=dt.time(n % 24, 15))
     began = time.perf_counter()
     policing_force.build(agency=agency_a, officers=officers, seed=3, start=start, end=end)
     force_seconds = time.perf_counter() - began
@@ -63,3 +67,6 @@ def test_force_and_camera_parts(agency_a: Any, alice_admin: Any) -> None:
     assert worst[0] < min(v for v, _ in rest) - 0.1  # one unit clearly worse
     assert selectors.purge_due(user=alice_admin).exists()
     assert Recording.objects.filter(legal_hold=True).count() == 3
+    assert OfficerEvent.objects.filter(kind="stop").count() == 50
+    stop_rate = next(r.rate for r in report.by_kind if r.key == "stop")
+    assert stop_rate.trials > 30 and 0.4 < stop_rate.value < 1

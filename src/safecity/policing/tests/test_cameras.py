@@ -257,3 +257,20 @@ def test_camera_tile_renders_the_last_twelve_months(agency_a: Any, alice_admin: 
     assert (tile.overall.successes, tile.overall.trials) == (1, 1)
     html = render_to_string("policing/tiles/cameras.html", {"camera_tile": tile})
     assert "100%" in html and "One (P1)" in html
+
+
+def test_compliance_page_csv_and_api_show_the_same_numbers(agency_a: Any, alice_admin: Any) -> None:
+    a, _ = _world(agency_a)
+    for hm, rec in (("10:00", ("10:05", "10:20")), ("12:00", ("11:50", "11:58"))):
+        attend(agency_a, a, stop=make_stop(agency_a, a, day=DAY, time=dt.time.fromisoformat(hm)))
+        make_recording(agency_a, a, f"2025-03-01 {rec[0]}", f"2025-03-01 {rec[1]}")
+    client = verified_client(alice_admin)
+    page = client.get("/m/policing/cameras/activation/").content.decode()
+    assert "<strong>50%</strong> of 2 assessed events" in page and "Not recorded" in page
+    csv = client.get("/m/policing/cameras/activation.csv").content.decode()
+    assert "unit,One (P1),1,2,0.5000," in csv
+    api = client.get("/api/v1/policing/cameras/activation").json()
+    assert (api["overall"]["recorded"], api["overall"]["events"], api["window_before_minutes"]) == (1, 2, 2)
+    bad = client.get("/m/policing/cameras/activation/?date_from=2025-03-10&date_to=2025-03-01")
+    assert bad.status_code == 400 and "Must not be before the start" in bad.content.decode()
+    assert client.get("/api/v1/policing/cameras/activation?date_from=2025-03-10&date_to=2025-03-01").status_code == 422

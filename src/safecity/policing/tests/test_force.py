@@ -255,3 +255,17 @@ def test_dashboard_tile_counts_months(agency_a: Any, alice_admin: Any) -> None:
     assert tile.months[0][0] == "2024-08" and dict((m, (n, r)) for m, n, r in tile.months)["2025-05"] == (2, 1)
     html = render_to_string("policing/tiles/force.html", {"force_tile": tile})
     assert "<caption>Uses of force by month</caption>" in html and "2025-05" in html
+
+
+def test_fbi_export_names_bad_parameters(agency_a: Any, alice_admin: Any) -> None:
+    client = verified_client(alice_admin)
+    missing = client.get("/api/v1/policing/force/fbi?month=2025-03")
+    assert missing.status_code == 422 and "agency" in missing.content.decode()
+    assert client.get(f"/api/v1/policing/force/fbi?agency={agency_a.ori}&month=March").status_code == 422
+    page = client.get(f"/m/policing/force/fbi/?agency={agency_a.ori}&month=2025-13")
+    assert page.status_code == 400 and "YYYY-MM" in page.content.decode()
+    ok = client.get(f"/m/policing/force/fbi/?agency={agency_a.ori}&month=2025-03")
+    assert ok.status_code == 200 and ok["Content-Type"] == "application/json"
+    assert json.loads(ok.content)[0]["ZeroReport"]["month"] == 3
+    event = AuditEvent.objects.filter(action="export", object_type="policing.useofforceincident.fbi").get()
+    assert event.extra == {"rows": 0, "format": "json"}  # a zero report: no incident rows
