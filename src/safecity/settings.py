@@ -352,3 +352,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SAFECITY_LOG_LEVEL", "WARNING")},
 }
+
+# Body-worn camera activation compliance (policing/compliance.py; docs/policing.md, "Body-worn cameras"): an
+# officer's recording counts for an event when it overlaps [arrival − BEFORE, departure + AFTER]; without a
+# recorded departure the event is taken to last DEFAULT_EVENT minutes. Agency policy decides these; the
+# defaults say "the camera was running at some moment within 2 minutes of the officer's time on scene".
+POLICING_BWC_WINDOW_BEFORE_MINUTES = env_int("SAFECITY_POLICING_BWC_WINDOW_BEFORE_MINUTES", 2)
+POLICING_BWC_WINDOW_AFTER_MINUTES = env_int("SAFECITY_POLICING_BWC_WINDOW_AFTER_MINUTES", 2)
+POLICING_BWC_DEFAULT_EVENT_MINUTES = env_int("SAFECITY_POLICING_BWC_DEFAULT_EVENT_MINUTES", 10)

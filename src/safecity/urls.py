@@ -8,6 +8,9 @@ urlpatterns = [
     path("incidents/", include("safecity.incidents.urls")),
     path("m/policing/eis/", include("safecity.policing.urls_eis")),
     path("m/policing/pursuits/", include("safecity.policing.urls_pursuits")),
+    path("m/policing/force/", include("safecity.policing.urls_force")),
+    path("m/policing/cameras/", include("safecity.policing.urls_cameras")),
+    path("m/policing/recordings/", include("safecity.policing.urls_recordings")),
     path("m/policing/", include("safecity.policing.urls")),
     path("", include("safecity.core.urls")),
 ]

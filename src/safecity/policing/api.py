@@ -13,3 +13,10 @@ router.add_router("/officers", officers_router)
 from safecity.policing.api_eis import eis_router  # noqa: E402
 
 router.add_router("/eis", eis_router)
+
+from safecity.policing.api_cameras import cameras_router, recordings_router  # noqa: E402
+from safecity.policing.api_force import force_router  # noqa: E402
+
+router.add_router("/force", force_router)
+router.add_router("/cameras", cameras_router)
+router.add_router("/recordings", recordings_router)

@@ -163,11 +163,23 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
         make_force(agency_a, officer, dt.date(2026, 6, 1) - dt.timedelta(days=days))
     flag = ei_run(actor=SYSTEM, agency=agency_a, as_of=dt.date(2026, 6, 1))[0]
     pursuit = make_pursuit(agency_a, officer, dt.date(2026, 5, 1))
+    from safecity.policing.tests.factories_force import make_camera, make_recording
+    from safecity.policing.tests.factories_force import make_force as make_force_incident
+
+    force = make_force_incident(agency_a, officer, when="2025-03-10 14:00")
+    camera = make_camera(agency_a, officer)
+    recording = make_recording(agency_a, officer, "2025-03-10 13:59", "2025-03-10 14:20", camera=camera)
     return {
         "policing_eis:detail:public_id": flag.public_id, "policing_eis:step:public_id": flag.public_id,
         "policing_eis:step:step": "assign", "policing_eis:officer:public_id": officer.public_id,
         "policing_pursuits:detail:public_id": pursuit.public_id, "flag_id": flag.public_id,
         "pursuit_id": pursuit.public_id,
+        "policing_force:detail:public_id": force.public_id, "policing_force:edit:public_id": force.public_id,
+        "force_incident_id": force.public_id,
+        "policing_cameras:detail:public_id": camera.public_id, "policing_cameras:edit:public_id": camera.public_id,
+        "policing_cameras:assign:public_id": camera.public_id, "camera_id": camera.public_id,
+        "policing_recordings:detail:public_id": recording.public_id,
+        "policing_recordings:edit:public_id": recording.public_id, "recording_id": recording.public_id,
         # policing: each record type's pages and operations get a sample of that type
         "policing:detail:public_id": officer.public_id, "policing:edit:public_id": officer.public_id,
         "officer_id": officer.public_id,

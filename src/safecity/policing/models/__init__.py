@@ -1,3 +1,4 @@
+from safecity.policing.models.cameras import Camera, CameraAssignment, CameraStatus, EventKind, OfficerEvent, Recording
 from safecity.policing.models.complaints import (
     Allegation,
     Complaint,
@@ -18,6 +19,7 @@ from safecity.policing.models.roster import Assignment, Officer, OfficerStatus, 
 from safecity.policing.models.stops import SearchBasis, Stop, StopOutcome, StopType, SubjectRace
 
 __all__ = [
+    "Camera", "CameraAssignment", "CameraStatus", "EventKind", "OfficerEvent", "Recording",
     "Allegation", "Assignment", "Complaint", "ComplaintSource", "ComplaintStatus", "Finding", "Injury", "Officer",
     "OfficerStatus", "Rank", "SearchBasis", "Stop", "StopOutcome", "StopType", "SubjectRace", "Unit",
     "UseOfForceIncident", "UseOfForceOfficer", "UseOfForceSubject",

@@ -1,6 +1,25 @@
 """Reads of policing records, one module per record family, each starting from `restrict(user, action)`:
 hidden and unknown ids alike raise `DoesNotExist`. Other apps call `safecity.policing.selectors` only."""
 
+from safecity.policing.selectors.cameras import (
+    camera_assignments,
+    camera_get,
+    camera_list,
+    compliance_report,
+    dashboard_cameras,
+    purge_due,
+    recording_get,
+    recording_list,
+    window_rule,
+)
+from safecity.policing.selectors.force import (
+    dashboard_force,
+    fbi_month,
+    force_incident_get,
+    force_incident_list,
+    officer_by_number,
+    public_summary,
+)
 from safecity.policing.selectors.roster import (
     assignment_history,
     officer_get,
@@ -33,3 +52,6 @@ __all__ += [
     "ei_rules", "ei_score", "eiflag_get", "eiflag_list", "eiflag_steps", "indicator_table", "pursuit_get",
     "pursuit_list",
 ]
+__all__ += ["camera_assignments", "camera_get", "camera_list", "compliance_report", "dashboard_cameras",
+            "dashboard_force", "fbi_month", "force_incident_get", "force_incident_list", "officer_by_number",
+            "public_summary", "purge_due", "recording_get", "recording_list", "window_rule"]

@@ -1,0 +1,59 @@
+"""Body-worn camera API: /api/v1/policing/cameras/ (devices, the activation report) and
+/api/v1/policing/recordings/ (recordings, the purge-due list).
+
+No `from __future__ import annotations` here: ninja needs the real annotations."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import paginate
+
+from safecity.analytics.proportions import Proportion
+from safecity.core.api_guard import requires
+from safecity.core.kit.api import ERRORS, register
+from safecity.core.pagination import Pagination
+from safecity.core.roles import Module
+from safecity.policing import selectors
+from safecity.policing.kit.cameras import CAMERAS, RECORDINGS
+from safecity.policing.schemas.cameras import ActivationOut, ActivationQuery, CameraOut, RecordingOut
+
+cameras_router = Router(tags=["policing"])
+recordings_router = Router(tags=["policing"])
+
+
+def _rate(group: str, p: Proportion) -> dict[str, Any]:
+    d = p.to_dict()
+    return {"group": group, "events": p.trials, "recorded": p.successes, "rate": d["value"],
+            "ci_low": d["ci_low"], "ci_high": d["ci_high"]}
+
+
+@cameras_router.get("/activation", response={200: ActivationOut, **ERRORS},
+                    operation_id="safecity_policing_api_camera_activation")
+@requires(Module.POLICING)
+def camera_activation(request: HttpRequest, q: Query[ActivationQuery]) -> Any:
+    """Activation compliance computed from events, camera assignments and recordings (Wilson 95% intervals)."""
+    if q.date_from and q.date_to and q.date_from > q.date_to:
+        raise ValidationError({"date_to": "Must not be before date_from."})
+    r = selectors.compliance_report(user=request.user, date_from=q.date_from, date_to=q.date_to, unit=q.unit,
+                                    missed_limit=0)
+    return {"window_before_minutes": r.rule.before_minutes, "window_after_minutes": r.rule.after_minutes,
+            "default_event_minutes": r.rule.default_minutes, "overall": _rate("all", r.overall),
+            "statuses": r.statuses, "by_unit": [_rate(x.label, x.rate) for x in r.by_unit],
+            "by_month": [_rate(x.label, x.rate) for x in r.by_month],
+            "by_kind": [_rate(x.label, x.rate) for x in r.by_kind],
+            "by_officer": [_rate(x.label, x.rate) for x in r.by_officer]}
+
+
+@recordings_router.get("/purge-due", response={200: list[RecordingOut], **ERRORS},
+                       operation_id="safecity_policing_api_recording_purge_due")
+@requires(Module.POLICING)
+@paginate(Pagination, export_module=Module.POLICING, what="policing.recording")
+def recording_purge_due(request: HttpRequest) -> Any:
+    """Recordings past their retention date, not on legal hold and not purged."""
+    return selectors.purge_due(user=request.user)
+
+
+register(cameras_router, CAMERAS, CameraOut)
+register(recordings_router, RECORDINGS, RecordingOut)
