@@ -6,6 +6,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("incidents/import/", include("safecity.incidents.import_views")),
     path("incidents/", include("safecity.incidents.urls")),
+    path("m/policing/stops/import/", include("safecity.policing.urls_stops_import")),
+    path("m/policing/stops/", include("safecity.policing.urls_stops")),
     path("m/policing/", include("safecity.policing.urls")),
     path("", include("safecity.core.urls")),
 ]

@@ -9,5 +9,12 @@ from safecity.policing.selectors.roster import (
     unit_list,
     unit_on,
 )
+from safecity.policing.selectors.stops import (
+    officer_ids_by_employee_id,
+    stop_get,
+    stop_import_batch_list,
+    stop_list,
+)
 
-__all__ = ["assignment_history", "officer_get", "officer_list", "unit_get", "unit_list", "unit_on"]
+__all__ = ["assignment_history", "officer_get", "officer_list", "unit_get", "unit_list", "unit_on",
+           "officer_ids_by_employee_id", "stop_get", "stop_import_batch_list", "stop_list"]
