@@ -10,3 +10,5 @@ router = Router(tags=["policing"])
 officers_router = Router(tags=["policing"])
 register(officers_router, OFFICERS, OfficerOut)
 router.add_router("/officers", officers_router)
+from safecity.policing.api_stops import stops_router  # noqa: E402
+router.add_router("/stops", stops_router)

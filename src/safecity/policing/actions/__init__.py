@@ -3,5 +3,7 @@
 Other apps call `safecity.policing.actions` only."""
 
 from safecity.policing.actions.roster import assignment_start, officer_create, officer_update, unit_create
+from safecity.policing.actions.stops import stop_bulk_create
 
-__all__ = ["assignment_start", "officer_create", "officer_update", "unit_create"]
+__all__ = ["assignment_start", "officer_create", "officer_update", "unit_create",
+           "stop_bulk_create"]

@@ -10,11 +10,13 @@ from safecity.policing.selectors.roster import (
     unit_on,
 )
 from safecity.policing.selectors.stops import (
+    dashboard_stops,
     officer_ids_by_employee_id,
+    stop_equity,
     stop_get,
     stop_import_batch_list,
     stop_list,
 )
 
 __all__ = ["assignment_history", "officer_get", "officer_list", "unit_get", "unit_list", "unit_on",
-           "officer_ids_by_employee_id", "stop_get", "stop_import_batch_list", "stop_list"]
+           "dashboard_stops", "officer_ids_by_employee_id", "stop_equity", "stop_get", "stop_import_batch_list", "stop_list"]
