@@ -4,7 +4,7 @@ What is generated (all documented so a person can check the equity page against 
 
 * about `STOPS_PER_YEAR` stops a year over the last `YEARS` years of the history window, spread over the
   districts in proportion to their beats, at a point inside a beat of the district; 85% vehicular;
-* clock times across the whole day with more stops in the afternoon and evening (`_minute`), on dates across
+* clock times across the whole day, 60% in the evening commute 16:00–21:00 (`_minute`), on dates across
   the year, never after the build date (the window ends yesterday);
 * the stopped person's race from district shares (`_race_shares`: the Black share runs from about 12% to 45%
   across districts);
@@ -34,7 +34,7 @@ from safecity.policing.actions import stop_bulk_create
 from safecity.policing.models import Officer, Stop, Unit
 
 YEARS = 2
-STOPS_PER_YEAR = 24_000
+STOPS_PER_YEAR = 30_000
 DARK_EFFECT = -0.4  # log odds (Black vs White among vehicular stops after dusk) in the planted district
 VEHICULAR_SHARE = 0.85
 SEARCH_BASE = {"white": 0.030, "black": 0.055, "hispanic": 0.050, "asian/pacific islander": 0.025,
@@ -58,9 +58,10 @@ def _race_shares(index: int, count: int) -> list[tuple[str, float]]:
 
 
 def _minute(rng: random.Random) -> int:
-    # A third of stops in the late afternoon and evening (15:00–22:30), the rest across the day.
-    if rng.random() < 0.35:
-        return rng.randrange(15 * 60, 22 * 60 + 30)
+    # Traffic enforcement peaks at the evening commute: 60% of stops 16:00–21:00, the rest across the day
+    # (which also gives the veil-of-darkness test enough stops in its inter-twilight window).
+    if rng.random() < 0.6:
+        return rng.randrange(16 * 60, 21 * 60)
     return rng.randrange(0, 1440)
 
 

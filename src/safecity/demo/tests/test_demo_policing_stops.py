@@ -4,6 +4,7 @@ in another; searches per officer follow the latent risk; nothing is dated after 
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 import pytest
@@ -26,18 +27,24 @@ def test_planted_darkness_effect_is_recovered_only_where_planted(agency_a: Any, 
     _geography(agency_a, random.Random(1))
     officers = build_roster(agency=agency_a, seed=3, per_district=16)
     start, end = history_window()
+    started = time.perf_counter()
     build(agency=agency_a, officers=officers, seed=3, start=start, end=end)
+    print(f"stops built in {time.perf_counter() - started:.1f} s")
     count = Stop.objects.filter(agency=agency_a).count()
     assert count > 40_000
     build(agency=agency_a, officers=officers, seed=3, start=start, end=end)
     assert Stop.objects.filter(agency=agency_a).count() == count  # idempotent
     assert not Stop.objects.filter(agency=agency_a, date__gt=timezone.localdate()).exists()
 
+    started = time.perf_counter()
     equity = selectors.stop_equity(user=persona("analyst"))
+    print(f"equity in {time.perf_counter() - started:.1f} s")
     veil = {v.scope: v for v in equity.veil}
     planted = planted_district(agency_a)
     hit = veil[planted].result
-    assert hit is not None and hit["ci_low"] <= DARK_EFFECT <= hit["ci_high"]
+    assert hit is not None, veil[planted].note
+    print(planted, hit["beta_dark"], hit["se"], hit["n"])
+    assert hit["ci_low"] <= DARK_EFFECT <= hit["ci_high"]
     assert hit["ci_high"] < 0  # the effect is detected, not only "not excluded"
     others = [code for code in veil if code not in ("city", "city_fe", planted) and veil[code].result]
     assert others
