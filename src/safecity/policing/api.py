@@ -3,6 +3,7 @@
 from ninja import Router
 
 from safecity.core.kit.api import register
+from safecity.policing.api_stops import stops_router
 from safecity.policing.kit import OFFICERS
 from safecity.policing.schemas.roster import OfficerOut
 
@@ -10,5 +11,4 @@ router = Router(tags=["policing"])
 officers_router = Router(tags=["policing"])
 register(officers_router, OFFICERS, OfficerOut)
 router.add_router("/officers", officers_router)
-from safecity.policing.api_stops import stops_router  # noqa: E402
 router.add_router("/stops", stops_router)

@@ -35,8 +35,10 @@ def _insert(stops: list[Stop]) -> None:
     convert = [isinstance(f, models.DateField | models.TimeField | models.UUIDField) for f in fields]
     now = timezone.now()
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(Stop._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    # Only quoted identifiers from the model's own metadata are formatted in; every value is a parameter.
+    names = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(Stop._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
     rows = []
     for stop in stops:
         stop.created = stop.last_updated = now

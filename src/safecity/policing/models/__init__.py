@@ -19,6 +19,7 @@ from safecity.policing.models.stops import (
 
 __all__ = [
     "Allegation", "Assignment", "Complaint", "ComplaintSource", "ComplaintStatus", "Finding", "Injury", "Officer",
-    "OfficerStatus", "Rank", "SearchBasis", "Stop", "StopImportBatch", "StopImportRowError", "StopOutcome", "StopType", "SubjectRace", "Unit",
+    "OfficerStatus", "Rank", "SearchBasis", "Stop", "StopImportBatch", "StopImportRowError", "StopOutcome",
+    "StopType", "SubjectRace", "Unit",
     "UseOfForceIncident", "UseOfForceOfficer", "UseOfForceSubject",
 ]

@@ -19,4 +19,5 @@ from safecity.policing.selectors.stops import (
 )
 
 __all__ = ["assignment_history", "officer_get", "officer_list", "unit_get", "unit_list", "unit_on",
-           "dashboard_stops", "officer_ids_by_employee_id", "stop_equity", "stop_get", "stop_import_batch_list", "stop_list"]
+           "dashboard_stops", "officer_ids_by_employee_id", "stop_equity", "stop_get", "stop_import_batch_list",
+           "stop_list"]

@@ -99,7 +99,6 @@ def test_mapping_renames_columns_and_recodes_values(city: Agency) -> None:
 
 def test_bad_rows_are_located_and_good_rows_kept(city: Agency, tmp_path: Path) -> None:
     text = (FIXTURES / "stops_opp.csv").read_text()
-    header = text.splitlines()[0]
     bad = [
         "2001,2024-13-01,08:00,,,,,,30,white,male,,vehicular,,,,,,,,,,,,",
         "2002,2024-03-01,25:99,,,,,,30,martian,male,,vehicular,,,,,,,,,,,,",
