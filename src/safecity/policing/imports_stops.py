@@ -125,12 +125,12 @@ class StopPlan(CsvPlan):
         from safecity.policing import selectors
 
         self.mapping = load_stop_mapping(opts.mapping_path, opts.mapping_label)
-        self.key_column = self.mapping.column(KEY)
+        self.key_column = self.mapping.column(KEY)  # type: ignore[misc]  # per run: the mapping names it
         # Only the id and the two required fields must be columns of the file; every other OPP column may be
         # absent (not recorded), but a column a mapping names explicitly must be there.
         must = [self.key_column, *(self.mapping.column(f) for f in REQUIRED)]
         must += [c for f, c in self.mapping.explicit.items() if f != KEY and c not in must]
-        self.columns = tuple(dict.fromkeys(must))
+        self.columns = tuple(dict.fromkeys(must))  # type: ignore[misc]  # per run: the mapping names them
         agency = opts.agency
         self.today = timezone.localdate()
         # Everything parse() needs from the database is read once here (the parsing may run in a fork).

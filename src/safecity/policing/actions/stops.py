@@ -34,7 +34,9 @@ def _insert(stops: list[Stop]) -> None:
     fields = [f for f in Stop._meta.concrete_fields if not f.primary_key]
     convert = [isinstance(f, models.DateField | models.TimeField | models.UUIDField) for f in fields]
     now = timezone.now()
-    quote = connection.ops.quote_name
+    def quote(name: str | None) -> str:
+        return connection.ops.quote_name(str(name))
+
     # Only quoted identifiers from the model's own metadata are formatted in; every value is a parameter.
     names = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))

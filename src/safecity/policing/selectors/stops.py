@@ -114,7 +114,9 @@ def _veil_rows(user: Any, start: dt.date | None, end: dt.date | None) -> list[Ve
     qs = _stops(user, start, end).filter(
         type=StopType.VEHICULAR, time__isnull=False, lat__isnull=False, lng__isnull=False,
         subject_race__in=(VEIL_MINORITY, VEIL_MAJORITY))
-    data = list(qs.values_list("date", "time", "subject_race", "lat", "lng", "district__code"))
+    # The filter above excludes null times and coordinates.
+    data: list[tuple[Any, ...]] = list(qs.values_list("date", "time", "subject_race", "lat", "lng",
+                                                      "district__code"))
     names = dict(_districts(user).values_list("code", "name"))
 
     def fit(scope: str, label: str, idx: list[int] | None, effects: bool) -> VeilRow:

@@ -35,7 +35,9 @@ class EquityForm(forms.Form):
         super().__init__(*args, **kwargs)
         from safecity.policing.kit.stops import _districts
 
-        self.fields["district"].choices = [("", "All districts"), *_districts(user)]
+        district = self.fields["district"]
+        assert isinstance(district, forms.ChoiceField)
+        district.choices = [("", "All districts"), *_districts(user)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -76,8 +78,9 @@ def outcome_table(equity: Equity) -> tuple[list[str], list[list[Any]]]:
     rows = []
     for o in equity.outcome:
         d = o.to_dict()
-        rows.append([o.group, o.stops, o.searches, d["search_rate"], *d["search_rate_ci"],  # type: ignore[misc]
-                     d["searches_with_known_outcome"], o.hits, d["hit_rate"], *d["hit_rate_ci"]])  # type: ignore[misc]
+        s, h = o.search_rate.to_dict(), o.hit_rate.to_dict()
+        rows.append([o.group, o.stops, o.searches, d["search_rate"], s["ci_low"], s["ci_high"],
+                     d["searches_with_known_outcome"], o.hits, d["hit_rate"], h["ci_low"], h["ci_high"]])
     return header, rows
 
 
@@ -102,7 +105,7 @@ TABLES = {"rates": rates_table, "outcome": outcome_table, "veil": veil_table}
 def equity(request: HttpRequest) -> HttpResponse:
     form, params = equity_params(request.GET, request.user)
     result = selectors.stop_equity(user=request.user, **params) if params is not None else None
-    context = {"form": form, "equity": result, "min_veil": MIN_VEIL_STOPS,
+    context: dict[str, Any] = {"form": form, "equity": result, "min_veil": MIN_VEIL_STOPS,
                "query": request.GET.urlencode(), "pct": _pct}
     if result is not None:
         context["veil_rows"] = [(v, v.result) for v in result.veil]
@@ -117,7 +120,7 @@ def equity_csv(request: HttpRequest, table: str) -> HttpResponse:
         raise Http404
     form, params = equity_params(request.GET, request.user)
     if params is None:
-        problems = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
+        problems = "; ".join(f"{name}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items())
         return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
     result = selectors.stop_equity(user=request.user, **params)
     header, rows = TABLES[table](result)
