@@ -109,6 +109,9 @@ def equity(request: HttpRequest) -> HttpResponse:
                "query": request.GET.urlencode(), "pct": _pct}
     if result is not None:
         context["veil_rows"] = [(v, v.result) for v in result.veil]
+    from safecity.policing.kit.stops import _districts
+
+    context["district_links"] = _districts(request.user)
     return render(request, "policing/stops/equity.html", context, status=200 if params is not None else 400)
 
 
