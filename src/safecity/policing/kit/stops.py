@@ -118,8 +118,8 @@ STOPS = RecordKit(
         Column("outcome", "Outcome", lambda s: s.get_outcome_display()),
     ),
     title=lambda s: f"Stop {s.stop_id} on {s.date:%Y-%m-%d}",
-    list_intro="Stops in the Stanford Open Policing schema. Load them with `safecity import stops` or the "
-               "import page; see the equity page for rates by race with their uncertainty.",
+    list_intro="Stops in the Stanford Open Policing schema, loaded with safecity import stops or the import page.",
+    list_template="policing/stops/list.html",
     api_id_param="stop_id",
     api_operation_prefix="safecity_policing_api",
 )

@@ -186,3 +186,32 @@ def test_command_line_exit_codes(city: Agency, tmp_path: Path, capsys: pytest.Ca
     assert cli.main(["import", "stops", str(source), "--agency", city.ori]) == 1
     assert cli.main(["import", "stops", str(source), "--agency", "NOPE"]) == 2
     assert "--agency" in capsys.readouterr().err
+
+
+def test_web_upload_preview_commit_and_api(city: Agency, persona: Any, api_token: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from safecity.conftest import verified_client
+    from safecity.core.roles import Role
+
+    admin = persona(Role.ADMIN)
+    client = verified_client(admin)
+    upload = SimpleUploadedFile("stops.csv", (FIXTURES / "stops_opp.csv").read_bytes())
+    preview = client.post("/m/policing/stops/import/", {"agency": city.pk, "fmt": "opp", "file": upload})
+    body = preview.content.decode()
+    assert preview.status_code == 200 and "5 would be imported" in body and ">1003</td>" in body
+    assert not Stop.objects.exists()  # the preview is a dry run
+    done = client.post("/m/policing/stops/import/commit/", {"token": preview.context["token"]})
+    assert done.status_code == 302 and Stop.objects.filter(agency=city).count() == 5
+    api = Client().post("/api/v1/policing/stops/imports/", {
+        "agency": city.ori, "format": "opp", "dry_run": "true",
+        "file": SimpleUploadedFile("s.csv", (FIXTURES / "stops_opp.csv").read_bytes())},
+        HTTP_AUTHORIZATION=f"Bearer {api_token(admin)}")
+    assert api.status_code == 200, api.content
+    assert api.json()["unchanged"] == 5
+    analyst = persona(Role.ANALYST)
+    refused = Client().post("/api/v1/policing/stops/imports/", {
+        "agency": city.ori, "format": "opp", "file": SimpleUploadedFile("s.csv", b"raw_row_number\n")},
+        HTTP_AUTHORIZATION=f"Bearer {api_token(analyst)}")
+    assert refused.status_code == 403

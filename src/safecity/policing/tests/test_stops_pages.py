@@ -132,8 +132,10 @@ def test_bulk_create_is_audited_once_idempotent_and_checked(stops: None, agency_
 def test_import_pages_are_there_for_those_who_may_import(persona: Any) -> None:
     admin = verified_client(persona(Role.ADMIN))
     assert admin.get("/m/policing/stops/import/").status_code == 200
+    assert "/m/policing/stops/import/" in admin.get("/m/policing/stops/").content.decode()
     analyst = verified_client(persona(Role.ANALYST))
     assert analyst.get("/m/policing/stops/import/").status_code == 403
+    assert "/m/policing/stops/import/" not in analyst.get("/m/policing/stops/").content.decode()
 
 
 def test_dashboard_tile(stops: None, persona: Any) -> None:
