@@ -38,7 +38,8 @@ def _table(request: HttpRequest, q: EquityQuery, table: str) -> dict[str, Any]:
     form, params = equity_params({"district": q.district, "date_from": q.date_from or "",
                                   "date_to": q.date_to or ""}, request.user)
     if params is None:
-        raise ValidationError([{"loc": ["query", name], "msg": " ".join(str(e) for e in errs)} for name, errs in form.errors.items()])
+        raise ValidationError([{"loc": ["query", name], "msg": " ".join(str(e) for e in errs)}
+                               for name, errs in form.errors.items()])
     result = selectors.stop_equity(user=request.user, **params)
     columns, rows = TABLES[table](result)
     return {"district": params["district"], "date_from": params["start"], "date_to": params["end"],
