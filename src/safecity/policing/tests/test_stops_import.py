@@ -215,3 +215,23 @@ def test_web_upload_preview_commit_and_api(city: Agency, persona: Any, api_token
         "agency": city.ori, "format": "opp", "file": SimpleUploadedFile("s.csv", b"raw_row_number\n")},
         HTTP_AUTHORIZATION=f"Bearer {api_token(analyst)}")
     assert refused.status_code == 403
+
+
+def test_standardise_infers_search_and_contraband_from_their_parts() -> None:
+    from safecity.policing.stops_opp import ValueProblems, standardise
+
+    base = {"date": "2024-01-02", "subject_race": "Other/Unknown"}
+    v = standardise({**base, "search_vehicle": "TRUE", "contraband_weapons": "TRUE", "subject_age": "110"})
+    assert (v["search_conducted"], v["contraband_found"], v["search_basis"]) == (True, True, "probable cause")
+    assert (v["subject_race"], v["subject_age"]) == ("other", 110)  # 110 is still in range
+    v = standardise({**base, "contraband_found": "TRUE", "search_basis": "consent"})
+    assert (v["search_conducted"], v["contraband_found"], v["search_basis"]) == (None, None, "")
+    v = standardise({**base, "subject_race": "white", "subject_ethnicity": "H", "outcome": "summons",
+                     "warning_issued": "TRUE"})
+    assert (v["subject_race"], v["outcome"]) == ("hispanic", "warning")
+    with pytest.raises(ValueProblems) as bad:
+        standardise({"date": "2024-01-02", "subject_race": "white", "lat": "41.8"})
+    assert [(p.field, p.reason) for p in bad.value.problems] == [("lng", "lat and lng must be given together")]
+    with pytest.raises(ValueProblems) as future:
+        standardise({**base, "date": "2030-01-01"}, today=dt.date(2026, 1, 1))
+    assert future.value.problems[0].field == "date"
