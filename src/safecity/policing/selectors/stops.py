@@ -147,7 +147,7 @@ def _veil_rows(user: Any, start: dt.date | None, end: dt.date | None) -> list[Ve
 
 
 def stop_equity(*, user: Any, district: str = "", start: dt.date | None = None,
-                end: dt.date | None = None) -> Equity:
+                end: dt.date | None = None, with_veil: bool = True) -> Equity:
     """Counts and shares by race, search and arrest rates, the outcome test and the veil of darkness, for the
     stops `user` may count (in one district when given), through the result cache: the key holds the user's
     visibility and the agencies' data versions, so an import or the demo makes older entries unreachable."""
@@ -158,8 +158,10 @@ def stop_equity(*, user: Any, district: str = "", start: dt.date | None = None,
 
     count, group_rates, outcome = resultcache.cached(
         user=user, module=Module.POLICING, analysis="policing.stops.rates", params=params, compute=rates)
-    veil = resultcache.cached(user=user, module=Module.POLICING, analysis="policing.stops.veil",
-                              params={"start": start, "end": end}, compute=lambda: _veil_rows(user, start, end))
+    veil: list[VeilRow] = []
+    if with_veil:  # the model fits are the heavy part; the dashboard tile needs only the rates
+        veil = resultcache.cached(user=user, module=Module.POLICING, analysis="policing.stops.veil",
+                                  params={"start": start, "end": end}, compute=lambda: _veil_rows(user, start, end))
     if district:
         veil = [v for v in veil if v.scope in ("city", "city_fe", district)]
     name = _districts(user).filter(code=district).values_list("name", flat=True).first() if district else ""
@@ -176,5 +178,5 @@ class StopsTile:
 
 
 def dashboard_stops(*, user: Any) -> StopsTile:
-    equity = stop_equity(user=user)
+    equity = stop_equity(user=user, with_veil=False)
     return StopsTile(stops=equity.stops, rows=[r for r in equity.rates if r.group != "unknown"])
