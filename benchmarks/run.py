@@ -49,6 +49,7 @@ def main() -> int:
         run("bench_startup.py"),
         run("bench_analytics.py"),
         run("bench_early_intervention.py"),
+        run("bench_veil.py"),
         run("bench_import.py", "--rows", rows),
         run_pg_import(rows),
         run("bench_compstat.py", "--incidents", incidents, "--database-url", PG),

@@ -11,6 +11,8 @@ urlpatterns = [
     path("m/policing/force/", include("safecity.policing.urls_force")),
     path("m/policing/cameras/", include("safecity.policing.urls_cameras")),
     path("m/policing/recordings/", include("safecity.policing.urls_recordings")),
+    path("m/policing/stops/import/", include("safecity.policing.urls_stops_import")),
+    path("m/policing/stops/", include("safecity.policing.urls_stops")),
     path("m/policing/", include("safecity.policing.urls")),
     path("", include("safecity.core.urls")),
 ]

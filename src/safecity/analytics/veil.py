@@ -31,7 +31,7 @@ from typing import Any
 
 from safecity.analytics.errors import InputError
 
-__all__ = ["SunTimes", "VeilResult", "sun_times", "veil_of_darkness"]
+__all__ = ["SunTimes", "VeilDesign", "VeilResult", "prepare_design", "sun_times", "veil_of_darkness"]
 
 MAX_DEGREES_FROM_MEDIAN = 0.5
 SPLINE_DF = 6
@@ -135,6 +135,145 @@ class VeilResult:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class VeilDesign:
+    """The prepared model: outcome, design matrix (intercept, dark, spline columns, district dummies) and what
+    went into it. `veil_of_darkness` fits it; the benchmark times a plain GLM on the same matrix."""
+
+    y: Any  # numpy array, 1 = minority
+    design: Any  # numpy array, column 1 is is_dark
+    n_all: int
+    dates_used: tuple[dt.date, dt.date]
+    window_start: float
+    window_end: float
+    median_lat: float
+    median_lng: float
+    dropped_other: int
+    dropped_far: int
+    dropped_outside: int
+    dropped_twilight: int
+
+
+def _ordinals(dates: Sequence[dt.date]) -> Any:
+    import numpy as np
+
+    if isinstance(dates, np.ndarray) and np.issubdtype(dates.dtype, np.datetime64):
+        # Days since 1970-01-01 → proleptic ordinals, without a Python object per stop.
+        return dates.astype("datetime64[D]").astype(np.int64) + dt.date(1970, 1, 1).toordinal()
+    return np.fromiter((d.toordinal() for d in dates), dtype=np.int64, count=len(dates))
+
+
+def prepare_design(
+    dates: Sequence[dt.date],
+    minutes: Sequence[int],
+    groups: Sequence[str],
+    lat: Sequence[float],
+    lng: Sequence[float],
+    minority: str = "black",
+    majority: str = "white",
+    districts: Sequence[str] | None = None,
+    timezone: str = "America/Chicago",
+) -> VeilDesign:
+    """Steps 1–4 of the method and the design matrix, vectorised: sun times are computed once per distinct
+    date and mapped back to the stops by index, the spline basis once for all stops."""
+    import numpy as np
+
+    n_all = len(dates)
+    sizes = {len(minutes), len(groups), len(lat), len(lng), n_all, len(districts) if districts is not None else n_all}
+    if len(sizes) != 1:
+        raise ValueError("dates, minutes, groups, lat, lng (and districts) must have the same length")
+    if n_all == 0:
+        raise InputError("no stops to analyse")
+    if minority == majority:
+        raise InputError(f"--minority and --majority are both {minority!r}; compare two different groups")
+    group_arr = np.asarray(groups, dtype=object)
+    is_min = group_arr == minority
+    is_maj = group_arr == majority
+    for option, name, mask in (("--minority", minority, is_min), ("--majority", majority, is_maj)):
+        if not mask.any():
+            present = sorted({str(g) for g in group_arr[: min(n_all, 200_000)]})
+            found = ", ".join(repr(g) for g in present[:12])
+            raise InputError(f"{option}: no stops with group {name!r} (values found: {found})")
+
+    keep = np.flatnonzero(is_min | is_maj)
+    lat_arr = np.asarray(lat, dtype=float)
+    lng_arr = np.asarray(lng, dtype=float)
+    mid_lat = float(np.median(lat_arr[keep]))
+    mid_lng = float(np.median(lng_arr[keep]))
+    near = keep[(np.abs(lat_arr[keep] - mid_lat) <= MAX_DEGREES_FROM_MEDIAN)
+                & (np.abs(lng_arr[keep] - mid_lng) <= MAX_DEGREES_FROM_MEDIAN)]
+    if near.size == 0:
+        raise InputError(
+            f"every stop is more than {MAX_DEGREES_FROM_MEDIAN}° from the median point {mid_lat:.3f}, {mid_lng:.3f}; "
+            "analyse one city or region at a time"
+        )
+    ordinal = _ordinals(dates)[near]
+    _check_timezone(timezone, mid_lng, dt.date.fromordinal(int(ordinal[0])))
+    unique_days, day_index = np.unique(ordinal, return_inverse=True)
+    sun = sun_times([dt.date.fromordinal(int(d)) for d in unique_days], mid_lat, mid_lng, timezone)
+    sunset_by_day = np.array([sun[dt.date.fromordinal(int(d))].sunset_minute for d in unique_days])
+    dusk_by_day = np.array([sun[dt.date.fromordinal(int(d))].dusk_minute for d in unique_days])
+    window_start = float(dusk_by_day.min())
+    window_end = float(sunset_by_day.max())
+    if window_start >= window_end:
+        raise InputError(
+            f"no inter-twilight window: the earliest dusk ({_minute_label(window_start)}) is not before the latest "
+            f"sunset ({_minute_label(window_end)}); the data need dates from more of the year"
+        )
+    minute_all = np.asarray(minutes, dtype=float)[near]
+    sunset = sunset_by_day[day_index]
+    dusk = dusk_by_day[day_index]
+    in_window = (minute_all > window_start) & (minute_all < window_end)
+    twilight = in_window & (minute_all > sunset) & (minute_all < dusk)
+    used_mask = in_window & ~twilight
+    used = near[used_mask]
+    window = f"{_minute_label(window_start)}–{_minute_label(window_end)}"
+    if used.size == 0:
+        raise InputError(f"no stops fall in the inter-twilight window {window} (outside sunset–dusk)")
+
+    y = is_min[used].astype(float)
+    dark = (minute_all[used_mask] > dusk[used_mask]).astype(float)
+    minute = minute_all[used_mask]
+    n_used = int(used.size)
+    n_dark = int(dark.sum())
+    n_min = int(y.sum())
+    if n_dark == 0 or n_dark == n_used:
+        which = "light" if n_dark == 0 else "dark"
+        raise InputError(f"all {n_used} stops in the window {window} are {which}; the test needs both")
+    if n_min == 0 or n_min == n_used:
+        absent = minority if n_min == 0 else majority
+        raise InputError(f"no stops of group {absent!r} fall in the inter-twilight window {window}")
+    distinct = int(np.unique(minute).size)
+    if distinct <= SPLINE_DF:
+        raise InputError(
+            f"the stops in the window {window} have {distinct} distinct clock times; the {SPLINE_DF}-df spline "
+            "needs more"
+        )
+
+    import patsy
+
+    # Centred so that the 6 spline columns do not also span the intercept (patsy's default would leave the
+    # design rank-deficient, one effective df short).
+    formula = f'cr(minute, df={SPLINE_DF}, constraints="center")'
+    spline = np.asarray(patsy.dmatrix(formula, {"minute": minute}))  # intercept + 6 columns
+    columns = [spline[:, :1], dark[:, None], spline[:, 1:]]
+    if districts is not None:
+        labels = np.asarray(districts, dtype=object)[used]
+        _levels, codes = np.unique(labels.astype(str), return_inverse=True)
+        dummies = np.zeros((n_used, int(codes.max())), dtype=float)
+        rows = np.flatnonzero(codes > 0)  # the first level is the reference
+        dummies[rows, codes[rows] - 1] = 1.0
+        columns.append(dummies)
+    used_days = ordinal[used_mask]
+    return VeilDesign(
+        y=y, design=np.hstack(columns), n_all=n_all,
+        dates_used=(dt.date.fromordinal(int(used_days.min())), dt.date.fromordinal(int(used_days.max()))),
+        window_start=window_start, window_end=window_end, median_lat=mid_lat, median_lng=mid_lng,
+        dropped_other=n_all - int(keep.size), dropped_far=int(keep.size - near.size),
+        dropped_outside=int(near.size - in_window.sum()), dropped_twilight=int(twilight.sum()),
+    )
+
+
 def veil_of_darkness(
     dates: Sequence[dt.date],
     minutes: Sequence[int],
@@ -154,84 +293,12 @@ def veil_of_darkness(
     """
     import numpy as np
 
-    n_all = len(dates)
-    sizes = {len(minutes), len(groups), len(lat), len(lng), n_all, len(districts) if districts else n_all}
-    if len(sizes) != 1:
-        raise ValueError("dates, minutes, groups, lat, lng (and districts) must have the same length")
-    if n_all == 0:
-        raise InputError("no stops to analyse")
-    if minority == majority:
-        raise InputError(f"--minority and --majority are both {minority!r}; compare two different groups")
-    present = set(groups)
-    for option, name in (("--minority", minority), ("--majority", majority)):
-        if name not in present:
-            found = ", ".join(repr(g) for g in sorted(present)[:12])
-            raise InputError(f"{option}: no stops with group {name!r} (values found: {found})")
+    prepared = prepare_design(dates, minutes, groups, lat, lng, minority, majority, districts, timezone)
+    y, design = prepared.y, prepared.design
 
-    keep = [i for i in range(n_all) if groups[i] in (minority, majority)]
-    dropped_other = n_all - len(keep)
-    mid_lat = statistics.median(lat[i] for i in keep)
-    mid_lng = statistics.median(lng[i] for i in keep)
-    near = [
-        i
-        for i in keep
-        if abs(lat[i] - mid_lat) <= MAX_DEGREES_FROM_MEDIAN and abs(lng[i] - mid_lng) <= MAX_DEGREES_FROM_MEDIAN
-    ]
-    dropped_far = len(keep) - len(near)
-    if not near:
-        raise InputError(
-            f"every stop is more than {MAX_DEGREES_FROM_MEDIAN}° from the median point {mid_lat:.3f}, {mid_lng:.3f}; "
-            "analyse one city or region at a time"
-        )
-    _check_timezone(timezone, mid_lng, dates[near[0]])
-    sun = sun_times([dates[i] for i in near], mid_lat, mid_lng, timezone)
-    window_start = min(s.dusk_minute for s in sun.values())
-    window_end = max(s.sunset_minute for s in sun.values())
-    if window_start >= window_end:
-        raise InputError(
-            f"no inter-twilight window: the earliest dusk ({_minute_label(window_start)}) is not before the latest "
-            f"sunset ({_minute_label(window_end)}); the data need dates from more of the year"
-        )
-    in_window = [i for i in near if window_start < minutes[i] < window_end]
-    dropped_outside = len(near) - len(in_window)
-    used = [i for i in in_window if not (sun[dates[i]].sunset_minute < minutes[i] < sun[dates[i]].dusk_minute)]
-    dropped_twilight = len(in_window) - len(used)
-    window = f"{_minute_label(window_start)}–{_minute_label(window_end)}"
-    if not used:
-        raise InputError(f"no stops fall in the inter-twilight window {window} (outside sunset–dusk)")
-
-    y = np.array([1.0 if groups[i] == minority else 0.0 for i in used])
-    dark = np.array([1.0 if minutes[i] > sun[dates[i]].dusk_minute else 0.0 for i in used])
-    minute = np.array([float(minutes[i]) for i in used])
-    n_dark = int(dark.sum())
-    n_min = int(y.sum())
-    if n_dark == 0 or n_dark == len(used):
-        which = "light" if n_dark == 0 else "dark"
-        raise InputError(f"all {len(used)} stops in the window {window} are {which}; the test needs both")
-    if n_min == 0 or n_min == len(used):
-        absent = minority if n_min == 0 else majority
-        raise InputError(f"no stops of group {absent!r} fall in the inter-twilight window {window}")
-    if len(set(minute.tolist())) <= SPLINE_DF:
-        raise InputError(
-            f"the stops in the window {window} have {len(set(minute.tolist()))} distinct clock times; "
-            f"the {SPLINE_DF}-df spline needs more"
-        )
-
-    import patsy
     import statsmodels.api as sm
     from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
-    # Centred so that the 6 spline columns do not also span the intercept (patsy's default would leave the
-    # design rank-deficient, one effective df short).
-    formula = f'cr(minute, df={SPLINE_DF}, constraints="center")'
-    spline = np.asarray(patsy.dmatrix(formula, {"minute": minute}))  # intercept + 6 columns
-    columns = [spline[:, :1], dark[:, None], spline[:, 1:]]
-    if districts is not None:
-        labels = [districts[i] for i in used]
-        levels = sorted(set(labels))
-        for level in levels[1:]:  # first level is the reference
-            columns.append(np.array([[1.0 if d == level else 0.0] for d in labels]))
-    design = np.hstack(columns)
     try:
         fit = sm.GLM(y, design, family=sm.families.Binomial()).fit()
     except (PerfectSeparationError, np.linalg.LinAlgError) as exc:
@@ -242,7 +309,9 @@ def veil_of_darkness(
         raise InputError("the logistic model did not converge; try without --district")
     z_crit = statistics.NormalDist().inv_cdf(1 - alpha / 2)
     z = beta / se
-    used_dates = [dates[i] for i in used]
+    n = int(y.size)
+    n_dark = int(design[:, 1].sum())
+    n_min = int(y.sum())
     return VeilResult(
         minority=minority,
         majority=majority,
@@ -253,25 +322,25 @@ def veil_of_darkness(
         z=z,
         p_value=2 * (1 - statistics.NormalDist().cdf(abs(z))),
         odds_ratio=math.exp(beta),
-        n=len(used),
+        n=n,
         n_dark=n_dark,
-        n_light=len(used) - n_dark,
+        n_light=n - n_dark,
         n_minority=n_min,
-        n_majority=len(used) - n_min,
-        window_start=_minute_label(window_start),
-        window_end=_minute_label(window_end),
-        window_start_minute=window_start,
-        window_end_minute=window_end,
-        median_lat=float(mid_lat),
-        median_lng=float(mid_lng),
+        n_majority=n - n_min,
+        window_start=_minute_label(prepared.window_start),
+        window_end=_minute_label(prepared.window_end),
+        window_start_minute=prepared.window_start,
+        window_end_minute=prepared.window_end,
+        median_lat=prepared.median_lat,
+        median_lng=prepared.median_lng,
         timezone=timezone,
-        first_date=min(used_dates).isoformat(),
-        last_date=max(used_dates).isoformat(),
+        first_date=prepared.dates_used[0].isoformat(),
+        last_date=prepared.dates_used[1].isoformat(),
         district_effects=districts is not None,
         spline_df=SPLINE_DF,
-        dropped_other_groups=dropped_other,
-        dropped_far_from_median=dropped_far,
-        dropped_outside_window=dropped_outside,
-        dropped_twilight=dropped_twilight,
+        dropped_other_groups=prepared.dropped_other,
+        dropped_far_from_median=prepared.dropped_far,
+        dropped_outside_window=prepared.dropped_outside,
+        dropped_twilight=prepared.dropped_twilight,
         alpha=alpha,
     )

@@ -3,6 +3,7 @@
 from ninja import Router
 
 from safecity.core.kit.api import register
+from safecity.policing.api_stops import stops_router
 from safecity.policing.kit import OFFICERS
 from safecity.policing.schemas.roster import OfficerOut
 
@@ -20,3 +21,4 @@ from safecity.policing.api_force import force_router  # noqa: E402
 router.add_router("/force", force_router)
 router.add_router("/cameras", cameras_router)
 router.add_router("/recordings", recordings_router)
+router.add_router("/stops", stops_router)

@@ -10,6 +10,7 @@ class PolicingConfig(AppConfig):
         # One method per record family, so each registers its menus, audit words, rule packs and import
         # types in one place.
         self._ready_roster()
+        self._ready_stops()
         self._ready_cameras_force()
         self._ready_eis()
 
@@ -104,4 +105,20 @@ class PolicingConfig(AppConfig):
                 "policing.eiflag": "Early-intervention flag",
                 "policing.eiflagstep": "Early-intervention review step",
             },
+        )
+
+    def _ready_stops(self) -> None:
+        # Stops and equity (issue 9 item 7): the import type, the list and equity pages, audit words.
+        from safecity.core import audit_labels, nav
+        from safecity.core.importing import spec as importing
+        from safecity.core.roles import Module
+
+        importing.register("safecity.policing.imports_stops:STOPS", name="stops")
+        nav.register(
+            nav.NavLink(nav.RECORDS, "Stops", "policing_stops:list", Module.POLICING, order=24),
+            nav.NavLink(nav.ANALYSIS, "Stops and equity", "policing_stops:equity", Module.POLICING, order=24),
+        )
+        audit_labels.register(
+            actions={"stop.bulk_create": "Stops added in bulk"},
+            objects={"policing.stop": "Stop", "policing.stopimportbatch": "Stop import"},
         )

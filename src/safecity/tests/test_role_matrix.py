@@ -107,7 +107,9 @@ def api_endpoints(client: Client, samples: dict[str, Any]) -> list[Endpoint]:
             concrete = path
             for param in op.get("parameters", []):
                 if param["in"] == "path":
-                    concrete = concrete.replace("{" + param["name"] + "}", str(samples[param["name"]]))
+                    own = f"{op['operationId']}:{param['name']}"  # a sample for this operation alone
+                    value = samples[own] if own in samples else samples[param["name"]]
+                    concrete = concrete.replace("{" + param["name"] + "}", str(value))
             found.append(Endpoint(op["operationId"], method.upper(), concrete, views[op["operationId"]]))
     return found
 
@@ -152,6 +154,7 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
     target = actions.user_create(actor=SYSTEM, username="target", email="t@example.org", password=None,
                                  home_agency=agency_a)
     assert incident is not None
+    from safecity.policing.models import Stop
     from safecity.policing.tests.factories import make_officer
 
     officer = make_officer(agency_a)
@@ -169,6 +172,14 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
     force = make_force_incident(agency_a, officer, when="2025-03-10 14:00")
     camera = make_camera(agency_a, officer)
     recording = make_recording(agency_a, officer, "2025-03-10 13:59", "2025-03-10 14:20", camera=camera)
+    from safecity.core.importing.runner import run_import as run_any_import
+    from safecity.core.importing.spec import ImportOptions as AnyImportOptions
+
+    stop_batch = run_any_import("stops", AnyImportOptions(
+        path=Path(__file__).resolve().parents[1] / "policing" / "tests" / "fixtures" / "stops_opp.csv",
+        agency=agency_a, fmt="opp", file_name="stops_opp.csv")).batch
+    stop = Stop.objects.filter(agency=agency_a).first()
+    assert stop is not None and stop_batch is not None
     return {
         "policing_eis:detail:public_id": flag.public_id, "policing_eis:step:public_id": flag.public_id,
         "policing_eis:step:step": "assign", "policing_eis:officer:public_id": officer.public_id,
@@ -180,6 +191,12 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
         "policing_cameras:assign:public_id": camera.public_id, "camera_id": camera.public_id,
         "policing_recordings:detail:public_id": recording.public_id,
         "policing_recordings:edit:public_id": recording.public_id, "recording_id": recording.public_id,
+        "policing_stops:detail:public_id": stop.public_id, "stop_id": stop.public_id,
+        "policing_stops:equity_csv:table": "rates",
+        "policing_stops_import:result:batch_id": stop_batch.pk,
+        "policing_stops_import:errors_csv:batch_id": stop_batch.pk,
+        "safecity_policing_stops_import_detail:batch_id": stop_batch.pk,
+        "safecity_policing_stops_import_errors:batch_id": stop_batch.pk,
         # policing: each record type's pages and operations get a sample of that type
         "policing:detail:public_id": officer.public_id, "policing:edit:public_id": officer.public_id,
         "officer_id": officer.public_id,
@@ -200,6 +217,11 @@ def _call(client: Client, endpoint: Endpoint, agency: Agency) -> int:
     if endpoint.method == "POST" and endpoint.name == "safecity_incidents_import_api_import_create":
         upload = SimpleUploadedFile("c.csv", (FIXTURES / "chicago_sample.csv").read_bytes())
         return client.post(endpoint.path, {"agency": agency.ori, "format": "chicago", "dry_run": "true",
+                                           "file": upload}).status_code
+    if endpoint.method == "POST" and endpoint.name == "safecity_policing_stops_import_create":
+        stops = Path(__file__).resolve().parents[1] / "policing" / "tests" / "fixtures" / "stops_opp.csv"
+        upload = SimpleUploadedFile("s.csv", stops.read_bytes())
+        return client.post(endpoint.path, {"agency": agency.ori, "format": "opp", "dry_run": "true",
                                            "file": upload}).status_code
     if endpoint.method == "POST":
         return client.post(endpoint.path, {"name": "matrix", "days": 7}, content_type="application/json").status_code

@@ -21,6 +21,7 @@ from safecity.policing.actions.force import (
     is_fbi_reportable,
 )
 from safecity.policing.actions.roster import assignment_start, officer_create, officer_update, unit_create
+from safecity.policing.actions.stops import stop_bulk_create
 
 __all__ = ["assignment_start", "officer_create", "officer_update", "unit_create"]
 from safecity.policing.actions.eis import (  # noqa: E402
@@ -36,3 +37,5 @@ __all__ += ["camera_assign", "camera_create", "camera_update", "cameras_bulk_cre
             "force_incident_update", "force_incidents_bulk_create", "is_fbi_reportable", "officer_event_create",
             "officer_events_bulk_create", "recording_create", "recording_legal_hold", "recording_purge",
             "recordings_bulk_create"]
+__all__ = ["assignment_start", "officer_create", "officer_update", "unit_create",
+           "stop_bulk_create"]

@@ -11,8 +11,27 @@ from typing import ClassVar
 
 from django.db import models
 
+from safecity.core.importing.models import ImportBatchBase, ImportRowErrorBase
 from safecity.core.models import Agency, Beat, District, ProtectedModel
 from safecity.policing.models.roster import Officer
+
+
+class StopImportBatch(ImportBatchBase):
+    """One run of `safecity import stops` (fields, statuses, heartbeat: `core.importing.models`); read only
+    through `policing.selectors.stop_import_batch_list`, restricted like the stops of its agency."""
+
+    safecity_module: ClassVar[str] = "policing"
+    record_type: ClassVar[str] = "stops"
+
+    class Meta(ImportBatchBase.Meta):
+        pass
+
+
+class StopImportRowError(ImportRowErrorBase):
+    batch = models.ForeignKey(StopImportBatch, on_delete=models.CASCADE, related_name="errors")
+
+    class Meta(ImportRowErrorBase.Meta):
+        pass
 
 
 class SubjectRace(models.TextChoices):
@@ -85,6 +104,9 @@ class Stop(ProtectedModel):
     contraband_drugs = models.BooleanField(null=True, blank=True)
     contraband_weapons = models.BooleanField(null=True, blank=True)
     contraband_other = models.BooleanField(null=True, blank=True)
+    # The import run that last wrote the row (null for stops entered another way, e.g. the demo builder).
+    import_batch = models.ForeignKey(StopImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", db_index=False)
 
     class Meta:
         ordering = ["-date", "-time"]

@@ -28,6 +28,14 @@ from safecity.policing.selectors.roster import (
     unit_list,
     unit_on,
 )
+from safecity.policing.selectors.stops import (
+    dashboard_stops,
+    officer_ids_by_employee_id,
+    stop_equity,
+    stop_get,
+    stop_import_batch_list,
+    stop_list,
+)
 
 __all__ = ["assignment_history", "officer_get", "officer_list", "unit_get", "unit_list", "unit_on"]
 from safecity.policing.selectors.eis import (  # noqa: E402
@@ -55,3 +63,6 @@ __all__ += [
 __all__ += ["camera_assignments", "camera_get", "camera_list", "compliance_report", "dashboard_cameras",
             "dashboard_force", "fbi_month", "force_incident_get", "force_incident_list", "officer_by_number",
             "public_summary", "purge_due", "recording_get", "recording_list", "window_rule"]
+__all__ = ["assignment_history", "officer_get", "officer_list", "unit_get", "unit_list", "unit_on",
+           "dashboard_stops", "officer_ids_by_employee_id", "stop_equity", "stop_get", "stop_import_batch_list",
+           "stop_list"]
