@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("incidents/import/", include("safecity.incidents.import_views")),
     path("incidents/", include("safecity.incidents.urls")),
+    path("m/policing/complaints/", include("safecity.policing.urls_complaints")),
     path("m/policing/", include("safecity.policing.urls")),
     path("", include("safecity.core.urls")),
 ]

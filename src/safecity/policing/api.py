@@ -10,3 +10,6 @@ router = Router(tags=["policing"])
 officers_router = Router(tags=["policing"])
 register(officers_router, OFFICERS, OfficerOut)
 router.add_router("/officers", officers_router)
+from safecity.policing.api_complaints import complaints_router  # noqa: E402
+
+router.add_router("/complaints", complaints_router)

@@ -1,6 +1,11 @@
 from safecity.policing.models.complaints import (
     Allegation,
+    Complainant,
     Complaint,
+    ComplaintChannel,
+    ComplaintComment,
+    ComplaintEvent,
+    ComplaintEventKind,
     ComplaintSource,
     ComplaintStatus,
     Finding,
@@ -10,7 +15,8 @@ from safecity.policing.models.roster import Assignment, Officer, OfficerStatus, 
 from safecity.policing.models.stops import SearchBasis, Stop, StopOutcome, StopType, SubjectRace
 
 __all__ = [
-    "Allegation", "Assignment", "Complaint", "ComplaintSource", "ComplaintStatus", "Finding", "Injury", "Officer",
+    "Allegation", "Assignment", "Complainant", "Complaint", "ComplaintChannel", "ComplaintComment",
+    "ComplaintEvent", "ComplaintEventKind", "ComplaintSource", "ComplaintStatus", "Finding", "Injury", "Officer",
     "OfficerStatus", "Rank", "SearchBasis", "Stop", "StopOutcome", "StopType", "SubjectRace", "Unit",
     "UseOfForceIncident", "UseOfForceOfficer", "UseOfForceSubject",
 ]
