@@ -111,8 +111,8 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label="Reason", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="Needed when sending findings back or reopening.")
 
-    def __init__(self, data: Any = None, *, user: Any, complaint: Complaint) -> None:
-        super().__init__(data)
+    def __init__(self, data: Any = None, *, user: Any, complaint: Complaint, prefix: str | None = None) -> None:
+        super().__init__(data, prefix=prefix)
         self.complaint = complaint
         status_field: Any = self.fields["to_status"]
         status_field.choices = [(s, str(ComplaintStatus(s).label))
