@@ -62,6 +62,8 @@ def complaint_transition(request: HttpRequest, complaint_id: uuid.UUID, payload:
 def complaint_extend(request: HttpRequest, complaint_id: uuid.UUID, payload: ExtendIn) -> Any:
     """Extend the current stage's due date; the reason is required."""
     complaint = _fetch(request, complaint_id, CHANGE)
+    if payload.due_on is None:
+        raise ValidationError({"due_on": "Required: the new due date (YYYY-MM-DD)."})
     return actions.complaint_extend(actor=request.user, complaint=complaint, due_on=payload.due_on,
                                     reason=payload.reason)
 

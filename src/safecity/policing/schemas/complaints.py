@@ -133,23 +133,25 @@ class ComplaintDetailOut(ComplaintOut):
         return list(selectors.comments_for(user=context["request"].user, complaint=obj))
 
 
+# Write payloads: every field has a default, so a body without them reaches the permission check first and then
+# the action, which names the missing field (a caller without the right gets 403, not a validation message).
 class TransitionIn(Schema):
-    to_status: str = Field(..., max_length=20, description="The next stage: assigned, investigating, review, closed.")
+    to_status: str = Field("", max_length=20, description="The next stage: assigned, investigating, review, closed.")
     on: dt.date | None = Field(None, description="Day of the change (default today).")
     reason: str = Field("", max_length=5000)
     investigator: str = Field("", max_length=30, description="Employee id of the investigator (when assigning).")
 
 
 class ExtendIn(Schema):
-    due_on: dt.date
-    reason: str = Field(..., max_length=5000)
+    due_on: dt.date | None = None
+    reason: str = Field("", max_length=5000)
 
 
 class CommentIn(Schema):
-    body: str = Field(..., max_length=5000)
+    body: str = Field("", max_length=5000)
 
 
 class FindingIn(Schema):
-    finding: str = Field(..., max_length=20)
+    finding: str = Field("", max_length=20)
     finding_date: dt.date | None = None
     discipline: str = Field("", max_length=120)
