@@ -200,16 +200,22 @@ def complaint_create(*, actor: Actor, agency: Agency, complaint: ComplaintIn) ->
 
 def complaints_bulk_load(*, actor: Actor, agency: Agency, complaints: Sequence[ComplaintIn],
                          closings: Sequence[Sequence[tuple[str, dt.date, str]]] = (),
-                         findings: Sequence[Sequence[tuple[str, dt.date | None, str]]] = ()) -> int:
+                         findings: Sequence[Sequence[tuple[str, dt.date | None, str]]] = (),
+                         investigators: Sequence[Officer | None] = (),
+                         comments: Sequence[Sequence[tuple[str, str, str]]] = ()) -> int:
     """Load many complaints in one audited action (the demo, a migration from another system): each complaint
-    is validated like intake; `closings[i]` is its later stage history (status, date, reason) and `findings[i]`
-    one (finding, date, discipline) per allegation. Rows are written with bulk inserts; one audit event."""
+    is validated like intake; `closings[i]` is its later stage history (status, date, reason), `findings[i]`
+    one (finding, date, discipline) per allegation, `investigators[i]` the assigned investigator and
+    `comments[i]` (author name, role, text) remarks. Rows are written with bulk inserts; one audit event."""
     today = timezone.localdate()
     with audited(actor=actor, action="complaint.bulk_load") as frame:
         if not is_system(actor):
             ensure_module(actor, Module.POLICING, "add", agency.pk)
         for i, c in enumerate(complaints, start=1):
             errors = _problems(agency, c, today)
+            inv = investigators[i - 1] if i - 1 < len(investigators) else None
+            if inv is not None and (inv.agency_id != agency.pk or any(a.officer.pk == inv.pk for a in c.allegations)):
+                errors["investigator"] = "Must be an officer of the agency who is not accused in the complaint."
             if errors:
                 raise ValidationError({f"complaint {i}: {k}": v for k, v in errors.items()})
         built = [_build(agency, c, _actor_name(actor)) for c in complaints]
@@ -217,7 +223,12 @@ def complaints_bulk_load(*, actor: Actor, agency: Agency, complaints: Sequence[C
         allegations: list[Allegation] = []
         people: list[Complainant] = []
         events: list[ComplaintEvent] = []
+        notes: list[ComplaintComment] = []
         for i, (row, alls, person, event) in enumerate(built):
+            row.investigator = investigators[i] if i < len(investigators) else None
+            for author, role, text in (comments[i] if i < len(comments) else ()):
+                notes.append(ComplaintComment(agency=agency, complaint=row, author_name=author[:150],
+                                              author_role=role[:20], body=text[:MAX_TEXT], sensitivity=PERSONNEL))
             for j, a in enumerate(alls):
                 a.complaint = row
                 if i < len(findings) and j < len(findings[i]):
@@ -237,7 +248,9 @@ def complaints_bulk_load(*, actor: Actor, agency: Agency, complaints: Sequence[C
                 row.status, row.stage_started_on, row.due_on = status, on, due
                 row.closed_on = on if status == ComplaintStatus.CLOSED else None
                 stage_from = status
-        Complaint.objects.bulk_update(rows, ["status", "stage_started_on", "due_on", "closed_on"], batch_size=500)
+        Complaint.objects.bulk_update(rows, ["status", "stage_started_on", "due_on", "closed_on", "investigator"],
+                                      batch_size=500)
+        ComplaintComment.objects.bulk_create(notes, batch_size=1000)
         Allegation.objects.bulk_create(allegations, batch_size=1000)
         Complainant.objects.bulk_create(people, batch_size=1000)
         ComplaintEvent.objects.bulk_create(events, batch_size=1000)
