@@ -23,8 +23,7 @@ from typing import IO
 from safecity.core.actors import DEMO
 from safecity.core.models import Agency
 from safecity.demo.policing import officer_risk
-from safecity.policing import actions
-from safecity.policing.actions import AllegationIn, ComplainantIn, ComplaintIn
+from safecity.policing.actions import AllegationIn, ComplainantIn, ComplaintIn, complaint_extend, complaints_bulk_load
 from safecity.policing.models import Complaint, Officer
 
 BASE_RATE = 0.25  # complaints per officer-year at average risk (synthetic)
@@ -132,13 +131,13 @@ def build(*, agency: Agency, officers: list[Officer], seed: int, start: dt.date,
             findings.append(rows)
             assigned.append(inv)
             remarks.append(notes)
-    actions.complaints_bulk_load(actor=DEMO, agency=agency, complaints=specs, closings=closings, findings=findings,
+    complaints_bulk_load(actor=DEMO, agency=agency, complaints=specs, closings=closings, findings=findings,
                                  investigators=assigned, comments=remarks)
     # a few overdue investigations get an extension with its reason, as a commander would record it
     late = list(Complaint.objects.filter(agency=agency, status="investigating", due_on__lt=end).order_by("due_on")[:3])
     for complaint in late:
         assert complaint.due_on is not None
-        actions.complaint_extend(actor=DEMO, complaint=complaint, due_on=complaint.due_on + dt.timedelta(days=60),
+        complaint_extend(actor=DEMO, complaint=complaint, due_on=complaint.due_on + dt.timedelta(days=60),
                                  reason="Awaiting the prosecutor's decision on a related criminal case.")
     if out is not None:
         total = Complaint.objects.filter(agency=agency).count()

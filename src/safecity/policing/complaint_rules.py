@@ -9,6 +9,8 @@ import calendar
 import datetime as dt
 from pathlib import Path
 
+from django.utils import timezone
+
 from safecity.core import rules
 from safecity.policing.models.complaints import ComplaintStatus, Finding
 
@@ -96,7 +98,7 @@ def due_soon_days(on: dt.date) -> int:
 def categories(on: dt.date | None = None) -> list[tuple[str, str]]:
     """(code, label) of the allegation categories in force on `on` (default today), in file order."""
     pack = rules.pack(CATEGORY_PACK.name)
-    day = on or dt.date.today()
+    day = on or timezone.localdate()
     found = [(r.key, str(r.values.get("label", r.key))) for r in pack.in_force(day)]
     return sorted(found, key=lambda kv: (kv[0] == "other", kv[1]))  # alphabetical, "Other" last
 

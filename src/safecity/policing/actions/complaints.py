@@ -18,7 +18,7 @@ from django.utils import timezone
 from safecity.core.actions import audited
 from safecity.core.actors import Actor, is_system
 from safecity.core.history import snapshot
-from safecity.core.models import Agency, District
+from safecity.core.models import Agency, District, User
 from safecity.core.permissions import NotPermitted, active_assignments, ensure_can, ensure_module
 from safecity.core.roles import Module, Sensitivity
 from safecity.policing import complaint_rules
@@ -397,8 +397,9 @@ def complaint_comment(*, actor: Actor, complaint: Complaint, body: str) -> Compl
         if len(text) > MAX_TEXT:
             raise ValidationError({"body": f"At most {MAX_TEXT} characters."})
         roles = sorted({role for a_id, role in active_assignments(actor) if a_id == complaint.agency_id})
+        author = actor if isinstance(actor, User) else None
         comment = ComplaintComment.objects.create(
-            agency=complaint.agency, complaint=complaint, author=actor if not is_system(actor) else None,
+            agency=complaint.agency, complaint=complaint, author=author,
             author_name=_actor_name(actor), author_role=",".join(roles)[:20], body=text, sensitivity=PERSONNEL)
         frame.created(comment)
     return comment

@@ -57,8 +57,8 @@ class ComplaintCreateForm(forms.Form):
         if len(self.agencies) == 1:
             self.initial["agency"] = next(iter(self.agencies))
         district_field: Any = self.fields["district"]
-        self.districts = {f"{d.agency.ori}:{d.code}": d for d in core_selectors.district_list(user=user, module=Module.POLICING)
-                          if d.agency.ori in self.agencies}
+        areas = core_selectors.district_list(user=user, module=Module.POLICING)
+        self.districts = {f"{d.agency.ori}:{d.code}": d for d in areas if d.agency.ori in self.agencies}
         district_field.choices = [("", "— none —")] + [(k, f"{d.name} ({d.code})") for k, d in self.districts.items()]
         self.officers = {f"{o.agency.ori}:{o.employee_id}": o
                          for o in selectors.officer_list(user=user) if o.agency.ori in self.agencies}
@@ -155,7 +155,8 @@ class CommentForm(forms.Form):
 
 class StatusLookupForm(forms.Form):
     reference = forms.CharField(label="Reference code", max_length=40, strip=True,
-                                help_text="The code you were given when you made the complaint, e.g. ABCD-EFGH-JKMN-PQRS.")
+                                help_text="The code you were given when you made the complaint, "
+                                          "e.g. ABCD-EFGH-JKMN-PQRS.")
 
 
 def field_errors(exc: ValidationError) -> dict[str, list[str]]:

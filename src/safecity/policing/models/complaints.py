@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.db import models
-
 from django.conf import settings
+from django.db import models
 
 from safecity.core.models import Agency, District, ProtectedModel
 from safecity.core.roles import Sensitivity
 from safecity.policing.models.roster import Officer
-
 
 PERSONNEL = int(Sensitivity.PERSONNEL)
 

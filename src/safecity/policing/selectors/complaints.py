@@ -47,8 +47,9 @@ OPEN = [ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED, ComplaintStatus.INVE
 
 def complaint_list(*, user: Any, action: str = "view") -> QuerySet[Complaint]:
     # Allegations share the complaint's agency and label, so whoever reads the complaint may read them.
-    return Complaint.objects.restrict(user, action).select_related("agency", "district", "investigator").prefetch_related(
-        "allegations", "allegations__officer").order_by("-received_on", "-id")
+    return Complaint.objects.restrict(user, action).select_related(
+        "agency", "district", "investigator").prefetch_related("allegations", "allegations__officer").order_by(
+        "-received_on", "-id")
 
 
 def complaint_get(*, user: Any, public_id: Any, action: str = "view") -> Complaint:
@@ -61,7 +62,8 @@ def allegations_for(*, user: Any, complaint: Complaint) -> QuerySet[Allegation]:
 
 
 def allegation_get(*, user: Any, public_id: Any, action: str = "view") -> Allegation:
-    return Allegation.objects.restrict(user, action).select_related("complaint").get(public_id=public_id)
+    found: Allegation = Allegation.objects.restrict(user, action).select_related("complaint").get(public_id=public_id)
+    return found
 
 
 def timeline_for(*, user: Any, complaint: Complaint) -> QuerySet[ComplaintEvent]:
@@ -164,11 +166,10 @@ def complaint_status(reference: str) -> StatusReply:
     row = Complaint.objects.filter(reference=code).values("id", "status", "received_on").first()
     if row is None:
         return StatusReply(found=False)
-    reached: dict[str, dt.date] = {ComplaintStatus.RECEIVED: row["received_on"]}
-    for to_status, on in ComplaintEvent.objects.filter(
-            complaint_id=row["id"], kind=ComplaintEventKind.TRANSITION).order_by("on", "id").values_list(
-            "to_status", "on"):
-        reached[to_status] = on  # a reopened complaint shows the latest date each stage was reached
+    steps = ComplaintEvent.objects.filter(complaint_id=row["id"], kind=ComplaintEventKind.TRANSITION).order_by(
+        "on", "id").values_list("to_status", "on")
+    # a reopened complaint shows the latest date each stage was reached
+    reached: dict[str, dt.date] = {ComplaintStatus.RECEIVED: row["received_on"], **dict(steps)}
     status = row["status"]
     stages = []
     for s in complaint_rules.ORDER:

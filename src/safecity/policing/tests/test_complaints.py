@@ -275,3 +275,30 @@ def test_status_lookup_is_rate_limited_per_address(agency_a: Any, two: Any, sett
     assert "Current stage" not in limited.content.decode()
     assert int(limited["Retry-After"]) >= 1
     assert _lookup(Client(REMOTE_ADDR="198.51.100.8"), c.reference).status_code == 200  # another address
+
+
+def test_aggregate_counts_by_category_and_finding_per_year_without_names(agency_a: Any, agency_b: Any,
+                                                                        alice_admin: Any, two: Any) -> None:
+    accused, investigator = two
+    make_complaint(agency_a, [accused], received_on=dt.date(2025, 3, 1), categories=("bias", "discourtesy"))
+    closed = make_complaint(agency_a, [accused], received_on=dt.date(2026, 2, 1), categories=("bias",))
+    advance(closed, "closed", investigator=investigator, on=dt.date(2026, 2, 10), finding="sustained")
+    make_complaint(agency_b, [make_officer(agency_b)], received_on=dt.date(2026, 2, 1))  # not visible to alice
+    agg = selectors.complaint_aggregate(user=alice_admin)
+    assert agg.years == [2025, 2026] and agg.complaints_per_year == [1, 1]
+    assert dict(agg.by_category) == {"Bias-based policing": [1, 1], "Discourtesy": [1, 0]}
+    assert dict(agg.by_finding) == {"Pending": [2, 0], "Sustained": [0, 1]}
+    assert accused.last_name not in repr(agg)
+
+
+def test_dashboard_tile_counts_open_and_overdue_and_says_when_not_cleared(agency_a: Any, alice_admin: Any,
+                                                                          ann_analyst: Any, two: Any) -> None:
+    today = dt.date(2026, 1, 20)
+    make_complaint(agency_a, [two[0]], received_on=dt.date(2026, 1, 5))  # due 15 Jan: overdue on the 20th
+    make_complaint(agency_a, [two[0]], received_on=dt.date(2026, 1, 18))  # due 28 Jan: due soon
+    done = make_complaint(agency_a, [two[0]], received_on=dt.date(2025, 12, 1))
+    advance(done, "closed", investigator=two[1], on=dt.date(2025, 12, 5))
+    tile = selectors.dashboard_complaints(user=alice_admin, today=today)
+    assert (tile.cleared, tile.open_count, tile.overdue_count, tile.due_soon_count) == (True, 2, 1, 1)
+    assert tile.months[-1] == ("2026-01", 2) and tile.months[-2] == ("2025-12", 1) and len(tile.months) == 12
+    assert selectors.dashboard_complaints(user=ann_analyst, today=today).cleared is False
