@@ -194,7 +194,7 @@ def allegation_finding(request: HttpRequest, public_id: uuid.UUID, allegation_id
 
 
 def _lookup_limit() -> int:
-    return int(getattr(settings, "RATE_LIMIT_COMPLAINT_STATUS_PER_MINUTE", 10))
+    return int(settings.RATE_LIMIT_COMPLAINT_STATUS_PER_MINUTE)
 
 
 @require_http_methods(["GET", "POST"])
