@@ -126,7 +126,7 @@ class ComplaintDetailOut(ComplaintOut):
 
     @staticmethod
     def resolve_timeline(obj: Any, context: Any) -> list[Any]:
-        return list(selectors.timeline_for(user=context["request"].user, complaint=obj))
+        return selectors.timeline_for(user=context["request"].user, complaint=obj)
 
     @staticmethod
     def resolve_comments(obj: Any, context: Any) -> list[Any]:

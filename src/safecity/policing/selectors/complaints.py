@@ -4,8 +4,9 @@ comments carry the `personnel` label, so only roles cleared for personnel files 
 Two rules go beyond the label:
 
 * **The complainant's identity** (`complainant_for`) is withheld from any user whose linked officer record
-  (`Officer.user`) is accused in the complaint, whatever that user's role; so is the free-text summary
-  (`summary_for`), which may name the complainant. Anonymous complaints have no identity to show.
+  (`Officer.user`) is accused in the complaint, whatever that user's role; so is every free text that may
+  name the complainant: the summary (`summary_for`), the comments and the timeline's reasons. Anonymous
+  complaints have no identity to show.
 * **The public status lookup** (`complaint_status`) is the one read without a user: it answers a reference
   code with the stage and stage dates only, in a shape that is the same for unknown codes.
 """
@@ -66,11 +67,20 @@ def allegation_get(*, user: Any, public_id: Any, action: str = "view") -> Allega
     return found
 
 
-def timeline_for(*, user: Any, complaint: Complaint) -> QuerySet[ComplaintEvent]:
-    return ComplaintEvent.objects.restrict(user, "view").filter(complaint=complaint).order_by("on", "id")
+def timeline_for(*, user: Any, complaint: Complaint) -> list[ComplaintEvent]:
+    """The stage changes and extensions; a reader accused in the complaint gets them without the reasons
+    (free text may name the complainant)."""
+    events = list(ComplaintEvent.objects.restrict(user, "view").filter(complaint=complaint).order_by("on", "id"))
+    if events and is_accused(user, complaint):
+        for e in events:
+            e.reason = "(withheld)" if e.reason else ""
+    return events
 
 
 def comments_for(*, user: Any, complaint: Complaint) -> QuerySet[ComplaintComment]:
+    """Comments on the complaint; none for a reader accused in it (free text may name the complainant)."""
+    if is_accused(user, complaint):
+        return ComplaintComment.objects.none()
     return ComplaintComment.objects.restrict(user, "view").filter(complaint=complaint).order_by("created", "id")
 
 

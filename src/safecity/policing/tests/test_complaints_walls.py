@@ -35,6 +35,12 @@ def world(agency_a: Any, agency_b: Any) -> dict[str, Any]:
     investigator = make_officer(agency_a, last_name="Investigates")
     complaint = make_complaint(agency_a, [sergeant, plain], name=NAME, summary=SUMMARY)
     advance(complaint, "investigating", investigator=investigator, on=dt.date(2026, 1, 9))
+    from safecity.core.actors import SYSTEM
+    from safecity.policing import actions
+
+    actions.complaint_extend(actor=SYSTEM, complaint=complaint, due_on=dt.date(2027, 1, 1),
+                             reason=f"{NAME} is in hospital until December")
+    actions.complaint_comment(actor=SYSTEM, complaint=complaint, body=f"Board: call {NAME} on {CONTACT}.")
     other = make_complaint(agency_a, [board_officer], name="Other Person", summary="Rude at the front desk.")
     theirs = make_complaint(agency_b, [make_officer(agency_b, last_name="Bravoson")], name="Bravo Complainant")
     return {"complaint": complaint, "other": other, "theirs": theirs, "sergeant_user": sergeant_user,
@@ -108,7 +114,7 @@ def test_an_accused_officer_with_command_cannot_decide_move_or_comment(world: di
     allegation.refresh_from_db()
     c.refresh_from_db()
     assert (allegation.finding, c.status) == ("pending", "investigating")
-    assert not ComplaintComment.objects.exists()
+    assert ComplaintComment.objects.count() == 1  # the board's, from the fixture
     assert AuditEvent.objects.filter(action="allegation.finding", outcome="denied").exists()
 
 
@@ -150,7 +156,7 @@ def test_oversight_reads_and_comments_but_cannot_change_findings_or_stage(world:
     assert reply.status_code == 302
     api = client.post(f"{API}{c.public_id}/comments", {"body": "Second request."}, content_type="application/json")
     assert api.status_code == 201 and api.json()["author_name"] == "board"
-    assert list(ComplaintComment.objects.values_list("body", flat=True)) == [
+    assert list(ComplaintComment.objects.filter(author__username="board").values_list("body", flat=True)) == [
         "Please obtain the dash-camera footage.", "Second request."]
     assert AuditEvent.objects.filter(action="complaint.comment", actor_name="board").count() == 2
     assert "Please obtain the dash-camera footage." in _page(client, c)[1]
@@ -179,7 +185,7 @@ def test_analyst_sees_no_complaint_and_cannot_comment(world: dict[str, Any], per
     assert client.post(f"{BASE}{c.public_id}/comment/", {"c-body": "hello"}).status_code == 404
     assert client.post(f"{API}{c.public_id}/comments", {"body": "hello"},
                        content_type="application/json").status_code == 404
-    assert not ComplaintComment.objects.exists()
+    assert ComplaintComment.objects.count() == 1  # the board's, from the fixture
 
 
 def test_command_records_findings_and_closes_through_the_pages(world: dict[str, Any], persona: Any) -> None:
