@@ -46,9 +46,24 @@ COMMENT_ROLES = frozenset({Role.OVERSIGHT, Role.COMMAND, Role.ADMIN})
 OPEN = [ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED, ComplaintStatus.INVESTIGATING, ComplaintStatus.REVIEW]
 
 
+def cleared_agencies(user: Any, action: str = "view") -> set[int] | None:
+    """Agencies where the user may take `action` on policing records *and* is cleared for personnel files
+    (None = every agency). Complaint reads are narrowed to these on top of `restrict()`, so a complaint row that
+    somehow lost its label (a raw insert) is still out of an uncleared role's sight."""
+    grants = visibility_filter(user, Module.POLICING, action)
+    if grants is None:
+        return None
+    return {a for mask, ids in grants.items() if mask & Sensitivity.PERSONNEL for a in ids}
+
+
+def _personnel(qs: QuerySet[Any], user: Any, action: str = "view") -> QuerySet[Any]:
+    agencies = cleared_agencies(user, action)
+    return qs if agencies is None else qs.filter(agency_id__in=sorted(agencies))
+
+
 def complaint_list(*, user: Any, action: str = "view") -> QuerySet[Complaint]:
     # Allegations share the complaint's agency and label, so whoever reads the complaint may read them.
-    return Complaint.objects.restrict(user, action).select_related(
+    return _personnel(Complaint.objects.restrict(user, action), user, action).select_related(
         "agency", "district", "investigator").prefetch_related("allegations", "allegations__officer").order_by(
         "-received_on", "-id")
 
@@ -58,19 +73,21 @@ def complaint_get(*, user: Any, public_id: Any, action: str = "view") -> Complai
 
 
 def allegations_for(*, user: Any, complaint: Complaint) -> QuerySet[Allegation]:
-    return Allegation.objects.restrict(user, "view").filter(complaint=complaint).select_related(
+    return _personnel(Allegation.objects.restrict(user, "view"), user).filter(complaint=complaint).select_related(
         "officer", "officer__unit").order_by("id")
 
 
 def allegation_get(*, user: Any, public_id: Any, action: str = "view") -> Allegation:
-    found: Allegation = Allegation.objects.restrict(user, action).select_related("complaint").get(public_id=public_id)
+    found: Allegation = _personnel(Allegation.objects.restrict(user, action), user, action).select_related(
+        "complaint").get(public_id=public_id)
     return found
 
 
 def timeline_for(*, user: Any, complaint: Complaint) -> list[ComplaintEvent]:
     """The stage changes and extensions; a reader accused in the complaint gets them without the reasons
     (free text may name the complainant)."""
-    events = list(ComplaintEvent.objects.restrict(user, "view").filter(complaint=complaint).order_by("on", "id"))
+    events = list(_personnel(ComplaintEvent.objects.restrict(user, "view"), user).filter(
+        complaint=complaint).order_by("on", "id"))
     if events and is_accused(user, complaint):
         for e in events:
             e.reason = "(withheld)" if e.reason else ""
@@ -81,7 +98,8 @@ def comments_for(*, user: Any, complaint: Complaint) -> QuerySet[ComplaintCommen
     """Comments on the complaint; none for a reader accused in it (free text may name the complainant)."""
     if is_accused(user, complaint):
         return ComplaintComment.objects.none()
-    return ComplaintComment.objects.restrict(user, "view").filter(complaint=complaint).order_by("created", "id")
+    return _personnel(ComplaintComment.objects.restrict(user, "view"), user).filter(complaint=complaint).order_by(
+        "created", "id")
 
 
 def is_accused(user: Any, complaint: Complaint) -> bool:
@@ -95,7 +113,7 @@ def complainant_for(*, user: Any, complaint: Complaint) -> Complainant | None:
     """The complainant's identity, or None: anonymous, not cleared, or the reader is accused in the complaint."""
     if is_accused(user, complaint):
         return None
-    return Complainant.objects.restrict(user, "view").filter(complaint=complaint).first()
+    return _personnel(Complainant.objects.restrict(user, "view"), user).filter(complaint=complaint).first()
 
 
 def summary_for(*, user: Any, complaint: Complaint) -> str | None:
@@ -106,7 +124,7 @@ def summary_for(*, user: Any, complaint: Complaint) -> str | None:
 def can_comment(user: Any, complaint: Complaint) -> bool:
     """A reader of the complaint holding an oversight, command or administrator role in its agency, who is not
     accused in it."""
-    if not Complaint.objects.restrict(user, "view").filter(pk=complaint.pk).exists():
+    if not complaint_list(user=user).filter(pk=complaint.pk).exists():
         return False
     if is_accused(user, complaint):
         return False
@@ -205,7 +223,7 @@ class ComplaintAggregate:
 def complaint_aggregate(*, user: Any) -> ComplaintAggregate:
     """Allegations by category and by finding per year received, and complaints per year, over what the user
     may see."""
-    allegations = Allegation.objects.restrict(user, "view").filter(
+    allegations = _personnel(Allegation.objects.restrict(user, "view"), user).filter(
         complaint__in=complaint_list(user=user)).annotate(year=ExtractYear("complaint__received_on"))
     cat_counts = Counter[tuple[str, int]]()
     find_counts = Counter[tuple[str, int]]()
@@ -256,7 +274,7 @@ def dashboard_complaints(*, user: Any, today: dt.date | None = None) -> Complain
 
 def accused_officers(*, user: Any) -> list[tuple[str, str]]:
     """(employee id, name) of officers with an allegation the user may see, for the list's officer filter."""
-    ids = Allegation.objects.restrict(user, "view").values("officer_id")
+    ids = _personnel(Allegation.objects.restrict(user, "view"), user).values("officer_id")
     return [(o.employee_id, f"{o.last_name}, {o.first_name} ({o.employee_id})")
             for o in Officer.objects.restrict(user, "view").filter(pk__in=ids).order_by("last_name", "first_name")]
 

@@ -294,3 +294,19 @@ def test_each_filter_gives_the_same_rows_on_the_page_the_csv_and_the_api(agency_
         assert {c.reference for c in (decided, late) if c.reference in csv} == want, query
         api = client.get(f"{API}?{query}").json()["items"]
         assert {c["reference"] for c in api} == want, query
+
+
+def test_a_complaint_that_lost_its_label_stays_hidden_and_every_read_is_still_audited(
+        world: dict[str, Any], persona: Any) -> None:
+    """Defence in depth: a row written around the actions (raw SQL, a restore) without the personnel label."""
+    c = world["complaint"]
+    Complaint.objects.filter(pk=c.pk).update(sensitivity=0)  # simulates such a write; the actions never do this
+    Allegation.objects.filter(complaint=c).update(sensitivity=0)
+    analyst = verified_client(persona(Role.ANALYST, username="curious"))
+    assert analyst.get(f"{BASE}{c.public_id}/").status_code == 404
+    assert analyst.get(f"{API}{c.public_id}").status_code == 404
+    assert c.reference not in analyst.get(BASE).content.decode()
+    admin = verified_client(persona(Role.ADMIN, username="reads"))
+    assert admin.get(f"{API}{c.public_id}").status_code == 200
+    assert admin.get(f"{BASE}{c.public_id}/").status_code == 200
+    assert AuditEvent.objects.filter(action="record.read", object_id=str(c.pk), actor_name="reads").count() == 2

@@ -2,7 +2,8 @@
 extension, finding and comment forms by hand, because what they show depends on who reads (the accused
 officer never sees who complained); and the public status lookup by reference code.
 
-Every open of a complaint file is audited (`core.actions.record_read`, whatever the record's labels)."""
+Every open of a complaint file is audited (`COMPLAINTS.audit_view`: the kit's `audit_every_view`, so every view
+whatever the record's labels, on the page and through the API)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safecity.core import audit, ratelimit
-from safecity.core.actions import record_read
 from safecity.core.kit import views as kit_views
 from safecity.core.middleware import client_ip
 from safecity.core.permissions import NotPermitted
@@ -83,8 +83,8 @@ def _render_detail(request: HttpRequest, complaint: Complaint, *, status: int = 
 @module_required(Module.POLICING)
 def complaint_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     complaint = _fetch(request.user, public_id)
-    # Every read of a complaint file, labelled or not, CJI mode or not (issue 9, "Walls").
-    record_read(actor=request.user, obj=complaint)
+    # Every read of a complaint file, labelled or not, CJI mode or not (issue 9, "Walls"), as the API's detail.
+    COMPLAINTS.audit_view(actor=request.user, obj=complaint)
     return _render_detail(request, complaint)
 
 
@@ -164,7 +164,7 @@ def allegation_finding(request: HttpRequest, public_id: uuid.UUID, allegation_id
         raise Http404("No such allegation.")
     if selectors.is_accused(request.user, complaint):
         return render(request, "403.html", status=403)
-    record_read(actor=request.user, obj=complaint)
+    COMPLAINTS.audit_view(actor=request.user, obj=complaint)
     initial = {"finding": allegation.finding, "finding_date": allegation.finding_date,
                "discipline": allegation.discipline}
     form = FindingForm(request.POST if request.method == "POST" else None, initial=initial)
