@@ -70,9 +70,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def period_end(key: str, *, received: dt.date, stage_start: dt.date) -> dt.date:
-    """The due date of rule `key`, taken from the rule in force on the day its period starts."""
-    pack = rules.pack(DEADLINE_PACK.name)
+def period_end(key: str, *, received: dt.date, stage_start: dt.date, pack: rules.RulePack | None = None) -> dt.date:
+    """The due date of rule `key`, taken from the rule in force on the day its period starts (`pack`: the
+    registered deadline pack unless given)."""
+    pack = pack or rules.pack(DEADLINE_PACK.name)
     start_kind = pack.rule(key, on=received).values.get("from", "received")
     start = received if start_kind == "received" else stage_start
     rule = pack.rule(key, on=start)

@@ -302,3 +302,21 @@ def test_dashboard_tile_counts_open_and_overdue_and_says_when_not_cleared(agency
     assert (tile.cleared, tile.open_count, tile.overdue_count, tile.due_soon_count) == (True, 2, 1, 1)
     assert tile.months[-1] == ("2026-01", 2) and tile.months[-2] == ("2025-12", 1) and len(tile.months) == 12
     assert selectors.dashboard_complaints(user=ann_analyst, today=today).cleared is False
+
+
+def test_the_deadline_in_force_on_the_day_the_period_starts_applies(tmp_path: Any) -> None:
+    from safecity.core import rules
+
+    path = tmp_path / "deadlines.csv"
+    path.write_text(
+        "stage,days,months,from,label,effective_from,effective_to,citation,status,review_by\n"
+        "received,10,0,received,Assign,2020-01-01,2025-12-31,test policy v1,verified,\n"
+        "received,5,0,received,Assign,2026-01-01,,test policy v2,verified,\n"
+        "review,30,0,stage,Review,2020-01-01,2025-12-31,test policy v1,verified,\n"
+        "review,20,0,stage,Review,2026-01-01,,test policy v2,verified,\n", encoding="utf-8")
+    pack = rules.load_pack(path, name="test.deadlines", title="t", key="stage")
+    old, new = dt.date(2025, 12, 30), dt.date(2026, 1, 2)
+    assert complaint_rules.period_end("received", received=old, stage_start=old, pack=pack) == dt.date(2026, 1, 9)
+    assert complaint_rules.period_end("received", received=new, stage_start=new, pack=pack) == dt.date(2026, 1, 7)
+    # a stage counted from its own start takes the rule in force when the stage began, not at receipt
+    assert complaint_rules.period_end("review", received=old, stage_start=new, pack=pack) == dt.date(2026, 1, 22)
