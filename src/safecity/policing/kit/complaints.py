@@ -110,6 +110,7 @@ COMPLAINTS = RecordKit(
     list_intro="Complaints against officers and their allegations. Personnel files: every open file is "
                "recorded in the audit log.",
     api_id_param="complaint_id",
-    audit_every_view=True,  # every read of a complaint file is audited, whatever its labels
+    audit_every_view=True,
+    list_template="policing/complaints/list.html",  # every read of a complaint file is audited, whatever its labels
     api_operation_prefix="safecity_policing_api",
 )

@@ -179,6 +179,7 @@ def test_oversight_reads_and_comments_but_cannot_change_findings_or_stage(world:
 def test_analyst_sees_no_complaint_and_cannot_comment(world: dict[str, Any], persona: Any) -> None:
     client = verified_client(persona(Role.ANALYST))
     c = world["complaint"]
+    assert "your role is not cleared to read them" in client.get(BASE).content.decode()
     assert client.get(f"{API}").json()["items"] == []
     csv = b"".join(client.get(f"{BASE}export.csv").streaming_content).decode().strip().splitlines()
     assert len(csv) == 1  # the header only
