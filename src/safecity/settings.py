@@ -232,6 +232,8 @@ LOCKOUT_WINDOW_SECONDS = 15 * 60
 RATE_LIMIT_SIGNIN_PER_MINUTE = env_int("SAFECITY_RATE_LIMIT_SIGNIN_PER_MINUTE", 30)
 RATE_LIMIT_API_PER_MINUTE = env_int("SAFECITY_RATE_LIMIT_API_PER_MINUTE", 600)
 RATE_LIMIT_TOKEN_FAILURES_PER_MINUTE = env_int("SAFECITY_RATE_LIMIT_TOKEN_FAILURES_PER_MINUTE", 20)
+# Complainant status lookups by reference code per client address (policing complaints, a public page).
+RATE_LIMIT_COMPLAINT_STATUS_PER_MINUTE = env_int("SAFECITY_RATE_LIMIT_COMPLAINT_STATUS_PER_MINUTE", 10)
 # Rate-limit counters are shared by every worker: in the database by default, in Redis when this is set.
 REDIS_URL = os.environ.get("SAFECITY_REDIS_URL", "").strip()
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):

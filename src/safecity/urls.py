@@ -13,6 +13,7 @@ urlpatterns = [
     path("m/policing/recordings/", include("safecity.policing.urls_recordings")),
     path("m/policing/stops/import/", include("safecity.policing.urls_stops_import")),
     path("m/policing/stops/", include("safecity.policing.urls_stops")),
+    path("m/policing/complaints/", include("safecity.policing.urls_complaints")),
     path("m/policing/", include("safecity.policing.urls")),
     path("", include("safecity.core.urls")),
 ]

@@ -8,7 +8,7 @@ windows are deleted by the request that opens a new window (database) or expire 
 
 Limits in force: sign-in attempts per client address (`core.views.sign_in`), API requests per client
 address for every way of authenticating (`ApiRateLimitMiddleware`), failed bearer tokens per address
-(`core.api_auth`).
+(`core.api_auth`), complaint status lookups per address (`policing.views.complaints.complaint_status`).
 """
 
 from __future__ import annotations

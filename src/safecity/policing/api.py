@@ -22,3 +22,6 @@ router.add_router("/force", force_router)
 router.add_router("/cameras", cameras_router)
 router.add_router("/recordings", recordings_router)
 router.add_router("/stops", stops_router)
+from safecity.policing.api_complaints import complaints_router  # noqa: E402
+
+router.add_router("/complaints", complaints_router)

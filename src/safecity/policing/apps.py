@@ -12,6 +12,7 @@ class PolicingConfig(AppConfig):
         self._ready_roster()
         self._ready_stops()
         self._ready_cameras_force()
+        self._ready_complaints()
         self._ready_eis()
 
     def _ready_roster(self) -> None:
@@ -121,4 +122,37 @@ class PolicingConfig(AppConfig):
         audit_labels.register(
             actions={"stop.bulk_create": "Stops added in bulk"},
             objects={"policing.stop": "Stop", "policing.stopimportbatch": "Stop import"},
+        )
+
+    def _ready_complaints(self) -> None:
+        """The complaints area: menu, audit words and its rule packs."""
+        from safecity.core import audit_labels, nav, rules
+        from safecity.core.roles import Module, Sensitivity
+        from safecity.policing.complaint_rules import CATEGORY_PACK, DEADLINE_PACK
+
+        rules.register(DEADLINE_PACK)
+        rules.register(CATEGORY_PACK)
+        nav.register(
+            nav.NavLink(nav.RECORDS, "Complaints", "policing_complaints:list", Module.POLICING, order=24,
+                        clearance=Sensitivity.PERSONNEL),
+        )
+        audit_labels.register(
+            actions={
+                "complaint.create": "Complaint received",
+                "complaint.transition": "Complaint moved to another stage",
+                "complaint.extend": "Complaint deadline extended",
+                "complaint.assign": "Complaint investigator assigned",
+                "complaint.comment": "Comment added to a complaint",
+                "complaint.bulk_load": "Complaints loaded in bulk",
+                "complaint.status_lookup": "Complaint status looked up by reference",
+                "allegation.finding": "Allegation finding recorded",
+                "complainant.read": "Complainant identity read",
+            },
+            objects={
+                "policing.complaint": "Complaint",
+                "policing.allegation": "Allegation",
+                "policing.complainant": "Complainant",
+                "policing.complaintevent": "Complaint timeline entry",
+                "policing.complaintcomment": "Complaint comment",
+            },
         )

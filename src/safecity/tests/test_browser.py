@@ -154,7 +154,7 @@ def test_personas_see_their_modules_and_every_page_passes_axe(live_server: Any, 
     checked = 0
     # pages anyone can reach signed out
     page = browser.new_page()
-    for path in ("/accounts/login/", "/open/", "/no-such-page/"):
+    for path in ("/accounts/login/", "/open/", "/no-such-page/", "/m/policing/complaints/status/"):
         page.goto(base + path)
         failures += [f"{path}: {v['id']} {v['help']}" for v in _axe(page)]
         checked += 1

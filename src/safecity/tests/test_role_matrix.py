@@ -42,6 +42,8 @@ PUBLIC_URLS = {
     "core:account": "own account and own API tokens",
     "core:token_revoke": "revokes one of the caller's own tokens",
     "core:open": "open data landing page, public by design",
+    "policing_complaints:status": "complainant's status lookup by reference code: stage and dates only, "
+                                  "rate-limited and audited (issue 9)",
 }
 PUBLIC_OPERATIONS = {
     "safecity_core_api_me": "who am I",
@@ -53,6 +55,17 @@ PUBLIC_OPERATIONS = {
     "safecity_core_api_tokens": "the caller's own API tokens",
     "safecity_core_api_token_create": "the caller's own API tokens",
     "safecity_core_api_token_revoke": "the caller's own API tokens",
+}
+# Endpoints whose sample record carries sensitivity labels: a role the module table allows but whose clearance
+# does not cover the labels gets the same 404 as for an unknown id (restrict() hides the record).
+LABELLED_SAMPLES: dict[str, Sensitivity] = {
+    name: Sensitivity.PERSONNEL for name in (
+        "policing_complaints:detail", "policing_complaints:transition", "policing_complaints:extend",
+        "policing_complaints:comment", "policing_complaints:finding",
+        "safecity_policing_api_complaint_detail", "safecity_policing_api_complaint_transition",
+        "safecity_policing_api_complaint_extend", "safecity_policing_api_complaint_comment",
+        "safecity_policing_api_allegation_finding",
+    )
 }
 API_NAMESPACE = "api-v1"  # the API's URLs are covered operation by operation through the OpenAPI document
 ALLOWED = {200, 201, 204, 301, 302, 303}
@@ -126,6 +139,9 @@ def expected(role: str, endpoint: Endpoint) -> bool | None:
     if module == MODULE_FROM_URL:
         module = dict(endpoint.kwargs)["module"]
     assert module in Module.values, f"{endpoint.name} declares unknown module {module!r}"
+    labels = LABELLED_SAMPLES.get(endpoint.name, Sensitivity.NONE)
+    if labels and labels & ~ROLE_CLEARANCES[role]:
+        return False
     return all(role_allows(role, module, action) for action in actions)
 
 
@@ -180,6 +196,9 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
         agency=agency_a, fmt="opp", file_name="stops_opp.csv")).batch
     stop = Stop.objects.filter(agency=agency_a).first()
     assert stop is not None and stop_batch is not None
+    from safecity.policing.tests.factories_complaints import make_complaint
+
+    complaint = make_complaint(agency_a, [make_officer(agency_a)])
     return {
         "policing_eis:detail:public_id": flag.public_id, "policing_eis:step:public_id": flag.public_id,
         "policing_eis:step:step": "assign", "policing_eis:officer:public_id": officer.public_id,
@@ -197,6 +216,10 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
         "policing_stops_import:errors_csv:batch_id": stop_batch.pk,
         "safecity_policing_stops_import_detail:batch_id": stop_batch.pk,
         "safecity_policing_stops_import_errors:batch_id": stop_batch.pk,
+        **{f"policing_complaints:{n}:public_id": complaint.public_id
+           for n in ("detail", "transition", "extend", "comment", "finding")},
+        "complaint_id": complaint.public_id,
+        "allegation_id": complaint.allegations.get().public_id,
         # policing: each record type's pages and operations get a sample of that type
         "policing:detail:public_id": officer.public_id, "policing:edit:public_id": officer.public_id,
         "officer_id": officer.public_id,

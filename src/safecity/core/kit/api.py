@@ -6,7 +6,8 @@ OpenAPI document), the list is paginated by `core.pagination.Pagination` with th
 past the first, or more than BULK_READ_ROWS rows, need `export` and are audited as exports), and the list's
 query parameters are the module's declared filters, validated by the same form as the page and the CSV
 (a refused value answers 422 naming the parameter). Unknown and hidden ids both answer 404; a read of a
-record is audited by the same rule as the page (`core.actions.record_viewed`).
+record is audited by the same rule as the page (`RecordKit.audit_view`: `core.actions.record_viewed`, or every
+view when the kit says `audit_every_view`).
 
 No `from __future__ import annotations` here: ninja needs the real annotations.
 """
@@ -21,7 +22,6 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import create_model
 
-from safecity.core.actions import record_viewed
 from safecity.core.api_guard import requires
 from safecity.core.kit.base import RecordKit
 from safecity.core.kit.filters import SEARCH_PARAM, SORT_PARAM, MultiChoice, errors_by_field
@@ -83,7 +83,7 @@ def register(router: Router, kit: RecordKit, schema: type[Schema], detail_schema
             obj = kit.get_selector(user=request.user, public_id=kwargs[id_param])
         except ObjectDoesNotExist:
             raise Http404 from None  # hidden and missing look the same
-        record_viewed(actor=request.user, obj=obj)
+        kit.audit_view(actor=request.user, obj=obj)
         return obj
 
     get_record.__signature__ = inspect.Signature([  # type: ignore[attr-defined]

@@ -93,11 +93,23 @@ class RecordKit:
     # API
     api_id_param: str = "id"
     api_operation_prefix: str = ""  # e.g. "safecity_incidents_api" → operationId "<prefix>_<noun>_list"
+    # Audit every view of a record (page and API), not only labelled ones or in CJI mode: for records whose
+    # every read must leave a trace whatever their labels (complaint files, issue 9).
+    audit_every_view: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
     # How many records a filtered list holds, for "page X of Y". The one place the list page counts, so a
     # module can swap the count for an estimate without touching the views. The default counts once per
     # (query, visibility, data version) through `core.pagination.count`, so paging never recounts the table.
     counter: Callable[[QuerySet[Any]], int] | None = None
+
+    def audit_view(self, *, actor: Any, obj: Any) -> None:
+        """The one rule for auditing a view of one record on the page or through the API."""
+        from safecity.core.actions import record_read, record_viewed
+
+        if self.audit_every_view:
+            record_read(actor=actor, obj=obj)
+        else:
+            record_viewed(actor=actor, obj=obj)
 
     def count(self, qs: QuerySet[Any], *, user: Any) -> int:
         if self.counter is not None:

@@ -3,7 +3,8 @@
 Each factory returns a view guarded by `core.views.module_required(kit.module, action)`, so the
 requirement is declared on the view where the role × module × action test reads it. Unknown ids and ids
 the caller may not see (or may not change, for the edit page) answer the same 404. Every view of a record
-is audited in CJI mode, and of a labelled record always (`core.actions.record_viewed`); exports go
+is audited in CJI mode, and of a labelled record always (`core.actions.record_viewed`), or every view when the
+kit declares `audit_every_view`; exports go
 through `core.kit.exports`.
 
     incident_list = kit_views.list_view(INCIDENTS)
@@ -24,7 +25,6 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from safecity.core import selectors as core_selectors
-from safecity.core.actions import record_viewed
 from safecity.core.kit.base import RecordKit
 from safecity.core.kit.exports import export_csv
 from safecity.core.kit.filters import SORT_PARAM
@@ -132,7 +132,7 @@ def detail_view(kit: RecordKit) -> View:
     @module_required(kit.module)
     def view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         obj = _fetch(kit, request.user, public_id)
-        record_viewed(actor=request.user, obj=obj)
+        kit.audit_view(actor=request.user, obj=obj)
         history = core_selectors.object_history(user=request.user, obj=obj)
         fields = [(col.label, col.get(obj)) for col in kit.detail_fields or kit.columns]
         agency_id = getattr(obj, f"{getattr(kit.model, 'agency_field', 'agency')}_id", None)

@@ -39,3 +39,20 @@ __all__ += ["camera_assign", "camera_create", "camera_update", "cameras_bulk_cre
             "recordings_bulk_create"]
 __all__ = ["assignment_start", "officer_create", "officer_update", "unit_create",
            "stop_bulk_create"]
+from safecity.policing.actions.complaints import (  # noqa: E402  (each area adds its block at the end)
+    AllegationIn,
+    ComplainantIn,
+    ComplaintIn,
+    InvalidTransition,
+    allegation_finding_set,
+    complaint_comment,
+    complaint_create,
+    complaint_extend,
+    complaint_transition,
+    complaints_bulk_load,
+)
+
+__all__ += [
+    "AllegationIn", "ComplainantIn", "ComplaintIn", "InvalidTransition", "allegation_finding_set",
+    "complaint_comment", "complaint_create", "complaint_extend", "complaint_transition", "complaints_bulk_load",
+]

@@ -1,7 +1,12 @@
 from safecity.policing.models.cameras import Camera, CameraAssignment, CameraStatus, EventKind, OfficerEvent, Recording
 from safecity.policing.models.complaints import (
     Allegation,
+    Complainant,
     Complaint,
+    ComplaintChannel,
+    ComplaintComment,
+    ComplaintEvent,
+    ComplaintEventKind,
     ComplaintSource,
     ComplaintStatus,
     Finding,
@@ -27,10 +32,10 @@ from safecity.policing.models.stops import (
 )
 
 __all__ = [
-    "Camera", "CameraAssignment", "CameraStatus", "EventKind", "OfficerEvent", "Recording",
-    "Allegation", "Assignment", "Complaint", "ComplaintSource", "ComplaintStatus", "Finding", "Injury", "Officer",
-    "OfficerStatus", "Rank", "SearchBasis", "Stop", "StopImportBatch", "StopImportRowError", "StopOutcome",
-    "StopType", "SubjectRace", "Unit",
+    "Allegation", "Assignment", "Camera", "CameraAssignment", "CameraStatus", "Complainant", "Complaint",
+    "ComplaintChannel", "ComplaintComment", "ComplaintEvent", "ComplaintEventKind", "ComplaintSource",
+    "ComplaintStatus", "EIFlag", "EIFlagStep", "EventKind", "Finding", "FlagStatus", "Injury", "Intervention",
+    "Officer", "OfficerEvent", "OfficerStatus", "Pursuit", "PursuitOutcome", "Rank", "Recording", "SearchBasis",
+    "Stop", "StopImportBatch", "StopImportRowError", "StopOutcome", "StopType", "SubjectRace", "Unit",
     "UseOfForceIncident", "UseOfForceOfficer", "UseOfForceSubject",
-    "EIFlag", "EIFlagStep", "FlagStatus", "Intervention", "Pursuit", "PursuitOutcome",
 ]

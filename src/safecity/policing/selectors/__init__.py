@@ -66,3 +66,33 @@ __all__ += ["camera_assignments", "camera_get", "camera_list", "compliance_repor
 __all__ = ["assignment_history", "officer_get", "officer_list", "unit_get", "unit_list", "unit_on",
            "dashboard_stops", "officer_ids_by_employee_id", "stop_equity", "stop_get", "stop_import_batch_list",
            "stop_list"]
+from safecity.policing.selectors.complaints import (  # noqa: E402  (each area adds its block at the end)
+    ComplaintAggregate,
+    ComplaintsTile,
+    StatusReply,
+    accused_officers,
+    allegation_get,
+    allegations_for,
+    can_comment,
+    can_read_complaints,
+    comments_for,
+    complainant_for,
+    complaint_aggregate,
+    complaint_get,
+    complaint_list,
+    complaint_status,
+    dashboard_complaints,
+    due_soon,
+    investigators,
+    is_accused,
+    overdue,
+    summary_for,
+    timeline_for,
+)
+
+__all__ += [
+    "ComplaintAggregate", "ComplaintsTile", "StatusReply", "accused_officers", "allegation_get", "allegations_for",
+    "can_comment", "can_read_complaints", "comments_for", "complainant_for", "complaint_aggregate", "complaint_get",
+    "complaint_list", "complaint_status", "dashboard_complaints", "due_soon", "investigators", "is_accused",
+    "overdue", "summary_for", "timeline_for",
+]
