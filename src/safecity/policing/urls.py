@@ -1,13 +1,13 @@
 from django.urls import path
 
-from safecity.policing.views import roster
+from safecity.policing.views import dashboard, roster
 
 app_name = "policing"
 
-# Each record family mounts its own URL module below (its own namespace), e.g.
-#   path("training/", include("safecity.policing.urls_training")),
+# The start page and the roster. Each other record family has its own URL module and namespace
+# (`urls_<area>.py`), mounted from the root URL conf (`safecity/urls.py`) under /m/policing/<area>/.
 urlpatterns = [
-    path("", roster.dashboard, name="dashboard"),
+    path("", dashboard.dashboard, name="dashboard"),
     path("officers/", roster.officer_list, name="list"),
     path("officers/new/", roster.officer_create, name="create"),
     path("officers/export.csv", roster.officer_export, name="export"),
