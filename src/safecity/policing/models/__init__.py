@@ -8,9 +8,19 @@ from safecity.policing.models.complaints import (
 from safecity.policing.models.force import Injury, UseOfForceIncident, UseOfForceOfficer, UseOfForceSubject
 from safecity.policing.models.roster import Assignment, Officer, OfficerStatus, Rank, Unit
 from safecity.policing.models.stops import SearchBasis, Stop, StopOutcome, StopType, SubjectRace
+from safecity.policing.models.training import (
+    Attendance,
+    Course,
+    Delivery,
+    Topic,
+    TrainingImportBatch,
+    TrainingImportRowError,
+    TrainingSession,
+)
 
 __all__ = [
     "Allegation", "Assignment", "Complaint", "ComplaintSource", "ComplaintStatus", "Finding", "Injury", "Officer",
     "OfficerStatus", "Rank", "SearchBasis", "Stop", "StopOutcome", "StopType", "SubjectRace", "Unit",
     "UseOfForceIncident", "UseOfForceOfficer", "UseOfForceSubject",
+    "Attendance", "Course", "Delivery", "Topic", "TrainingImportBatch", "TrainingImportRowError", "TrainingSession",
 ]

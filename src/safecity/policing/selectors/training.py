@@ -1,0 +1,136 @@
+"""Training reads: courses, sessions, attendance, and the compliance report built from them.
+
+The report reads officers and attendance through `restrict(user, "view")`, takes the requirement from the
+rule pack (`training_rules.requirement_for`: the agency's state, in force on the as-of date) and leaves the
+arithmetic to `safecity.analytics.training` (pure). Only passed completions count; separated officers are
+left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from safecity.analytics.training import (
+    CALENDAR,
+    Compliance,
+    Credit,
+    Rollup,
+    add_months,
+    calendar_period,
+    officer_compliance,
+    rollup,
+)
+from safecity.core import rules
+from safecity.core.models import Agency
+from safecity.policing.identity import officer_hash
+from safecity.policing.models import Attendance, Course, Officer, OfficerStatus, TrainingSession
+from safecity.policing.training_rules import AppliedRule, requirement_for
+
+
+def course_list(*, user: Any, action: str = "view") -> QuerySet[Course]:
+    return Course.objects.restrict(user, action).select_related("agency").order_by("agency__ori", "code", "id")
+
+
+def course_get(*, user: Any, public_id: Any, action: str = "view") -> Course:
+    return course_list(user=user, action=action).get(public_id=public_id)
+
+
+def session_list(*, user: Any, course: Course | None = None, action: str = "view") -> QuerySet[TrainingSession]:
+    qs = TrainingSession.objects.restrict(user, action).select_related("course", "agency")
+    return (qs.filter(course=course) if course is not None else qs).order_by("-date", "id")
+
+
+def attendance_list(*, user: Any, action: str = "view") -> QuerySet[Attendance]:
+    return Attendance.objects.restrict(user, action).select_related(
+        "agency", "officer", "course", "session").order_by("agency__ori", "-completed_on", "id")
+
+
+def attendance_get(*, user: Any, public_id: Any, action: str = "view") -> Attendance:
+    return attendance_list(user=user, action=action).get(public_id=public_id)
+
+
+def officer_training(*, user: Any, officer: Officer) -> QuerySet[Attendance]:
+    return attendance_list(user=user).filter(officer=officer)
+
+
+# ---- compliance -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficerCompliance:
+    officer: Officer
+    unit: str  # "Name (CODE)" of the officer's current unit, "—" without one
+    result: Compliance
+
+    @property
+    def public_id(self) -> str:
+        return officer_hash(self.officer)
+
+
+@dataclass(frozen=True)
+class ComplianceReport:
+    agency: Agency
+    as_of: dt.date
+    rule: AppliedRule | None  # None: no rule for the agency's state in force on the date
+    officers: list[OfficerCompliance] = field(default_factory=list)
+    units: list[Rollup] = field(default_factory=list)
+    total: Rollup | None = None
+
+    @property
+    def lapsing_within_60_days(self) -> int:
+        limit = self.as_of + dt.timedelta(days=60)
+        return sum(1 for o in self.officers if o.result.lapses_on is not None and o.result.lapses_on <= limit)
+
+
+def _earliest_counted(rule: AppliedRule, as_of: dt.date) -> dt.date:
+    req = rule.requirement
+    if req.period_model == CALENDAR:
+        return calendar_period(req, as_of)[0]
+    return add_months(as_of, -req.period_months)
+
+
+def compliance_report(*, user: Any, agency: Agency, as_of: dt.date | None = None,
+                      pack: rules.RulePack | None = None) -> ComplianceReport:
+    """Every non-separated officer of `agency` the user may see, against the rule in force on `as_of`."""
+    day = as_of or timezone.localdate()
+    rule = requirement_for(agency.state, day, pack=pack, today=timezone.localdate())
+    if rule is None:
+        return ComplianceReport(agency=agency, as_of=day, rule=None)
+    officers = list(Officer.objects.restrict(user, "view").filter(agency=agency).exclude(
+        status=OfficerStatus.SEPARATED).select_related("unit", "agency").order_by("last_name", "first_name", "id"))
+    credits: dict[int, list[Credit]] = defaultdict(list)
+    rows = Attendance.objects.restrict(user, "view").filter(
+        agency=agency, passed=True, completed_on__gte=_earliest_counted(rule, day), completed_on__lte=day,
+    ).values_list("officer_id", "completed_on", "hours", "course__topic")
+    for officer_id, completed_on, hours, topic in rows:
+        credits[officer_id].append(Credit(completed_on, float(hours), topic))
+    results = [OfficerCompliance(o, f"{o.unit.name} ({o.unit.code})" if o.unit else "—",
+                                 officer_compliance(rule.requirement, credits.get(o.pk, []), day))
+               for o in officers]
+    by_unit: dict[str, list[Compliance]] = defaultdict(list)
+    for r in results:
+        by_unit[r.unit].append(r.result)
+    units = [rollup(label, items) for label, items in sorted(by_unit.items())]
+    return ComplianceReport(agency=agency, as_of=day, rule=rule, officers=results, units=units,
+                            total=rollup(f"{agency.name} ({agency.ori})", (r.result for r in results)))
+
+
+@dataclass(frozen=True)
+class TrainingTile:
+    """The dashboard's training figures: per agency the user may see, % of officers compliant per unit."""
+
+    as_of: dt.date
+    reports: list[ComplianceReport]
+
+
+def dashboard_training(*, user: Any, as_of: dt.date | None = None) -> TrainingTile:
+    agency_ids = Officer.objects.restrict(user, "view").values_list("agency_id", flat=True).distinct()
+    agencies = Agency.objects.filter(pk__in=list(agency_ids)).order_by("ori")[:5]
+    day = as_of or timezone.localdate()
+    return TrainingTile(as_of=day, reports=[compliance_report(user=user, agency=a, as_of=day) for a in agencies])
