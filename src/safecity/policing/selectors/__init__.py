@@ -12,12 +12,15 @@ from safecity.policing.selectors.roster import (
 
 __all__ = ["assignment_history", "officer_get", "officer_list", "unit_get", "unit_list", "unit_on"]
 from safecity.policing.selectors.training import (  # noqa: E402
+    ComplianceQuery,
     ComplianceReport,
     OfficerCompliance,
     TrainingTile,
     attendance_get,
     attendance_list,
+    compliance_query,
     compliance_report,
+    compliance_rows,
     course_get,
     course_list,
     dashboard_training,
@@ -25,6 +28,6 @@ from safecity.policing.selectors.training import (  # noqa: E402
     session_list,
 )
 
-__all__ += ["ComplianceReport", "OfficerCompliance", "TrainingTile", "attendance_get", "attendance_list",
-            "compliance_report", "course_get", "course_list", "dashboard_training", "officer_training",
+__all__ += ["ComplianceQuery", "ComplianceReport", "OfficerCompliance", "TrainingTile", "attendance_get",
+            "attendance_list", "compliance_query", "compliance_report", "compliance_rows", "course_get", "course_list", "dashboard_training", "officer_training",
             "session_list"]

@@ -96,16 +96,16 @@ def _earliest_counted(rule: AppliedRule, as_of: dt.date) -> dt.date:
 
 
 def compliance_report(*, user: Any, agency: Agency, as_of: dt.date | None = None,
-                      pack: rules.RulePack | None = None) -> ComplianceReport:
+                      pack: rules.RulePack | None = None, action: str = "view") -> ComplianceReport:
     """Every non-separated officer of `agency` the user may see, against the rule in force on `as_of`."""
     day = as_of or timezone.localdate()
     rule = requirement_for(agency.state, day, pack=pack, today=timezone.localdate())
     if rule is None:
         return ComplianceReport(agency=agency, as_of=day, rule=None)
-    officers = list(Officer.objects.restrict(user, "view").filter(agency=agency).exclude(
+    officers = list(Officer.objects.restrict(user, action).filter(agency=agency).exclude(
         status=OfficerStatus.SEPARATED).select_related("unit", "agency").order_by("last_name", "first_name", "id"))
     credits: dict[int, list[Credit]] = defaultdict(list)
-    rows = Attendance.objects.restrict(user, "view").filter(
+    rows = Attendance.objects.restrict(user, action).filter(
         agency=agency, passed=True, completed_on__gte=_earliest_counted(rule, day), completed_on__lte=day,
     ).values_list("officer_id", "completed_on", "hours", "course__topic")
     for officer_id, completed_on, hours, topic in rows:
@@ -134,3 +134,67 @@ def dashboard_training(*, user: Any, as_of: dt.date | None = None) -> TrainingTi
     agencies = Agency.objects.filter(pk__in=list(agency_ids)).order_by("ori")[:5]
     day = as_of or timezone.localdate()
     return TrainingTile(as_of=day, reports=[compliance_report(user=user, agency=a, as_of=day) for a in agencies])
+
+
+# ---- the report's parameters: one parser for the page, the CSV and the API ----------------------------------
+
+SORTS: dict[str, Any] = {
+    "name": lambda r: (r.officer.last_name, r.officer.first_name, r.officer.pk),
+    "unit": lambda r: (r.unit, r.officer.last_name, r.officer.pk),
+    "completed": lambda r: (r.result.completed, r.officer.pk),
+    "short": lambda r: (r.result.hours_short, r.officer.pk),
+    "lapses": lambda r: (r.result.lapses_on or r.result.due_by or dt.date.max, r.officer.pk),
+}
+
+
+@dataclass(frozen=True)
+class ComplianceQuery:
+    agency: Agency
+    as_of: dt.date
+    out_only: bool
+    sort: str  # a SORTS key, "-" prefix = descending
+
+
+def compliance_query(*, user: Any, data: Any, action: str = "view") -> ComplianceQuery:
+    """Read `agency` (ORI; default the first the user may see), `as_of` (YYYY-MM-DD, default today, not in
+    the future), `out_only` (true/false) and `sort`; raises ValidationError naming the parameter."""
+    from django.core.exceptions import ValidationError
+
+    from safecity.core import selectors as core_selectors
+    from safecity.core.roles import Module
+
+    errors: dict[str, str] = {}
+    agencies = list(core_selectors.agencies_where(user=user, module=Module.POLICING, action=action))
+    ori = str(data.get("agency") or "").strip().upper()
+    agency = next((a for a in agencies if a.ori == ori), None) if ori else (agencies[0] if agencies else None)
+    if agency is None:
+        errors["agency"] = (f"{ori[:12]!r} is not an agency whose policing records you may see." if ori
+                            else "You may see no agency's policing records.")
+    today = timezone.localdate()
+    raw_day = str(data.get("as_of") or "").strip()
+    day = today
+    if raw_day:
+        try:
+            day = dt.date.fromisoformat(raw_day)
+        except ValueError:
+            errors["as_of"] = f"{raw_day[:20]!r} is not a date; use YYYY-MM-DD."
+        else:
+            if day > today:
+                errors["as_of"] = "Cannot be in the future: hours not yet completed are unknown."
+            elif day.year < 2000:
+                errors["as_of"] = "Choose a date in 2000 or later."
+    raw_out = str(data.get("out_only") or "").strip().lower()
+    if raw_out not in ("", "true", "false", "1", "0", "on"):
+        errors["out_only"] = f"{raw_out[:10]!r} is not true or false."
+    sort = str(data.get("sort") or "name").strip()
+    if sort.lstrip("-") not in SORTS:
+        errors["sort"] = f"{sort[:20]!r} is not one of {', '.join(SORTS)} (prefix - for descending)."
+    if errors:
+        raise ValidationError(errors)
+    assert agency is not None
+    return ComplianceQuery(agency=agency, as_of=day, out_only=raw_out in ("true", "1", "on"), sort=sort)
+
+
+def compliance_rows(report: ComplianceReport, query: ComplianceQuery) -> list[OfficerCompliance]:
+    rows = [r for r in report.officers if not (query.out_only and r.result.compliant)]
+    return sorted(rows, key=SORTS[query.sort.lstrip("-")], reverse=query.sort.startswith("-"))
