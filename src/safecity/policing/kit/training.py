@@ -73,7 +73,8 @@ ATTENDANCE = RecordKit(
     list_selector=selectors.attendance_list,
     get_selector=selectors.attendance_get,
     columns=(
-        Column("completed_on", "Completed", sort=("completed_on", "id"), link=True),
+        Column("completed_on", "Completed", lambda a: a.completed_on.isoformat(), sort=("completed_on", "id"),
+               link=True),
         Column("officer", "Officer", _officer, sort=("officer__last_name", "officer__first_name", "id")),
         Column("course", "Course", lambda a: f"{a.course.title} ({a.course.code})", sort=("course__code", "id")),
         Column("topic", "Topic", lambda a: a.course.get_topic_display(), sort=("course__topic", "id")),
