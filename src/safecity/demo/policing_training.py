@@ -61,7 +61,7 @@ def _sessions(agency: Agency, courses: dict[str, Course], rng: random.Random, st
     found: dict[str, list[TrainingSession]] = {code: [] for code in courses}
     existing = list(TrainingSession.objects.filter(agency=agency).select_related("course"))
     if existing:
-        for s in existing:
+        for s in sorted(existing, key=lambda s: (s.date, s.pk)):
             found.setdefault(s.course.code, []).append(s)
         return found
     for code, course in courses.items():
@@ -82,9 +82,11 @@ def _pick(sessions: list[TrainingSession], lo: dt.date, hi: dt.date, rng: random
 
 def build(*, agency: Agency, officers: list[Officer], seed: int, start: dt.date, end: dt.date,
           out: IO[str] | None = None) -> None:
-    rng = random.Random(f"{seed}:training")
+    # Sessions draw from their own generator, so a re-run (which reads the sessions back instead of making
+    # them) draws the same completions and adds nothing.
     courses = _courses(agency)
-    sessions = _sessions(agency, courses, rng, start, end)
+    sessions = _sessions(agency, courses, random.Random(f"{seed}:training-sessions"), start, end)
+    rng = random.Random(f"{seed}:training")
     rows: list[AttendanceRow] = []
     for officer in officers:
         profile = rng.choices([p for p, _ in PROFILES], [w for _, w in PROFILES])[0]
