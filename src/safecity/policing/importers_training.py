@@ -37,7 +37,7 @@ def _date(text: str) -> dt.date | None:
     text = text.strip()
     for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007  (a calendar date, no time of day)
         except ValueError:
             continue
     return None

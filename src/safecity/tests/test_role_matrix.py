@@ -103,7 +103,9 @@ def api_endpoints(client: Client, samples: dict[str, Any]) -> list[Endpoint]:
             concrete = path
             for param in op.get("parameters", []):
                 if param["in"] == "path":
-                    concrete = concrete.replace("{" + param["name"] + "}", str(samples[param["name"]]))
+                    # a sample for this operation's parameter ("<operationId>:<param>") before the shared one
+                    sample = samples.get(f"{op['operationId']}:{param['name']}", samples.get(param["name"]))
+                    concrete = concrete.replace("{" + param["name"] + "}", str(sample))
             found.append(Endpoint(op["operationId"], method.upper(), concrete, views[op["operationId"]]))
     return found
 
@@ -151,7 +153,9 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
     from safecity.policing.tests.factories import make_officer
 
     officer = make_officer(agency_a)
+    training = _training_world(agency_a, officer, tmp_path)
     return {
+        **training,
         # policing: each record type's pages and operations get a sample of that type
         "policing:detail:public_id": officer.public_id, "policing:edit:public_id": officer.public_id,
         "officer_id": officer.public_id,
@@ -160,6 +164,32 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
         "ori": agency_a.ori, "modules": [m.value for m in Module if m not in (Module.INCIDENTS, Module.ADMIN,
                                                                               Module.AUDIT, Module.TRANSPARENCY)],
     }
+
+
+def _training_world(agency: Agency, officer: Any, tmp_path: Path) -> dict[str, Any]:
+    """A unit, a course, a completion and a training import batch for the policing training pages."""
+    from safecity.core.importing.runner import run_import as run_any
+    from safecity.core.importing.spec import ImportOptions as AnyImportOptions
+    from safecity.policing.tests.factories import make_unit
+    from safecity.policing.tests.factories_training import complete, make_course
+
+    unit = make_unit(agency, code="MATRIX", name="Matrix Unit")
+    course = make_course(agency, "MATRIX", "firearms")
+    attendance = complete(officer, course, dt.date(2026, 1, 5))
+    source = tmp_path / "training.csv"
+    source.write_text(f"employee_id,course_code,completed_on,hours\n{officer.employee_id},MATRIX,2026-02-01,4\n"
+                      "NOPE,MATRIX,2026-02-01,4\n", encoding="utf-8")
+    batch = run_any("training", AnyImportOptions(path=source, agency=agency, fmt="csv")).batch
+    samples: dict[str, Any] = {
+        "policing:reassign:public_id": officer.public_id, "policing_units:detail:public_id": unit.public_id,
+        "policing_training:detail:public_id": course.public_id, "policing_training:edit:public_id": course.public_id,
+        "policing_attendance:detail:public_id": attendance.public_id,
+        "policing_training_import:result:batch_id": batch.pk, "policing_training_import:errors_csv:batch_id": batch.pk,
+        "unit_id": unit.public_id, "course_id": course.public_id, "attendance_id": attendance.public_id,
+    }
+    for op in ("detail", "errors"):
+        samples[f"safecity_policing_training_import_{op}:batch_id"] = batch.pk
+    return samples
 
 
 def _call(client: Client, endpoint: Endpoint, agency: Agency) -> int:
@@ -172,6 +202,10 @@ def _call(client: Client, endpoint: Endpoint, agency: Agency) -> int:
     if endpoint.method == "POST" and endpoint.name == "safecity_incidents_import_api_import_create":
         upload = SimpleUploadedFile("c.csv", (FIXTURES / "chicago_sample.csv").read_bytes())
         return client.post(endpoint.path, {"agency": agency.ori, "format": "chicago", "dry_run": "true",
+                                           "file": upload}).status_code
+    if endpoint.method == "POST" and endpoint.name == "safecity_policing_training_import_create":
+        upload = SimpleUploadedFile("t.csv", b"employee_id,course_code,completed_on,hours\nX,MATRIX,2026-01-01,4\n")
+        return client.post(endpoint.path, {"agency": agency.ori, "format": "csv", "dry_run": "true",
                                            "file": upload}).status_code
     if endpoint.method == "POST":
         return client.post(endpoint.path, {"name": "matrix", "days": 7}, content_type="application/json").status_code

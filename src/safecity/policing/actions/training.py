@@ -59,7 +59,7 @@ def course_create(*, actor: Actor, agency: Agency, code: str, title: str, topic:
         if delivery not in Delivery.values:
             errors["delivery"] = f"Unknown delivery {delivery!r}."
         credit = _hours(hours, "hours", errors)
-        if errors:
+        if errors or credit is None:
             raise ValidationError(errors)
         course = Course.objects.create(agency=agency, code=code, title=title.strip(), topic=topic, hours=credit,
                                        delivery=delivery, description=description.strip())
@@ -135,7 +135,7 @@ def attendance_record(*, actor: Actor, officer: Officer, course: Course, complet
         key = attendance_key(officer.employee_id, course.code, completed_on.isoformat())
         if not errors and Attendance.objects.filter(agency=officer.agency, record_key=key).exists():
             errors["completed_on"] = "This officer already has this course completed on that day."
-        if errors:
+        if errors or credit is None:
             raise ValidationError(errors)
         row = Attendance.objects.create(
             agency=officer.agency, record_key=key, officer=officer, course=course, session=session,
@@ -170,7 +170,7 @@ def attendance_bulk_record(*, actor: Actor, agency: Agency, rows: Iterable[Atten
             if row.officer.agency_id != agency.pk:
                 errors["officer"] = "The officer belongs to another agency."
             _attendance_errors(row.officer, row.course, row.session, row.completed_on, credit, row.score, errors)
-            if errors:
+            if errors or credit is None:
                 raise ValidationError({f"row {n}: {k}": v for k, v in errors.items()})
             key = attendance_key(row.officer.employee_id, row.course.code, row.completed_on.isoformat())
             if key in known:

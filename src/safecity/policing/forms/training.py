@@ -81,8 +81,9 @@ class AttendanceCreateForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        course = selectors.course_list(user=self.user, action=ADD).filter(public_id=data.get("course")).first() \
-            if data.get("course") else None
+        chosen = data.get("course")
+        course = selectors.course_list(user=self.user, action=ADD).filter(public_id=chosen).first() \
+            if chosen else None
         data["course_obj"] = course
         if course is not None and data.get("employee_id"):
             officer = selectors.officer_list(user=self.user, action=ADD).filter(

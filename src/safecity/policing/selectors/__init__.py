@@ -29,5 +29,5 @@ from safecity.policing.selectors.training import (  # noqa: E402
 )
 
 __all__ += ["ComplianceQuery", "ComplianceReport", "OfficerCompliance", "TrainingTile", "attendance_get",
-            "attendance_list", "compliance_query", "compliance_report", "compliance_rows", "course_get", "course_list", "dashboard_training", "officer_training",
-            "session_list"]
+            "attendance_list", "compliance_query", "compliance_report", "compliance_rows", "course_get",
+            "course_list", "dashboard_training", "officer_training", "session_list"]

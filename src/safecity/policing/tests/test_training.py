@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from safecity.conftest import verified_client
 from safecity.core import actions as core_actions
@@ -231,7 +232,7 @@ def test_attendance_filters_and_bad_input(agency_a: Any, persona: Any) -> None:
         complete(officer, fa, D(2026, 1, 2))
     assert "completed_on" in err.value.message_dict
     with pytest.raises(ValidationError) as err:
-        complete(officer, make_course(persona(Role.ADMIN).home_agency, "X2", "firearms"), dt.date.today()
+        complete(officer, make_course(persona(Role.ADMIN).home_agency, "X2", "firearms"), timezone.localdate()
                  + dt.timedelta(days=3), hours="0")
     assert {"completed_on", "hours"} <= set(err.value.message_dict)
     form = client.post("/m/policing/training/attendance/new/", {
