@@ -4,8 +4,9 @@ The demo city's state is the fictional "ZZ", whose rule in the pack (ZZ-demo) as
 rolling 12 months incl. firearms 4 h and de-escalation 2 h. Each officer follows one profile, drawn once
 from the seed, for the most recent year (earlier years are all "regular"):
 
-* regular (70%): two firearms qualifications, a de-escalation refresher, use-of-force and legal updates and
-  three other courses a year (about 30 hours): compliant;
+* regular (70%): firearms qualification, de-escalation refresher, use-of-force and legal updates, first aid
+  and three other courses a year (28 to 40 hours): compliant unless a failed course or a late hire date
+  leaves them short;
 * behind (12%): only two of those courses in the last year: short of hours;
 * no firearms (8%): everything but the firearms qualification: short on the firearms topic;
 * lapsing (10%): a full year's training, all taken 10 to 11.5 months ago: compliant today, lapsing within
@@ -41,8 +42,8 @@ COURSES = [
     ("EVOC", "Emergency vehicle operations", "driving", "8", "practical"),
     ("COMM", "Tactical communications", "communications", "4", "classroom"),
 ]
-CORE = ["FA-QUAL", "FA-QUAL", "DE-REF", "UOF", "LEG"]
-ELECTIVES = ["FA-LOWLIGHT", "DE-ESC", "CIT-REF", "BIAS", "DT", "CPR", "EVOC", "COMM"]
+CORE = ["FA-QUAL", "DE-REF", "UOF", "LEG", "CPR"]  # 16 h; with three electives (4 h or 8 h) at least 28 h
+ELECTIVES = ["FA-LOWLIGHT", "DE-ESC", "CIT-REF", "BIAS", "DT", "EVOC", "COMM"]
 INSTRUCTORS = ["Sgt. M. Alvarez", "Lt. D. Chen", "Ofc. R. Okafor", "Dr. S. Patel", "Sgt. K. Jensen"]
 PROFILES = [("regular", 0.70), ("behind", 0.12), ("no_firearms", 0.08), ("lapsing", 0.10)]
 
