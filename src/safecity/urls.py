@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("incidents/import/", include("safecity.incidents.import_views")),
     path("incidents/", include("safecity.incidents.urls")),
+    path("m/policing/officers/import/", include("safecity.policing.urls_roster_import")),
     path("m/policing/units/", include("safecity.policing.urls_units")),
     path("m/policing/training/attendance/", include("safecity.policing.urls_training_attendance")),
     path("m/policing/training/import/", include("safecity.policing.urls_training_import")),

@@ -10,8 +10,9 @@ router = Router(tags=["policing"])
 officers_router = Router(tags=["policing"])
 register(officers_router, OFFICERS, OfficerOut)
 router.add_router("/officers", officers_router)
+from safecity.policing.api_training import roster_imports_router, units_router  # noqa: E402
 from safecity.policing.api_training import router as training_router  # noqa: E402
-from safecity.policing.api_training import units_router  # noqa: E402
 
 router.add_router("/training", training_router)
 router.add_router("/units", units_router)
+router.add_router("/roster-imports", roster_imports_router)

@@ -13,6 +13,7 @@ from safecity.core.importing.api import register as register_import
 from safecity.core.kit.api import ERRORS, register
 from safecity.core.roles import Module
 from safecity.policing import selectors
+from safecity.policing.importers_roster import OFFICERS_IMPORT
 from safecity.policing.importers_training import TRAINING
 from safecity.policing.kit.training import ATTENDANCE, COURSES
 from safecity.policing.kit.units import UNITS
@@ -28,6 +29,9 @@ register_import(imports_router, TRAINING, url_prefix="/api/v1/policing/training/
                 operation_prefix="safecity_policing_training_import")
 units_router = Router(tags=["policing"])
 register(units_router, UNITS, UnitOut)
+roster_imports_router = Router(tags=["imports"])
+register_import(roster_imports_router, OFFICERS_IMPORT, url_prefix="/api/v1/policing/roster-imports",
+                operation_prefix="safecity_policing_roster_import")
 
 
 class ComplianceParams(Schema):

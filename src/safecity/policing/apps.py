@@ -37,6 +37,7 @@ class PolicingConfig(AppConfig):
 
         rules.register(TRAINING_PACK)
         importing.register("safecity.policing.importers_training:TRAINING", name="training")
+        importing.register("safecity.policing.importers_roster:OFFICERS_IMPORT", name="officers")
         nav.register(
             nav.NavLink(nav.RECORDS, "Police units", "policing_units:list", Module.POLICING, order=21),
             nav.NavLink(nav.RECORDS, "Training courses", "policing_training:list", Module.POLICING, order=22),
@@ -57,6 +58,7 @@ class PolicingConfig(AppConfig):
                 "policing.trainingsession": "Training session",
                 "policing.attendance": "Training completion",
                 "policing.trainingimportbatch": "Training import",
+                "policing.rosterimportbatch": "Officer roster import",
                 "policing.training_compliance": "Training compliance report",
             },
         )

@@ -187,8 +187,16 @@ def _training_world(agency: Agency, officer: Any, tmp_path: Path) -> dict[str, A
         "policing_training_import:result:batch_id": batch.pk, "policing_training_import:errors_csv:batch_id": batch.pk,
         "unit_id": unit.public_id, "course_id": course.public_id, "attendance_id": attendance.public_id,
     }
+    roster = tmp_path / "roster.csv"
+    roster.write_text("employee_id,last_name,first_name,badge_number,rank,unit_code,status,hire_date,"
+                      "separation_date\nM1,Matrix,Mo,1,officer,MATRIX,active,2020-01-01,\nM2,,,,,,,,\n",
+                      encoding="utf-8")
+    roster_batch = run_any("officers", AnyImportOptions(path=roster, agency=agency, fmt="csv")).batch
+    samples["policing_roster_import:result:batch_id"] = roster_batch.pk
+    samples["policing_roster_import:errors_csv:batch_id"] = roster_batch.pk
     for op in ("detail", "errors"):
         samples[f"safecity_policing_training_import_{op}:batch_id"] = batch.pk
+        samples[f"safecity_policing_roster_import_{op}:batch_id"] = roster_batch.pk
     return samples
 
 
@@ -202,6 +210,11 @@ def _call(client: Client, endpoint: Endpoint, agency: Agency) -> int:
     if endpoint.method == "POST" and endpoint.name == "safecity_incidents_import_api_import_create":
         upload = SimpleUploadedFile("c.csv", (FIXTURES / "chicago_sample.csv").read_bytes())
         return client.post(endpoint.path, {"agency": agency.ori, "format": "chicago", "dry_run": "true",
+                                           "file": upload}).status_code
+    if endpoint.method == "POST" and endpoint.name == "safecity_policing_roster_import_create":
+        upload = SimpleUploadedFile("r.csv", b"employee_id,last_name,first_name,badge_number,rank,unit_code,status,"
+                                             b"hire_date,separation_date\nX1,A,B,,officer,,active,,\n")
+        return client.post(endpoint.path, {"agency": agency.ori, "format": "csv", "dry_run": "true",
                                            "file": upload}).status_code
     if endpoint.method == "POST" and endpoint.name == "safecity_policing_training_import_create":
         upload = SimpleUploadedFile("t.csv", b"employee_id,course_code,completed_on,hours\nX,MATRIX,2026-01-01,4\n")

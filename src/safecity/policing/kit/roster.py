@@ -68,6 +68,7 @@ OFFICERS = RecordKit(
         Column("user", "User account", lambda o: o.user.username if o.user else None),
     ),
     detail_template="policing/officer_detail.html",
+    list_template="policing/officer_list.html",
     title=lambda o: f"{o.rank_label} {o.first_name} {o.last_name}",
     create_form=OfficerCreateForm,
     create_action=actions.officer_create,

@@ -114,6 +114,7 @@ ATTENDANCE = RecordKit(
     title=lambda a: f"{a.course.code} completed by {a.officer.first_name} {a.officer.last_name} on {a.completed_on}",
     create_form=AttendanceCreateForm,
     create_action=actions.attendance_record,
+    list_template="policing/attendance_list.html",
     api_id_param="attendance_id",
     api_operation_prefix="safecity_policing_training_api",
 )

@@ -6,7 +6,15 @@ from safecity.policing.models.complaints import (
     Finding,
 )
 from safecity.policing.models.force import Injury, UseOfForceIncident, UseOfForceOfficer, UseOfForceSubject
-from safecity.policing.models.roster import Assignment, Officer, OfficerStatus, Rank, Unit
+from safecity.policing.models.roster import (
+    Assignment,
+    Officer,
+    OfficerStatus,
+    Rank,
+    RosterImportBatch,
+    RosterImportRowError,
+    Unit,
+)
 from safecity.policing.models.stops import SearchBasis, Stop, StopOutcome, StopType, SubjectRace
 from safecity.policing.models.training import (
     Attendance,
@@ -22,5 +30,6 @@ __all__ = [
     "Allegation", "Assignment", "Complaint", "ComplaintSource", "ComplaintStatus", "Finding", "Injury", "Officer",
     "OfficerStatus", "Rank", "SearchBasis", "Stop", "StopOutcome", "StopType", "SubjectRace", "Unit",
     "UseOfForceIncident", "UseOfForceOfficer", "UseOfForceSubject",
+    "RosterImportBatch", "RosterImportRowError",
     "Attendance", "Course", "Delivery", "Topic", "TrainingImportBatch", "TrainingImportRowError", "TrainingSession",
 ]
