@@ -239,3 +239,21 @@ def test_attendance_filters_and_bad_input(agency_a: Any, persona: Any) -> None:
         "employee_id": "NOPE", "course": str(fa.public_id), "completed_on": "2026-02-01", "passed": "on"})
     assert form.status_code == 400 and "No officer with this employee id" in form.content.decode()
     assert Attendance.objects.count() == 2
+
+
+def test_dashboard_tile_and_course_page(agency_a: Any, agency_b: Any, persona: Any, roster: dict[str, Any]) -> None:
+    from django.template.loader import render_to_string
+
+    make_officer(agency_b, unit=make_unit(agency_b, code="BX", name="Bravo Unit"))
+    command = persona(Role.COMMAND)
+    tile = selectors.dashboard_training(user=command, as_of=AS_OF)
+    assert [r.agency.ori for r in tile.reports] == [agency_a.ori]  # agency B's roster is not visible
+    assert {u.label: u.percent_compliant for u in tile.reports[0].units} == {"First Patrol (PATROL1)": 50.0,
+                                                                           "Traffic (TRF)": 0.0}
+    html = render_to_string("policing/tiles/training.html", {"training": tile})
+    assert "1 of 3 officers compliant (33.3%)" in html and "<caption>% of officers compliant per unit" in html
+    course = selectors.course_list(user=command).get(code="FA-QUAL")
+    actions.session_create(actor=SYSTEM, course=course, date=D(2026, 1, 5), instructor="Sgt. Range",
+                           location="Range 2")
+    page = verified_client(command).get(f"/m/policing/training/courses/{course.public_id}/").content.decode()
+    assert "Sgt. Range" in page and "Sessions of this course, newest first: 1" in page
