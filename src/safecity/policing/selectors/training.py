@@ -2,8 +2,8 @@
 
 The report reads officers and attendance through `restrict(user, "view")`, takes the requirement from the
 rule pack (`training_rules.requirement_for`: the agency's state, in force on the as-of date) and leaves the
-arithmetic to `safecity.analytics.training` (pure). Only passed completions count; separated officers are
-left out.
+arithmetic to `safecity.analytics.training` (pure). Only passed completions count; officers not employed
+on the report date (hired later, or separated on or before it) are left out.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safecity.analytics.training import (
@@ -97,13 +97,17 @@ def _earliest_counted(rule: AppliedRule, as_of: dt.date) -> dt.date:
 
 def compliance_report(*, user: Any, agency: Agency, as_of: dt.date | None = None,
                       pack: rules.RulePack | None = None, action: str = "view") -> ComplianceReport:
-    """Every non-separated officer of `agency` the user may see, against the rule in force on `as_of`."""
+    """Every officer of `agency` employed on `as_of` the user may see, against the rule in force on `as_of`."""
     day = as_of or timezone.localdate()
     rule = requirement_for(agency.state, day, pack=pack, today=timezone.localdate())
     if rule is None:
         return ComplianceReport(agency=agency, as_of=day, rule=None)
-    officers = list(Officer.objects.restrict(user, action).filter(agency=agency).exclude(
-        status=OfficerStatus.SEPARATED).select_related("unit", "agency").order_by("last_name", "first_name", "id"))
+    # Officers employed on the report date: hired by then, and not separated on or before it (a report for a
+    # past date includes those who have left since).
+    officers = list(Officer.objects.restrict(user, action).filter(agency=agency).filter(
+        Q(hire_date__isnull=True) | Q(hire_date__lte=day)).exclude(separation_date__lte=day).exclude(
+        status=OfficerStatus.SEPARATED, separation_date__isnull=True).select_related("unit", "agency").order_by(
+        "last_name", "first_name", "id"))
     credits: dict[int, list[Credit]] = defaultdict(list)
     rows = Attendance.objects.restrict(user, action).filter(
         agency=agency, passed=True, completed_on__gte=_earliest_counted(rule, day), completed_on__lte=day,

@@ -138,6 +138,12 @@ def test_compliance_report_known_answers(agency_a: Any, alice_admin: Any, roster
     assert report.lapsing_within_60_days == 1
     next_day = selectors.compliance_report(user=alice_admin, agency=agency_a, as_of=D(2026, 7, 1))
     assert {r.officer.last_name: r.result.compliant for r in next_day.officers}["Exact"] is False
+    # Before Gone separated (2026-05-01) the report includes them; Old's 30 h still count but hold no
+    # firearms or de-escalation hours: short 4 + 2 = 6; Short's failed course (2026-04-05) is still ahead.
+    april = selectors.compliance_report(user=alice_admin, agency=agency_a, as_of=D(2026, 4, 1))
+    assert {r.officer.last_name: (r.result.completed, r.result.compliant, r.result.hours_short)
+            for r in april.officers} == {"Exact": (24, True, 0), "Short": (16, False, 8), "Old": (30, False, 6),
+                                         "Gone": (40, False, 6)}
 
 
 def test_agency_without_a_rule_says_so(alice_admin: Any) -> None:
