@@ -25,7 +25,7 @@ from typing import IO
 
 from safecity.core.actors import DEMO
 from safecity.core.models import Agency
-from safecity.policing.actions import AttendanceRow, attendance_bulk_record, course_create, session_create
+from safecity.policing.actions import AttendanceRow, attendance_bulk_record, course_create, session_bulk_create
 from safecity.policing.models import Course, Officer, TrainingSession
 
 COURSES = [
@@ -65,14 +65,16 @@ def _sessions(agency: Agency, courses: dict[str, Course], rng: random.Random, st
         for s in sorted(existing, key=lambda s: (s.date, s.pk)):
             found.setdefault(s.course.code, []).append(s)
         return found
+    planned: list[tuple[Course, dt.date, str, str]] = []
     for code, course in courses.items():
         every = 30 if code in ("FA-QUAL", "DE-REF", "UOF", "LEG") else 60
         day = start + dt.timedelta(days=rng.randint(0, every - 1))
         while day <= end:
             location = "Riverton range" if course.topic == "firearms" else "Riverton Training Academy"
-            found[code].append(session_create(actor=DEMO, course=course, date=day,
-                                              instructor=rng.choice(INSTRUCTORS), location=location))
+            planned.append((course, day, rng.choice(INSTRUCTORS), location))
             day += dt.timedelta(days=every + rng.randint(-5, 5))
+    for s in session_bulk_create(actor=DEMO, agency=agency, sessions=planned):
+        found[s.course.code].append(s)
     return found
 
 

@@ -50,6 +50,7 @@ class PolicingConfig(AppConfig):
                 "training.course.create": "Training course added",
                 "training.course.update": "Training course changed",
                 "training.session.create": "Training session scheduled",
+                "training.session.bulk_create": "Training sessions scheduled in bulk",
                 "training.attendance.record": "Training completion recorded",
                 "training.attendance.bulk_record": "Training completions recorded in bulk",
             },

@@ -11,8 +11,9 @@ from safecity.policing.actions.training import (  # noqa: E402
     attendance_record,
     course_create,
     course_update,
+    session_bulk_create,
     session_create,
 )
 
 __all__ += ["AttendanceRow", "attendance_bulk_record", "attendance_record", "course_create", "course_update",
-            "session_create"]
+            "session_bulk_create", "session_create"]

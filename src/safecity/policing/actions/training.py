@@ -21,7 +21,7 @@ from safecity.policing.models import Attendance, Course, Delivery, Officer, Topi
 from safecity.policing.models.training import attendance_key
 
 __all__ = ["AttendanceRow", "attendance_bulk_record", "attendance_record", "course_create", "course_update",
-           "session_create"]
+           "session_bulk_create", "session_create"]
 
 HOURS_MAX = Decimal("200")
 
@@ -107,6 +107,26 @@ def session_create(*, actor: Actor, course: Course, date: dt.date, instructor: s
                                                  instructor=instructor.strip(), location=location.strip())
         frame.created(session)
     return session
+
+
+def session_bulk_create(*, actor: Actor, agency: Agency,
+                        sessions: Iterable[tuple[Course, dt.date, str, str]]) -> list[TrainingSession]:
+    """Many sessions (course, date, instructor, location) in one audited action, e.g. a year's schedule."""
+    with audited(actor=actor, action="training.session.bulk_create") as frame:
+        _check(actor, agency)
+        limit = timezone.localdate() + dt.timedelta(days=366)
+        rows = []
+        for n, (course, date, instructor, location) in enumerate(sessions, start=1):
+            if course.agency_id != agency.pk:
+                raise ValidationError({f"row {n}: course": "The course belongs to another agency."})
+            if date > limit:
+                raise ValidationError({f"row {n}: date": "More than a year ahead."})
+            rows.append(TrainingSession(agency=agency, course=course, date=date, instructor=instructor.strip(),
+                                        location=location.strip()))
+        made = TrainingSession.objects.bulk_create(rows, batch_size=500)
+        frame.touch(agency.pk)
+        frame.extra["rows"] = len(made)
+    return made
 
 
 def _attendance_errors(officer: Officer, course: Course, session: TrainingSession | None, completed_on: dt.date,
