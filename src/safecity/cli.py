@@ -17,6 +17,7 @@ from safecity.core import cli as core_cli
 from safecity.demo import cli as demo_cli
 from safecity.incidents import cli as incidents_cli
 from safecity.policing import cli_stops as policing_stops_cli
+from safecity.policing import cli_training as policing_training_cli
 
 REGISTER: tuple[Callable[[core_cli.Subparsers], None], ...] = (
     core_cli.register,  # audit, serve, manage, users, tasks, passwords
@@ -24,6 +25,7 @@ REGISTER: tuple[Callable[[core_cli.Subparsers], None], ...] = (
     incidents_cli.register,  # import
     analytics_cli.register,  # analyze
     policing_stops_cli.register,  # import stops
+    policing_training_cli.register,  # import training
 )
 
 

@@ -14,6 +14,11 @@ urlpatterns = [
     path("m/policing/stops/import/", include("safecity.policing.urls_stops_import")),
     path("m/policing/stops/", include("safecity.policing.urls_stops")),
     path("m/policing/complaints/", include("safecity.policing.urls_complaints")),
+    path("m/policing/officers/import/", include("safecity.policing.urls_roster_import")),
+    path("m/policing/units/", include("safecity.policing.urls_units")),
+    path("m/policing/training/attendance/", include("safecity.policing.urls_training_attendance")),
+    path("m/policing/training/import/", include("safecity.policing.urls_training_import")),
+    path("m/policing/training/", include("safecity.policing.urls_training")),
     path("m/policing/", include("safecity.policing.urls")),
     path("", include("safecity.core.urls")),
 ]

@@ -153,3 +153,13 @@ def token_list(*, user: Any) -> QuerySet[ApiToken]:
 
 def can_manage(user: Any) -> bool:
     return has_module(user, Module.ADMIN, "change")
+
+
+def users_of_agency(*, user: Any, agency: Agency, module: str, action: str = "change") -> QuerySet[User]:
+    """Active accounts belonging to `agency` (home agency or a role there), for pickers that link a record of
+    `module` to an account (an officer to their own login): empty unless `user` may take `action` in
+    `module` at that agency, so a picker never lists another agency's people."""
+    if not has_module(user, module, action, agency.pk):
+        return User.objects.none()
+    return User.objects.filter(Q(home_agency=agency) | Q(role_assignments__agency=agency), is_active=True).distinct(
+    ).order_by("username")

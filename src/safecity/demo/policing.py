@@ -45,6 +45,7 @@ RACES = [("white", 0.52), ("black", 0.24), ("hispanic", 0.17), ("asian/pacific i
 # records (early intervention reads complaints, use of force and stops, so it comes after them).
 Part = Callable[..., None]
 PARTS: list[str] = [  # dotted paths "safecity.demo.policing_<area>:build", added by each area
+    "safecity.demo.policing_training:build",
     "safecity.demo.policing_stops:build",
     "safecity.demo.policing_force:build",
     "safecity.demo.policing_cameras:build",  # after stops, so camera activation is checked on stops too

@@ -25,3 +25,9 @@ router.add_router("/stops", stops_router)
 from safecity.policing.api_complaints import complaints_router  # noqa: E402
 
 router.add_router("/complaints", complaints_router)
+from safecity.policing.api_training import roster_imports_router, units_router  # noqa: E402
+from safecity.policing.api_training import router as training_router  # noqa: E402
+
+router.add_router("/training", training_router)
+router.add_router("/units", units_router)
+router.add_router("/roster-imports", roster_imports_router)

@@ -36,7 +36,7 @@ def camera_activation(request: HttpRequest, q: Query[ActivationQuery]) -> Any:
     """Activation compliance computed from events, camera assignments and recordings (Wilson 95% intervals)."""
     if q.date_from and q.date_to and q.date_from > q.date_to:
         raise ValidationError({"date_to": "Must not be before date_from."})
-    r = selectors.compliance_report(user=request.user, date_from=q.date_from, date_to=q.date_to, unit=q.unit,
+    r = selectors.activation_report(user=request.user, date_from=q.date_from, date_to=q.date_to, unit=q.unit,
                                     missed_limit=0)
     return {"window_before_minutes": r.rule.before_minutes, "window_after_minutes": r.rule.after_minutes,
             "default_event_minutes": r.rule.default_minutes, "overall": _rate("all", r.overall),

@@ -13,4 +13,5 @@ urlpatterns = [
     path("officers/export.csv", roster.officer_export, name="export"),
     path("officers/<uuid:public_id>/", roster.officer_detail, name="detail"),
     path("officers/<uuid:public_id>/edit/", roster.officer_edit, name="edit"),
+    path("officers/<uuid:public_id>/reassign/", roster.officer_reassign, name="reassign"),
 ]

@@ -199,7 +199,9 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
     from safecity.policing.tests.factories_complaints import make_complaint
 
     complaint = make_complaint(agency_a, [make_officer(agency_a)])
+    training = _training_world(agency_a, officer, tmp_path)
     return {
+        **training,
         "policing_eis:detail:public_id": flag.public_id, "policing_eis:step:public_id": flag.public_id,
         "policing_eis:step:step": "assign", "policing_eis:officer:public_id": officer.public_id,
         "policing_pursuits:detail:public_id": pursuit.public_id, "flag_id": flag.public_id,
@@ -230,6 +232,40 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
     }
 
 
+def _training_world(agency: Agency, officer: Any, tmp_path: Path) -> dict[str, Any]:
+    """A unit, a course, a completion and a training import batch for the policing training pages."""
+    from safecity.core.importing.runner import run_import as run_any
+    from safecity.core.importing.spec import ImportOptions as AnyImportOptions
+    from safecity.policing.tests.factories import make_unit
+    from safecity.policing.tests.factories_training import complete, make_course
+
+    unit = make_unit(agency, code="MATRIX", name="Matrix Unit")
+    course = make_course(agency, "MATRIX", "firearms")
+    attendance = complete(officer, course, dt.date(2026, 1, 5))
+    source = tmp_path / "training.csv"
+    source.write_text(f"employee_id,course_code,completed_on,hours\n{officer.employee_id},MATRIX,2026-02-01,4\n"
+                      "NOPE,MATRIX,2026-02-01,4\n", encoding="utf-8")
+    batch = run_any("training", AnyImportOptions(path=source, agency=agency, fmt="csv")).batch
+    samples: dict[str, Any] = {
+        "policing:reassign:public_id": officer.public_id, "policing_units:detail:public_id": unit.public_id,
+        "policing_training:detail:public_id": course.public_id, "policing_training:edit:public_id": course.public_id,
+        "policing_attendance:detail:public_id": attendance.public_id,
+        "policing_training_import:result:batch_id": batch.pk, "policing_training_import:errors_csv:batch_id": batch.pk,
+        "unit_id": unit.public_id, "course_id": course.public_id, "attendance_id": attendance.public_id,
+    }
+    roster = tmp_path / "roster.csv"
+    roster.write_text("employee_id,last_name,first_name,badge_number,rank,unit_code,status,hire_date,"
+                      "separation_date\nM1,Matrix,Mo,1,officer,MATRIX,active,2020-01-01,\nM2,,,,,,,,\n",
+                      encoding="utf-8")
+    roster_batch = run_any("officers", AnyImportOptions(path=roster, agency=agency, fmt="csv")).batch
+    samples["policing_roster_import:result:batch_id"] = roster_batch.pk
+    samples["policing_roster_import:errors_csv:batch_id"] = roster_batch.pk
+    for op in ("detail", "errors"):
+        samples[f"safecity_policing_training_import_{op}:batch_id"] = batch.pk
+        samples[f"safecity_policing_roster_import_{op}:batch_id"] = roster_batch.pk
+    return samples
+
+
 def _call(client: Client, endpoint: Endpoint, agency: Agency) -> int:
     if endpoint.method == "GET":
         extra = {"lon": "-89.69", "lat": "39.71"} if endpoint.path.startswith("/api/") else {}
@@ -245,6 +281,15 @@ def _call(client: Client, endpoint: Endpoint, agency: Agency) -> int:
         stops = Path(__file__).resolve().parents[1] / "policing" / "tests" / "fixtures" / "stops_opp.csv"
         upload = SimpleUploadedFile("s.csv", stops.read_bytes())
         return client.post(endpoint.path, {"agency": agency.ori, "format": "opp", "dry_run": "true",
+                                           "file": upload}).status_code
+    if endpoint.method == "POST" and endpoint.name == "safecity_policing_roster_import_create":
+        upload = SimpleUploadedFile("r.csv", b"employee_id,last_name,first_name,badge_number,rank,unit_code,status,"
+                                             b"hire_date,separation_date\nX1,A,B,,officer,,active,,\n")
+        return client.post(endpoint.path, {"agency": agency.ori, "format": "csv", "dry_run": "true",
+                                           "file": upload}).status_code
+    if endpoint.method == "POST" and endpoint.name == "safecity_policing_training_import_create":
+        upload = SimpleUploadedFile("t.csv", b"employee_id,course_code,completed_on,hours\nX,MATRIX,2026-01-01,4\n")
+        return client.post(endpoint.path, {"agency": agency.ori, "format": "csv", "dry_run": "true",
                                            "file": upload}).status_code
     if endpoint.method == "POST":
         return client.post(endpoint.path, {"name": "matrix", "days": 7}, content_type="application/json").status_code

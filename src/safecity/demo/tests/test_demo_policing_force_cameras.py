@@ -59,7 +59,7 @@ def test_force_and_camera_parts(agency_a: Any, alice_admin: Any) -> None:
     policing_cameras.build(agency=agency_a, officers=officers, seed=3, start=start, end=end)
     assert (force.count(), Recording.objects.count(), Camera.objects.count()) == (n_force, n_rec, n_cam)
 
-    report = selectors.compliance_report(user=alice_admin)
+    report = selectors.activation_report(user=alice_admin)
     assert 0.6 < report.overall.value < 0.97
     rates = sorted((r.rate.value, r.key) for r in report.by_unit if r.rate.trials >= 30)
     print("activation by unit:", [(k, round(v, 3)) for v, k in rates], "overall", round(report.overall.value, 3))

@@ -101,6 +101,8 @@ def officer_update(*, actor: Actor, officer: Officer, **changes: Any) -> Officer
     with audited(actor=actor, action="officer.update", obj=officer) as frame:
         if not is_system(actor):
             ensure_can(actor, "change", officer)
+        if changes.get("user") is not None:
+            _check_account(officer, changes["user"])
         before = snapshot(officer)
         for key, value in changes.items():
             setattr(officer, key, value)
@@ -109,6 +111,21 @@ def officer_update(*, actor: Actor, officer: Officer, **changes: Any) -> Officer
         officer.save()
         frame.updated(officer, before)
     return officer
+
+
+def _check_account(officer: Officer, account: Any) -> None:
+    """An officer is linked only to an account of their own agency, and an account to one officer there."""
+    from django.db.models import Q
+
+    from safecity.core.models import User
+
+    member = User.objects.filter(Q(home_agency_id=officer.agency_id) | Q(role_assignments__agency_id=officer.agency_id),
+                                 pk=account.pk, is_active=True).exists()
+    if not member:
+        raise ValidationError({"user": "Choose an active account of the officer's own agency."})
+    other = Officer.objects.filter(agency_id=officer.agency_id, user_id=account.pk).exclude(pk=officer.pk).first()
+    if other is not None:
+        raise ValidationError({"user": f"That account is already linked to employee {other.employee_id}."})
 
 
 def assignment_start(*, actor: Actor, officer: Officer, unit: Unit, started: dt.date, rank: str | None = None,

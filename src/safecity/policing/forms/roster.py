@@ -69,11 +69,50 @@ class OfficerEditForm(forms.Form):
     separation_date = forms.DateField(label="Separation date", required=False, help_text="YYYY-MM-DD",
                                       widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
+    account = forms.ChoiceField(label="User account", required=False,
+                                help_text="The officer's own sign-in, if they have one (accounts of this agency).")
+
     def __init__(self, data: Any = None, *, user: Any, instance: Officer) -> None:
-        initial = {name: getattr(instance, name) for name in self.base_fields}
+        initial: dict[str, Any] = {name: getattr(instance, name) for name in self.base_fields if name != "account"}
+        initial["account"] = str(instance.user_id or "")
         super().__init__(data, initial=initial)
         self.user, self.instance = user, instance
+        self.accounts = {str(u.pk): u for u in core_selectors.users_of_agency(
+            user=user, agency=instance.agency, module=Module.POLICING, action="change")}
+        if instance.user is not None:  # keep showing the current link even if the account moved agency
+            self.accounts.setdefault(str(instance.user_id), instance.user)
+        account_field: Any = self.fields["account"]
+        account_field.choices = [("", "— no account —")] + [
+            (pk, f"{u.username}" + (f" ({u.get_full_name()})" if u.get_full_name() else ""))
+            for pk, u in self.accounts.items()]
 
     def action_kwargs(self) -> dict[str, Any]:
         """Only what changed, so the history shows exactly the edited fields."""
-        return {name: self.cleaned_data[name] for name in self.changed_data}
+        changed = {name: self.cleaned_data[name] for name in self.changed_data if name != "account"}
+        if "account" in self.changed_data:
+            chosen = self.cleaned_data["account"]
+            changed["user"] = self.accounts[chosen] if chosen else None
+        return changed
+
+
+class ReassignForm(forms.Form):
+    """A move to another unit and/or rank: `assignment_start` ends the open assignment the day before."""
+
+    unit = forms.ChoiceField(label="New unit")
+    started = forms.DateField(label="Starts on", help_text="YYYY-MM-DD; the current assignment ends the day before.",
+                              widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    rank = forms.ChoiceField(label="Rank", choices=Rank.choices)
+    duty = forms.CharField(label="Duty", max_length=60, required=False,
+                           help_text="e.g. patrol, investigations, school resource.")
+
+    def __init__(self, data: Any = None, *, user: Any, officer: Officer) -> None:
+        super().__init__(data, initial={"rank": officer.rank})
+        self.user, self.officer = user, officer
+        self.units = {str(u.public_id): u for u in selectors.unit_list(user=user).filter(agency=officer.agency)}
+        unit_field: Any = self.fields["unit"]
+        unit_field.choices = [(pk, f"{u.name} ({u.code})") for pk, u in self.units.items()]
+
+    def action_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"unit": self.units[data["unit"]], "started": data["started"], "rank": data["rank"],
+                "duty": data["duty"]}

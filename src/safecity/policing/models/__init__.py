@@ -1,3 +1,4 @@
+
 from safecity.policing.models.cameras import Camera, CameraAssignment, CameraStatus, EventKind, OfficerEvent, Recording
 from safecity.policing.models.complaints import (
     Allegation,
@@ -11,16 +12,17 @@ from safecity.policing.models.complaints import (
     ComplaintStatus,
     Finding,
 )
-from safecity.policing.models.eis import (
-    EIFlag,
-    EIFlagStep,
-    FlagStatus,
-    Intervention,
-    Pursuit,
-    PursuitOutcome,
-)
+from safecity.policing.models.eis import EIFlag, EIFlagStep, FlagStatus, Intervention, Pursuit, PursuitOutcome
 from safecity.policing.models.force import Injury, UseOfForceIncident, UseOfForceOfficer, UseOfForceSubject
-from safecity.policing.models.roster import Assignment, Officer, OfficerStatus, Rank, Unit
+from safecity.policing.models.roster import (
+    Assignment,
+    Officer,
+    OfficerStatus,
+    Rank,
+    RosterImportBatch,
+    RosterImportRowError,
+    Unit,
+)
 from safecity.policing.models.stops import (
     SearchBasis,
     Stop,
@@ -30,12 +32,23 @@ from safecity.policing.models.stops import (
     StopType,
     SubjectRace,
 )
+from safecity.policing.models.training import (
+    Attendance,
+    Course,
+    Delivery,
+    Topic,
+    TrainingImportBatch,
+    TrainingImportRowError,
+    TrainingSession,
+)
 
 __all__ = [
-    "Allegation", "Assignment", "Camera", "CameraAssignment", "CameraStatus", "Complainant", "Complaint",
-    "ComplaintChannel", "ComplaintComment", "ComplaintEvent", "ComplaintEventKind", "ComplaintSource",
-    "ComplaintStatus", "EIFlag", "EIFlagStep", "EventKind", "Finding", "FlagStatus", "Injury", "Intervention",
-    "Officer", "OfficerEvent", "OfficerStatus", "Pursuit", "PursuitOutcome", "Rank", "Recording", "SearchBasis",
-    "Stop", "StopImportBatch", "StopImportRowError", "StopOutcome", "StopType", "SubjectRace", "Unit",
-    "UseOfForceIncident", "UseOfForceOfficer", "UseOfForceSubject",
+    "Allegation", "Assignment", "Attendance", "Camera", "CameraAssignment", "CameraStatus", "Complainant",
+    "Complaint", "ComplaintChannel", "ComplaintComment", "ComplaintEvent", "ComplaintEventKind", "ComplaintSource",
+    "ComplaintStatus", "Course", "Delivery", "EIFlag", "EIFlagStep", "EventKind", "Finding", "FlagStatus",
+    "Injury", "Intervention", "Officer", "OfficerEvent", "OfficerStatus", "Pursuit", "PursuitOutcome", "Rank",
+    "Recording", "RosterImportBatch", "RosterImportRowError", "SearchBasis", "Stop", "StopImportBatch",
+    "StopImportRowError", "StopOutcome", "StopType", "SubjectRace", "Topic", "TrainingImportBatch",
+    "TrainingImportRowError", "TrainingSession", "Unit", "UseOfForceIncident", "UseOfForceOfficer",
+    "UseOfForceSubject",
 ]

@@ -12,6 +12,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
+from safecity.core.importing.models import ImportBatchBase, ImportRowErrorBase
 from safecity.core.models import Agency, District, ProtectedModel
 
 
@@ -110,3 +111,14 @@ class Assignment(ProtectedModel):
             models.CheckConstraint(condition=models.Q(ended__isnull=True) | models.Q(ended__gte=models.F("started")),
                                    name="assignment_ends_after_start"),
         ]
+
+
+class RosterImportBatch(ImportBatchBase):
+    """One run of `safecity import officers` (the roster from a personnel file)."""
+
+    safecity_module: ClassVar[str] = "policing"
+    record_type: ClassVar[str] = "officers"
+
+
+class RosterImportRowError(ImportRowErrorBase):
+    batch = models.ForeignKey(RosterImportBatch, on_delete=models.CASCADE, related_name="errors")

@@ -121,7 +121,7 @@ def _rates(counts: dict[Any, tuple[int, int]], labels: dict[Any, str]) -> list[R
     return [RateRow(str(k), labels.get(k, str(k)), proportion(*counts[k])) for k in sorted(counts, key=str)]
 
 
-def compliance_report(*, user: Any, date_from: dt.date | None = None, date_to: dt.date | None = None,
+def activation_report(*, user: Any, date_from: dt.date | None = None, date_to: dt.date | None = None,
                       unit: str = "", missed_limit: int = 500) -> ComplianceReport:
     """Activation compliance of the events the user may see (see `policing.compliance` for the rule)."""
     rule = window_rule()
@@ -222,5 +222,5 @@ def dashboard_cameras(*, user: Any, today: dt.date | None = None) -> CameraTile:
     day = today or timezone.localdate()
     start = day.replace(year=day.year - 1) + dt.timedelta(days=1) if not (day.month == 2 and day.day == 29) \
         else day.replace(year=day.year - 1, day=28)
-    report = compliance_report(user=user, date_from=start, date_to=day, missed_limit=0)
+    report = activation_report(user=user, date_from=start, date_to=day, missed_limit=0)
     return CameraTile(overall=report.overall, by_unit=report.by_unit, date_from=start, date_to=day)

@@ -81,7 +81,7 @@ def _world(agency: Any) -> tuple[Any, Any]:
     return a, b
 
 
-def test_compliance_report_known_answer(agency_a: Any, alice_admin: Any) -> None:
+def test_activation_report_known_answer(agency_a: Any, alice_admin: Any) -> None:
     a, b = _world(agency_a)
     # A: four stops; recorded, touching (missed), recorded, no time
     for hm, rec in (("10:00", ("10:05", "10:20")), ("12:00", ("11:50", "11:58")), ("14:00", ("13:50", "13:59"))):
@@ -97,7 +97,7 @@ def test_compliance_report_known_answer(agency_a: Any, alice_admin: Any) -> None
     off = make_force(agency_a, b, when="2025-03-06 20:00")
     actions.force_incident_update(actor=SYSTEM, force_incident=off, officers=[{"officer": b, "on_duty": False}])
 
-    report = selectors.compliance_report(user=alice_admin)
+    report = selectors.activation_report(user=alice_admin)
     assert report.statuses == {"compliant": 3, "missed": 2, "no_camera": 0, "off_duty": 1, "no_time": 1}
     assert (report.overall.successes, report.overall.trials) == (3, 5)
     # Wilson 95% for 3/5 by hand: centre (0.6 + 1.92073/5)/(1 + 3.84146/5) = 0.55655,
@@ -112,14 +112,14 @@ def test_compliance_report_known_answer(agency_a: Any, alice_admin: Any) -> None
         "force": (1, 1), "incident": (0, 1), "stop": (2, 3)}
     assert sorted(e.kind for e in report.missed) == ["Incident / call", "Stop"]
     assert report.by_officer[0].label.startswith("Able")  # lowest rate first
-    march = selectors.compliance_report(user=alice_admin, date_from=DAY, date_to=dt.date(2025, 3, 31), unit="P1")
+    march = selectors.activation_report(user=alice_admin, date_from=DAY, date_to=dt.date(2025, 3, 31), unit="P1")
     assert (march.overall.successes, march.overall.trials) == (2, 3)
 
 
 def test_an_officer_without_a_camera_is_not_counted_as_missing(agency_a: Any, alice_admin: Any) -> None:
     lone = make_officer(agency_a)
     attend(agency_a, lone, stop=make_stop(agency_a, lone, day=DAY, time=dt.time(10)))
-    report = selectors.compliance_report(user=alice_admin)
+    report = selectors.activation_report(user=alice_admin)
     assert report.statuses["no_camera"] == 1 and report.overall.trials == 0
 
 
@@ -229,7 +229,7 @@ def test_agencies_do_not_see_each_others_cameras_recordings_or_compliance(agency
     assert client.get("/m/policing/cameras/00000000-0000-4000-8000-000000000000/").status_code == 404
     assert [r["external_id"] for r in client.get("/api/v1/policing/recordings/purge-due").json()["items"]] == [
         "MINEVID"]
-    assert selectors.compliance_report(user=user).statuses["no_camera"] == 0  # B's stop is not counted
+    assert selectors.activation_report(user=user).statuses["no_camera"] == 0  # B's stop is not counted
     api = client.get("/api/v1/policing/cameras/activation").json()
     assert api["overall"]["events"] == 0 and sum(api["statuses"].values()) == 0
 

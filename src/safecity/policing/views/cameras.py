@@ -84,7 +84,7 @@ def _report(request: HttpRequest, missed_limit: int) -> tuple[ComplianceForm, An
     if form.is_bound and not form.is_valid():
         return form, None
     data = form.cleaned_data if form.is_bound else {}
-    return form, selectors.compliance_report(user=request.user, date_from=data.get("date_from"),
+    return form, selectors.activation_report(user=request.user, date_from=data.get("date_from"),
                                              date_to=data.get("date_to"), unit=data.get("unit") or "",
                                              missed_limit=missed_limit)
 

@@ -2,11 +2,54 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
 from safecity.core.kit import views as kit_views
+from safecity.core.permissions import NotPermitted
+from safecity.core.roles import CHANGE, Module
+from safecity.core.views import module_required
+from safecity.policing import actions, selectors
+from safecity.policing.forms.roster import ReassignForm
 from safecity.policing.kit import OFFICERS
+from safecity.policing.kit.units import UNITS
 
 officer_list = kit_views.list_view(OFFICERS)
 officer_detail = kit_views.detail_view(OFFICERS)
 officer_create = kit_views.create_view(OFFICERS)
 officer_edit = kit_views.edit_view(OFFICERS)
 officer_export = kit_views.export_view(OFFICERS)
+
+
+@module_required(Module.POLICING, CHANGE)
+def officer_reassign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Move an officer to another unit or rank (`assignment_start`); errors are shown on the field they name."""
+    try:
+        officer = selectors.officer_get(user=request.user, public_id=public_id, action=CHANGE)
+    except ObjectDoesNotExist:
+        raise Http404("No such officer.") from None
+    form = ReassignForm(request.POST if request.method == "POST" else None, user=request.user, officer=officer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.assignment_start(actor=request.user, officer=officer, **form.action_kwargs())
+        except NotPermitted:
+            raise Http404("No such officer.") from None
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    form.add_error(name if name in form.fields else None, message)
+        else:
+            return redirect("policing:detail", public_id=officer.public_id)
+    detail = reverse("policing:detail", args=[officer.public_id])
+    return render(request, "core/kit/form.html", {
+        "form": form, "heading": f"Reassign {OFFICERS.title(officer)}", "cancel": detail},
+        status=400 if request.method == "POST" else 200)
+
+
+unit_list = kit_views.list_view(UNITS)
+unit_detail = kit_views.detail_view(UNITS)
+unit_export = kit_views.export_view(UNITS)

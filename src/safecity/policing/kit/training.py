@@ -1,0 +1,120 @@
+"""Training records declared for the module kit: courses and attendance (pages, CSV and API come from here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, Text
+from safecity.core.roles import Module
+from safecity.policing import actions, selectors
+from safecity.policing.forms.training import AttendanceCreateForm, CourseCreateForm, CourseEditForm
+from safecity.policing.models import Attendance, Course, Delivery, Topic
+
+
+def _courses(user: Any) -> list[tuple[str, str]]:
+    return [(c.code, f"{c.title} ({c.code})") for c in selectors.course_list(user=user)]
+
+
+def _officer(a: Attendance) -> str:
+    return f"{a.officer.last_name}, {a.officer.first_name} ({a.officer.employee_id})"
+
+
+COURSES = RecordKit(
+    module=Module.POLICING,
+    model=Course,
+    namespace="policing_training",
+    noun="course",
+    plural="courses",
+    list_selector=selectors.course_list,
+    get_selector=selectors.course_get,
+    columns=(
+        Column("code", "Code", sort=("code", "id"), link=True),
+        Column("title", "Title", sort=("title", "id")),
+        Column("topic", "Topic", lambda c: c.get_topic_display(), sort=("topic", "code", "id")),
+        Column("hours", "Hours", sort=("hours", "code", "id")),
+        Column("delivery", "Delivery", lambda c: c.get_delivery_display(), sort=("delivery", "code", "id")),
+        Column("agency", "Agency", "agency.ori", sort=("agency__ori", "code", "id")),
+    ),
+    filters=(
+        Choice("topic", "Topic", lookup="topic", choices=Topic.choices),
+        Choice("delivery", "Delivery", lookup="delivery", choices=Delivery.choices),
+        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+    ),
+    search=Search("Code or title", ("code", "title")),
+    default_sort="code",
+    export_columns=(
+        Column("agency", "Agency", "agency.ori"), Column("code", "Code"), Column("title", "Title"),
+        Column("topic", "Topic"), Column("hours", "Hours"), Column("delivery", "Delivery"),
+        Column("active", "Active"),
+    ),
+    detail_fields=(
+        Column("agency", "Agency", lambda c: f"{c.agency.name} ({c.agency.ori})"),
+        Column("code", "Code"), Column("title", "Title"),
+        Column("topic", "Topic", lambda c: c.get_topic_display()), Column("hours", "Hours credited"),
+        Column("delivery", "Delivery", lambda c: c.get_delivery_display()),
+        Column("description", "Description"), Column("active", "Offered", lambda c: "yes" if c.active else "no"),
+    ),
+    title=lambda c: f"{c.title} ({c.code})",
+    create_form=CourseCreateForm,
+    create_action=actions.course_create,
+    edit_form=CourseEditForm,
+    update_action=actions.course_update,
+    detail_template="policing/course_detail.html",
+    api_id_param="course_id",
+    api_operation_prefix="safecity_policing_training_api",
+)
+
+ATTENDANCE = RecordKit(
+    module=Module.POLICING,
+    model=Attendance,
+    namespace="policing_attendance",
+    noun="attendance",
+    plural="attendance records",
+    list_selector=selectors.attendance_list,
+    get_selector=selectors.attendance_get,
+    columns=(
+        Column("completed_on", "Completed", lambda a: a.completed_on.isoformat(), sort=("completed_on", "id"),
+               link=True),
+        Column("officer", "Officer", _officer, sort=("officer__last_name", "officer__first_name", "id")),
+        Column("course", "Course", lambda a: f"{a.course.title} ({a.course.code})", sort=("course__code", "id")),
+        Column("topic", "Topic", lambda a: a.course.get_topic_display(), sort=("course__topic", "id")),
+        Column("hours", "Hours", sort=("hours", "id")),
+        Column("passed", "Passed", lambda a: "yes" if a.passed else "no", sort=("passed", "id")),
+        Column("agency", "Agency", "agency.ori", sort=("agency__ori", "id")),
+    ),
+    filters=(
+        Text("officer", "Officer employee id", lookup="officer__employee_id", max_length=30),
+        Choice("course", "Course", lookup="course__code", choices=_courses),
+        DateRange("completed", "Completed", lookup="completed_on"),
+        Choice("topic", "Topic", lookup="course__topic", choices=Topic.choices, more=True),
+        Choice("passed", "Passed", lookup="passed", choices=(("true", "Passed"), ("false", "Not passed")),
+               more=True, apply=lambda qs, v: qs.filter(passed=(v == "true"))),
+        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+    ),
+    search=Search("Officer name or course title", ("officer__last_name", "officer__first_name", "course__title")),
+    default_sort="-completed_on",
+    export_columns=(
+        Column("agency", "Agency", "agency.ori"), Column("employee_id", "Employee id", "officer.employee_id"),
+        Column("last_name", "Last name", "officer.last_name"), Column("first_name", "First name", "officer.first_name"),
+        Column("course_code", "Course code", "course.code"), Column("topic", "Topic", "course.topic"),
+        Column("completed_on", "Completed on"), Column("hours", "Hours"), Column("score", "Score"),
+        Column("passed", "Passed"),
+        Column("session", "Session", lambda a: a.session.date.isoformat() if a.session else ""),
+    ),
+    detail_fields=(
+        Column("agency", "Agency", lambda a: f"{a.agency.name} ({a.agency.ori})"),
+        Column("officer", "Officer", _officer),
+        Column("course", "Course", lambda a: f"{a.course.title} ({a.course.code})"),
+        Column("topic", "Topic", lambda a: a.course.get_topic_display()),
+        Column("completed_on", "Completed on"), Column("hours", "Hours credited"), Column("score", "Score"),
+        Column("passed", "Passed", lambda a: "yes" if a.passed else "no"),
+        Column("session", "Session", lambda a: (f"{a.session.date.isoformat()}, {a.session.instructor}, "
+                                                f"{a.session.location}") if a.session else None),
+    ),
+    title=lambda a: f"{a.course.code} completed by {a.officer.first_name} {a.officer.last_name} on {a.completed_on}",
+    create_form=AttendanceCreateForm,
+    create_action=actions.attendance_record,
+    list_template="policing/attendance_list.html",
+    api_id_param="attendance_id",
+    api_operation_prefix="safecity_policing_training_api",
+)
