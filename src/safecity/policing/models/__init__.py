@@ -14,3 +14,26 @@ __all__ = [
     "OfficerStatus", "Rank", "SearchBasis", "Stop", "StopOutcome", "StopType", "SubjectRace", "Unit",
     "UseOfForceIncident", "UseOfForceOfficer", "UseOfForceSubject",
 ]
+from safecity.policing.models.community import (  # noqa: E402
+    ConcernCategory,
+    CountSource,
+    FollowUp,
+    FollowUpStatus,
+    Meeting,
+    MeetingConcern,
+    ProblemProject,
+    ProjectActivity,
+    ProjectStatus,
+    SurveyImportBatch,
+    SurveyImportRowError,
+    SurveyItem,
+    SurveyMethod,
+    SurveyResult,
+    SurveyWave,
+)
+
+__all__ += [
+    "ConcernCategory", "CountSource", "FollowUp", "FollowUpStatus", "Meeting", "MeetingConcern", "ProblemProject",
+    "ProjectActivity", "ProjectStatus", "SurveyImportBatch", "SurveyImportRowError", "SurveyItem", "SurveyMethod",
+    "SurveyResult", "SurveyWave",
+]
