@@ -16,12 +16,14 @@ from safecity.analytics import cli as analytics_cli
 from safecity.core import cli as core_cli
 from safecity.demo import cli as demo_cli
 from safecity.incidents import cli as incidents_cli
+from safecity.policing import cli_community as policing_community_cli
 
 REGISTER: tuple[Callable[[core_cli.Subparsers], None], ...] = (
     core_cli.register,  # audit, serve, manage, users, tasks, passwords
     demo_cli.register,  # demo
     incidents_cli.register,  # import
     analytics_cli.register,  # analyze
+    policing_community_cli.register,  # import surveys
 )
 
 

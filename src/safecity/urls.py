@@ -6,6 +6,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("incidents/import/", include("safecity.incidents.import_views")),
     path("incidents/", include("safecity.incidents.urls")),
+    path("m/policing/community/projects/", include("safecity.policing.urls_community")),
+    path("m/policing/community/meetings/", include("safecity.policing.urls_community_meetings")),
+    path("m/policing/community/surveys/import/", include("safecity.policing.import_views_surveys")),
+    path("m/policing/community/surveys/", include("safecity.policing.urls_community_surveys")),
     path("m/policing/", include("safecity.policing.urls")),
     path("", include("safecity.core.urls")),
 ]
