@@ -44,7 +44,9 @@ RACES = [("white", 0.52), ("black", 0.24), ("hispanic", 0.17), ("asian/pacific i
 # Each part: build(*, agency, officers, seed, start, end, out). Order matters where a part reads another's
 # records (early intervention reads complaints, use of force and stops, so it comes after them).
 Part = Callable[..., None]
-PARTS: list[str] = []  # dotted paths "safecity.demo.policing_<area>:build", added by each area
+PARTS: list[str] = [  # dotted paths "safecity.demo.policing_<area>:build", added by each area
+    "safecity.demo.policing_community:build",
+]
 
 
 def officer_risk(officer: Officer, seed: int = 2026) -> float:
