@@ -34,10 +34,10 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import Count
 
+import safecity.policing.actions as actions
 from safecity.core.actors import DEMO
 from safecity.core.models import Agency, Beat, District
 from safecity.incidents.models import Incident
-from safecity.policing import actions
 from safecity.policing.models import (
     ConcernCategory,
     Meeting,

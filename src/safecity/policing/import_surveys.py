@@ -57,7 +57,8 @@ class SurveyPlan(CsvPlan):
             errors.append(RowError(line, "district", district, "not a district code of the agency"))
         item = ITEMS.get(row["item"].strip().lower()) or ITEMS.get(row["item"].strip())
         if item is None:
-            errors.append(RowError(line, "item", row["item"], f"unknown item; use one of {', '.join(SurveyItem.values)}"))
+            errors.append(RowError(line, "item", row["item"],
+                                   f"unknown item; use one of {', '.join(SurveyItem.values)}"))
         n: int | None = None
         try:
             n = int(row["n"].strip())

@@ -8,6 +8,7 @@ import random
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from safecity.core.actors import SYSTEM
 from safecity.demo.build import _geography
@@ -24,7 +25,7 @@ def test_community_part_builds_once_with_real_assessments(agency_a: Any) -> None
 
     actions.agency_population_set(actor=SYSTEM, agency=agency_a, year=2026, population=600_000, source="test")
     _geography(agency_a, random.Random(1))
-    end = dt.date.today() - dt.timedelta(days=1)
+    end = timezone.localdate() - dt.timedelta(days=1)
     generate_incidents(agency=agency_a, seed=5, scale=0.1, end=end)
     build(agency=agency_a, officers=[], seed=5, start=end.replace(year=end.year - 3), end=end)
     counts = (ProblemProject.objects.count(), Meeting.objects.count(), FollowUp.objects.count(),
@@ -43,9 +44,10 @@ def test_community_part_builds_once_with_real_assessments(agency_a: Any) -> None
     assert result.wdd is not None and result.source == "incidents"
     target = result.areas[0]
     assert target.after is not None and target.before is not None and target.after > target.before  # the uptick
-    assert FollowUp.objects.filter(status="open", due__lt=dt.date.today()).exists()  # some overdue
+    assert FollowUp.objects.filter(status="open", due__lt=end).exists()  # some overdue
     assert FollowUp.objects.filter(status="done").exists()
-    assert max(Meeting.objects.values_list("date", flat=True)) <= end and max(SurveyWave.objects.values_list("end", flat=True)) <= end
+    assert max(Meeting.objects.values_list("date", flat=True)) <= end
+    assert max(SurveyWave.objects.values_list("end", flat=True)) <= end
     series = selectors.survey_series(user=admin, item="trust")
     assert len(series) == districts and all(len(s.points) == 3 for s in series)
 

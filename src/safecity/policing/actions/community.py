@@ -13,13 +13,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+import safecity.incidents.selectors as incident_selectors
 from safecity.core.actions import audited
 from safecity.core.actors import Actor, is_system
 from safecity.core.history import snapshot
 from safecity.core.models import Agency, Beat, District
 from safecity.core.permissions import ensure_can, ensure_module
 from safecity.core.roles import Module
-from safecity.incidents import selectors as incident_selectors
 from safecity.policing.models import (
     ConcernCategory,
     CountSource,

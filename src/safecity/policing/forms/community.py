@@ -10,10 +10,10 @@ from typing import Any
 
 from django import forms
 
+import safecity.incidents.selectors as incident_selectors
 from safecity.core import selectors as core_selectors
 from safecity.core.models import Beat, District
 from safecity.core.roles import ADD, Module
-from safecity.incidents import selectors as incident_selectors
 from safecity.policing.models import (
     ConcernCategory,
     CountSource,

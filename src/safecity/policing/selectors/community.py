@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+import safecity.incidents.selectors as incident_selectors
 from safecity.analytics.displacement import WDDResult, WDQResult, wdd, wdq
 from safecity.analytics.proportions import wilson_ci
-from safecity.incidents import selectors as incident_selectors
 from safecity.policing.models import (
     CountSource,
     FollowUp,
@@ -98,6 +98,10 @@ AREA_LABELS = {"target": "Target area", "buffer": "Buffer (displacement) area", 
                "buffer_control": "Control for the buffer"}
 
 
+def pair(a: AreaCounts) -> tuple[float, float]:
+    return float(a.before or 0), float(a.after or 0)
+
+
 def _days(period: tuple[dt.date, dt.date]) -> int:
     return (period[1] - period[0]).days + 1
 
@@ -174,7 +178,6 @@ def project_assessment(*, user: Any, project: ProblemProject) -> Assessment:
     target, control, buffer = by["target"], by["control"], by["buffer"]
     bcontrol = by["buffer_control"] if by["buffer_control"].given else control
     if target.given and control.given:
-        pair = (lambda a: (float(a.before), float(a.after)))
         try:
             result = wdd(pair(control), pair(target), pair(bcontrol) if buffer.given else None,
                          pair(buffer) if buffer.given else None, time_weights=weights, alpha=project.alpha)

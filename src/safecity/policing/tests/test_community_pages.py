@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from safecity.conftest import verified_client
 from safecity.core.actors import SYSTEM
@@ -134,7 +135,7 @@ def test_the_project_workflow_through_the_pages(agency_a: Any, persona: Any) -> 
     assert client.post(f"{base}advance/", {"to": "analysis"}).status_code == 302
     bad = client.post(f"{base}activities/", {"date": "2001-01-01", "description": "Lighting audit"})
     assert bad.status_code == 400 and "Before the project opened" in bad.content.decode()
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     assert client.post(f"{base}activities/", {"date": today, "description": "Lighting audit",
                                               "partners": "Public works"}).status_code == 302
     refused = client.post(f"{base}assessment/", {

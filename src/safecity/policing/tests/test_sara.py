@@ -58,7 +58,7 @@ def test_the_published_example_counted_from_incidents_gives_the_published_wdd(ag
     beats = make_beats(agency_a)
     roles = {"target": "101", "buffer": "102", "control": "103", "buffer_control": "104"}
     for area, (before, after) in PUBLISHED.items():
-        for n, (period, count) in enumerate(((BEFORE, before), (AFTER, after))):
+        for period, count in ((BEFORE, before), (AFTER, after)):
             for i in range(count):
                 day = period[0] + dt.timedelta(days=i % 181)
                 make_incident(agency_a, day, [("120", [])], beat=beats[roles[area]])

@@ -65,8 +65,9 @@ def test_bad_rows_are_located_and_good_rows_kept(agency_a: Any, agency_b: Any, s
     result = run_import("surveys", ImportOptions(path=write(tmp_path, text), agency=agency_a, fmt="csv"))
     assert (result.imported, result.rejected, result.exit_code) == (2, 8, 1)
     located = sorted((e.line, e.field, e.value) for e in result.errors)
-    assert located == [(3, "wave", "2024-spring|1|trust"), (5, "wave", "2023-fall"), (6, "district", "7"), (7, "n", "0"),
-                       (8, "agree", "101"), (9, "n", "ten"), (10, "item", "bogus"), (11, "agree", "150%")]
+    assert located == [(3, "wave", "2024-spring|1|trust"), (5, "wave", "2023-fall"), (6, "district", "7"),
+                       (7, "n", "0"), (8, "agree", "101"), (9, "n", "ten"), (10, "item", "bogus"),
+                       (11, "agree", "150%")]
     assert any("duplicate wave, district and item in this file (first on line 2)" in e.reason for e in result.errors)
     assert SurveyResult.objects.count() == 2
 
