@@ -185,7 +185,7 @@ def _manual_project(agency: Agency, target: Beat, end: dt.date, rng: random.Rand
         problem_statement="Graffiti and broken fixtures reported weekly by the parks department.")
     # Work orders are the parks department's records, not incidents: the counts are typed in (count_source).
     lam = {"target": (60, 60 * 0.65), "buffer": (45, 44), "control": (80, 78)}
-    drawn = {f"{area}_{p}": _poisson(rng, lam[area][i]) for area in lam for i, p in enumerate(("before", "after"))}
+    drawn: dict[str, Any] = {f"{area}_{p}": _poisson(rng, lam[area][i]) for area in lam for i, p in enumerate(("before", "after"))}
     actions.project_set_assessment(
         actor=DEMO, project=project, count_source="manual", before_from=start - dt.timedelta(days=120),
         before_to=start - dt.timedelta(days=1), after_from=start + dt.timedelta(days=60),
@@ -234,7 +234,7 @@ def _surveys(agency: Agency, end: dt.date, rng: random.Random) -> int:
         if SurveyWave.objects.filter(agency=agency, code=code).exists():
             continue
         n_total = 0
-        results: list[tuple[District, str, int, int]] = []
+        results: list[tuple[District, SurveyItem, int, int]] = []
         for i, district in enumerate(districts):
             level, trend = DISTRICT_SHIFT[i % len(DISTRICT_SHIFT)]
             for item, base in ITEM_LEVEL.items():

@@ -88,7 +88,8 @@ def incident_counts_in_beats(
     """
     if not beat_codes or not periods:
         return [0] * len(periods)
-    qs = Incident.objects.restrict(user, "view").filter(agency_id=agency_id, beat__code__in=list(beat_codes))
+    qs: QuerySet[Incident] = Incident.objects.restrict(user, "view").filter(agency_id=agency_id,
+                                                                         beat__code__in=list(beat_codes))
     if offense_codes:
         qs = with_offenses(qs, list(offense_codes))
     counts = qs.order_by().aggregate(**{

@@ -88,13 +88,14 @@ class SurveyQuery(Schema):
 
 @results_router.get("/", response={200: list[SurveySeriesOut], **ERRORS}, operation_id=f"{PREFIX}_survey_series")
 @requires(Module.POLICING)
-def survey_results(request: HttpRequest, query: Query[SurveyQuery]) -> Any:  # type: ignore[type-arg]
+def survey_results(request: HttpRequest, query: Query[SurveyQuery]) -> Any:
     """One survey item by district over the waves: percent agree with a 95% Wilson interval from n."""
     return selectors.survey_series(user=request.user, item=query.item, agency_ori=query.agency)
 
 
 imports_router = Router(tags=["policing"])
-register_import(imports_router, SURVEYS, url_prefix="/api/v1/policing/community/surveys/imports")
+register_import(imports_router, SURVEYS, url_prefix="/api/v1/policing/community/surveys/imports",
+                operation_prefix=f"{PREFIX}_survey_import")
 
 community_router = Router(tags=["policing"])
 community_router.add_router("/projects", projects_router)

@@ -102,8 +102,9 @@ def api_endpoints(client: Client, samples: dict[str, Any]) -> list[Endpoint]:
         for method, op in ops.items():
             concrete = path
             for param in op.get("parameters", []):
-                if param["in"] == "path":
-                    concrete = concrete.replace("{" + param["name"] + "}", str(samples[param["name"]]))
+                if param["in"] == "path":  # a sample for this operation's parameter, else for any of that name
+                    sample = samples.get(f"{op['operationId']}:{param['name']}", samples.get(param["name"]))
+                    concrete = concrete.replace("{" + param["name"] + "}", str(sample))
             found.append(Endpoint(op["operationId"], method.upper(), concrete, views[op["operationId"]]))
     return found
 
@@ -124,6 +125,37 @@ def expected(role: str, endpoint: Endpoint) -> bool | None:
 
 
 # ---- the data every endpoint needs -------------------------------------------------------------------
+
+
+def _community_world(agency: Agency, beat: Any, tmp_path: Path) -> dict[str, Any]:
+    """A SARA project, a meeting with a follow-up, a survey wave and a survey import batch."""
+    from safecity.core.importing.runner import run_import as run_typed_import
+    from safecity.core.importing.spec import ImportOptions as TypedOptions
+    from safecity.policing import actions as policing_actions
+    from safecity.policing.tests.factories_community import make_meeting, make_project, make_wave
+
+    project = make_project(agency, beat)
+    meeting = make_meeting(agency, beat=beat)
+    follow_up = policing_actions.followup_add(actor=SYSTEM, meeting=meeting, action="Fix lights", owner="PW",
+                                              due=dt.date(2024, 4, 1))
+    wave = make_wave(agency)
+    survey_csv = tmp_path / "survey.csv"
+    survey_csv.write_text(f"wave,district,item,n,agree\n{wave.code},{beat.district.code},trust,10,5\n")
+    survey_batch = run_typed_import("surveys", TypedOptions(path=survey_csv, agency=agency, fmt="csv")).batch
+    samples: dict[str, Any] = {"project_id": project.public_id, "meeting_id": meeting.public_id,
+                               "wave_id": wave.public_id}
+    for name in ("detail", "edit", "assessment", "advance", "activity"):
+        samples[f"policing_sara:{name}:public_id"] = project.public_id
+    for name in ("detail", "edit", "concern", "followup"):
+        samples[f"policing_meetings:{name}:public_id"] = meeting.public_id
+    samples["policing_meetings:followup_status:public_id"] = follow_up.public_id
+    for name in ("detail", "edit", "result"):
+        samples[f"policing_surveys:{name}:public_id"] = wave.public_id
+    for name in ("result", "errors_csv"):
+        samples[f"policing_surveys_import:{name}:batch_id"] = survey_batch.pk
+    for op in ("detail", "errors"):
+        samples[f"safecity_policing_api_survey_import_{op}:batch_id"] = survey_batch.pk
+    return samples
 
 
 @pytest.fixture
@@ -151,7 +183,9 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
     from safecity.policing.tests.factories import make_officer
 
     officer = make_officer(agency_a)
+    community = _community_world(agency_a, beat, tmp_path)
     return {
+        **community,
         # policing: each record type's pages and operations get a sample of that type
         "policing:detail:public_id": officer.public_id, "policing:edit:public_id": officer.public_id,
         "officer_id": officer.public_id,
@@ -172,6 +206,10 @@ def _call(client: Client, endpoint: Endpoint, agency: Agency) -> int:
     if endpoint.method == "POST" and endpoint.name == "safecity_incidents_import_api_import_create":
         upload = SimpleUploadedFile("c.csv", (FIXTURES / "chicago_sample.csv").read_bytes())
         return client.post(endpoint.path, {"agency": agency.ori, "format": "chicago", "dry_run": "true",
+                                           "file": upload}).status_code
+    if endpoint.method == "POST" and endpoint.name == "safecity_policing_api_survey_import_create":
+        upload = SimpleUploadedFile("s.csv", b"wave,district,item,n,agree\n2024-spring,1,trust,10,5\n")
+        return client.post(endpoint.path, {"agency": agency.ori, "format": "csv", "dry_run": "true",
                                            "file": upload}).status_code
     if endpoint.method == "POST":
         return client.post(endpoint.path, {"name": "matrix", "days": 7}, content_type="application/json").status_code

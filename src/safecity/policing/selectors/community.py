@@ -126,7 +126,7 @@ def figure_links(project: ProblemProject) -> tuple[FigureLink, ...]:
     start = project.before_from or as_of - dt.timedelta(days=364)
     links: list[FigureLink] = []
     for beat in beats:
-        area = {"agency": ori, "area": f"beat:{beat}", "as_of": as_of.isoformat()}
+        area: dict[str, str | int] = {"agency": ori, "area": f"beat:{beat}", "as_of": as_of.isoformat()}
         links.append(FigureLink(f"CompStat for beat {beat} as of {as_of}",
                                 f"{reverse('incidents:stats_compstat')}?{urlencode(area)}"))
         days = max(7, min(3660, (as_of - start).days + 1))
@@ -201,10 +201,11 @@ def project_assessment(*, user: Any, project: ProblemProject) -> Assessment:
 
 def meeting_list(*, user: Any, action: str = "view") -> QuerySet[Meeting]:
     open_late = Q(follow_ups__status=FollowUpStatus.OPEN, follow_ups__due__lt=timezone.localdate())
-    return Meeting.objects.restrict(user, action).select_related("agency", "district", "beat").defer(
+    qs: QuerySet[Meeting] = Meeting.objects.restrict(user, action).select_related("agency", "district", "beat").defer(
         "district__geometry", "beat__geometry").annotate(
         concern_count=Count("concerns", distinct=True),
         overdue_count=Count("follow_ups", filter=open_late, distinct=True)).order_by("-date", "id")
+    return qs
 
 
 def meeting_get(*, user: Any, public_id: Any, action: str = "view") -> Meeting:
@@ -236,8 +237,9 @@ def followup_get(*, user: Any, public_id: Any, action: str = "view") -> FollowUp
 
 
 def wave_list(*, user: Any, action: str = "view") -> QuerySet[SurveyWave]:
-    return SurveyWave.objects.restrict(user, action).select_related("agency").annotate(
+    qs: QuerySet[SurveyWave] = SurveyWave.objects.restrict(user, action).select_related("agency").annotate(
         result_count=Count("results")).order_by("-start", "code", "id")
+    return qs
 
 
 def wave_get(*, user: Any, public_id: Any, action: str = "view") -> SurveyWave:
