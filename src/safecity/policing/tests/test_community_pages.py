@@ -197,3 +197,19 @@ def test_survey_page_names_a_bad_parameter_and_shows_wilson_intervals(agency_a: 
     assert "50%" in page and "(40–60; n 100)" in page
     csv = client.get("/m/policing/community/surveys/results.csv?item=respect").content.decode().splitlines()
     assert csv[1].split(",")[-3:] == ["50.0", "40.38", "59.62"]
+
+
+def test_dashboard_tile_counts_what_the_user_may_see(two_agencies: dict[str, Any], persona: Any) -> None:
+    from django.template.loader import render_to_string
+
+    from safecity.policing import selectors
+
+    t = two_agencies
+    actions.project_advance(actor=SYSTEM, project=t["mine"], to="analysis")
+    user = persona(Role.OVERSIGHT)
+    tile = selectors.dashboard_community(user=user)
+    assert tile.active_projects == 1 and tile.overdue_follow_ups == 1
+    assert dict(tile.projects_by_status)["Analysis"] == 1 and dict(tile.projects_by_status)["Scanning"] == 0
+    assert [(s.district, s.latest.agree, s.latest.n) for s in tile.trust] == [("1", 120, 200)]
+    html = render_to_string("policing/tiles/community.html", {"tile": tile})
+    assert "60% (53–67)" in html and "<caption>Projects by SARA step</caption>" in html
