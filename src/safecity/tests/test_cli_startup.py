@@ -21,11 +21,11 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
 def test_every_app_command_is_registered() -> None:
     commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     assert commands == {"audit", "serve", "manage", "users", "tasks", "passwords", "demo", "import", "analyze"}
-    assert len(REGISTER) == 4
+    assert len(REGISTER) == 5  # core, demo, incidents, analytics, policing (community: import surveys)
 
 
 @pytest.mark.parametrize("module", ["safecity.incidents.cli", "safecity.analytics.cli", "safecity.demo.cli",
-                                    "safecity.core.cli"])
+                                    "safecity.core.cli", "safecity.policing.cli_community"])
 def test_a_broken_app_cli_fails_loudly(module: str) -> None:
     # A finder that breaks one module's import the way a bad edit or a missing dependency would.
     code = f"""
