@@ -213,3 +213,15 @@ def test_dashboard_tile_counts_what_the_user_may_see(two_agencies: dict[str, Any
     assert [(s.district, s.latest.agree, s.latest.n) for s in tile.trust] == [("1", 120, 200)]
     html = render_to_string("policing/tiles/community.html", {"tile": tile})
     assert "60% (53–67)" in html and "<caption>Projects by SARA step</caption>" in html
+
+
+def test_the_quotient_is_not_read_as_displacement_when_the_target_rose(agency_a: Any, persona: Any) -> None:
+    project = make_project(agency_a, make_beats(agency_a)["101"])
+    actions.project_set_assessment(
+        actor=SYSTEM, project=project, count_source="manual", before_from=dt.date(2023, 1, 1),
+        before_to=dt.date(2023, 1, 31), after_from=dt.date(2023, 2, 1), after_to=dt.date(2023, 3, 3),
+        target_before=10, target_after=30, control_before=20, control_after=20, buffer_before=10, buffer_after=8)
+    page = verified_client(persona(Role.ANALYST)).get(f"/m/policing/community/projects/{project.public_id}/")
+    text = page.content.decode()
+    # success = 30/20 - 10/20 = 1.0 (a rise); buffer = 8/20 - 10/20 = -0.1; WDQ = -0.1, not "displacement".
+    assert "WDQ = -0.100 — not read as displacement" in text and "(displacement into the buffer)" not in text
