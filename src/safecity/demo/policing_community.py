@@ -185,7 +185,8 @@ def _manual_project(agency: Agency, target: Beat, end: dt.date, rng: random.Rand
         problem_statement="Graffiti and broken fixtures reported weekly by the parks department.")
     # Work orders are the parks department's records, not incidents: the counts are typed in (count_source).
     lam = {"target": (60, 60 * 0.65), "buffer": (45, 44), "control": (80, 78)}
-    drawn: dict[str, Any] = {f"{area}_{p}": _poisson(rng, lam[area][i]) for area in lam for i, p in enumerate(("before", "after"))}
+    drawn: dict[str, Any] = {f"{area}_{period}": _poisson(rng, lam[area][i])
+                             for area in lam for i, period in enumerate(("before", "after"))}
     actions.project_set_assessment(
         actor=DEMO, project=project, count_source="manual", before_from=start - dt.timedelta(days=120),
         before_to=start - dt.timedelta(days=1), after_from=start + dt.timedelta(days=60),

@@ -74,11 +74,14 @@ class Line:
     """One district's series drawn in the chart (SVG coordinates computed here, so the template only places)."""
 
     label: str
+    colour: str
     points: str  # "x,y x,y" for <polyline>
     marks: tuple[tuple[float, float, float, float, str], ...]  # x, y, y of CI low, y of CI high, title
 
 
-W, H, LEFT, RIGHT, TOP, BOTTOM = 640, 300, 48, 16, 16, 40
+W, H, LEFT, RIGHT, TOP, BOTTOM = 640, 300, 56, 80, 16, 40
+# Dark colours (contrast ≥ 4.5:1 on white, so the end labels read as text); districts beyond five repeat them.
+COLOURS = ("#005ea2", "#b50909", "#00754a", "#5e519e", "#1b1b1b")
 
 
 def _chart(series: list[SurveySeries]) -> tuple[list[Line], list[tuple[float, str]], list[tuple[float, int]]]:
@@ -92,11 +95,12 @@ def _chart(series: list[SurveySeries]) -> tuple[list[Line], list[tuple[float, st
         return round(TOP + (100 - pct) / 100 * (H - TOP - BOTTOM), 1)
 
     lines = []
-    for s in series:
+    for n, s in enumerate(series):
         marks = tuple((round(xs[p.wave], 1), y(p.percent), y(p.ci_low), y(p.ci_high),
                        f"District {s.district}, {p.wave}: {p.percent:.0f}% (95% CI {p.ci_low:.0f}–{p.ci_high:.0f}%)")
                       for p in s.points)
-        lines.append(Line(f"{s.district}", " ".join(f"{m[0]},{m[1]}" for m in marks), marks))
+        points = " ".join(f"{m[0]},{m[1]}" for m in marks)
+        lines.append(Line(f"{s.district}", COLOURS[n % len(COLOURS)], points, marks))
     return lines, [(round(xs[c], 1), c) for _, c in waves], [(y(v), v) for v in (0, 25, 50, 75, 100)]
 
 
