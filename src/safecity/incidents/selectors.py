@@ -10,6 +10,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
 
+from safecity.core import resultcache
+from safecity.core.roles import Module
 from safecity.incidents.models import (
     Arrestee,
     CodeTableVersion,
@@ -88,6 +90,17 @@ def incident_counts_in_beats(
     """
     if not beat_codes or not periods:
         return [0] * len(periods)
+    # Through the result cache: the key holds the caller's visibility and the agencies' data versions, so a
+    # write to the incidents makes the entry unreachable at once (`core.resultcache`).
+    params = {"agency": agency_id, "beats": sorted(beat_codes), "periods": [list(p) for p in periods],
+              "offenses": sorted(c.upper() for c in offense_codes)}
+    return resultcache.cached(user=user, module=Module.INCIDENTS, analysis="incidents.counts_in_beats",
+                              params=params, compute=lambda: _counts_in_beats(user, agency_id, beat_codes,
+                                                                              periods, offense_codes))
+
+
+def _counts_in_beats(user: Any, agency_id: int, beat_codes: Sequence[str],
+                     periods: Sequence[tuple[dt.date, dt.date]], offense_codes: Sequence[str]) -> list[int]:
     qs: QuerySet[Incident] = Incident.objects.restrict(user, "view").filter(agency_id=agency_id,
                                                                          beat__code__in=list(beat_codes))
     if offense_codes:
