@@ -225,3 +225,32 @@ def test_the_quotient_is_not_read_as_displacement_when_the_target_rose(agency_a:
     text = page.content.decode()
     # success = 30/20 - 10/20 = 1.0 (a rise); buffer = 8/20 - 10/20 = -0.1; WDQ = -0.1, not "displacement".
     assert "WDQ = -0.100 — not read as displacement" in text and "(displacement into the buffer)" not in text
+
+
+def test_waves_and_results_through_the_pages(agency_a: Any, persona: Any) -> None:
+    from safecity.policing.models import SurveyResult, SurveyWave
+
+    make_district(agency_a, "3")
+    client = verified_client(persona(Role.COMMAND))
+    bad = client.post("/m/policing/community/surveys/waves/new/", {
+        "agency": agency_a.ori, "code": "2024|x", "name": "Spring", "start": "2024-03-30", "end": "2024-03-01",
+        "method": "phone", "sample_size": "900"})
+    text = bad.content.decode()
+    assert bad.status_code == 400 and "May not contain |" in text and "ends before it starts" in text
+    assert not SurveyWave.objects.exists()
+    assert client.post("/m/policing/community/surveys/waves/new/", {
+        "agency": agency_a.ori, "code": "2024-spring", "name": "Spring 2024", "start": "2024-03-01",
+        "end": "2024-03-30", "method": "phone", "sample_size": "900", "margin_of_error": "3.3"}).status_code == 302
+    wave = SurveyWave.objects.get()
+    base = f"/m/policing/community/surveys/waves/{wave.public_id}/"
+    over = client.post(f"{base}results/", {"district": "3", "item": "fair", "n": "120", "agree": "121"})
+    assert over.status_code == 400 and "Must be between 0 and n (120)" in over.content.decode()
+    for agree in ("66", "70"):  # the second entry corrects the first, with history
+        assert client.post(f"{base}results/", {"district": "3", "item": "fair", "n": "120",
+                                               "agree": agree}).status_code == 302
+    assert list(SurveyResult.objects.values_list("n", "agree")) == [(120, 70)]
+    assert client.post(f"{base}edit/", {"name": "Spring 2024", "start": "2024-03-01", "end": "2024-03-30",
+                                        "method": "mixed", "sample_size": "950",
+                                        "margin_of_error": "3.3"}).status_code == 302
+    wave.refresh_from_db()
+    assert (wave.method, wave.sample_size) == ("mixed", 950)
