@@ -134,6 +134,7 @@ MEETINGS = RecordKit(
     edit_form=MeetingEditForm,
     update_action=actions.meeting_update,
     api_id_param="meeting_id",
+    list_template="policing/community/meeting_list.html",
     api_operation_prefix="safecity_policing_api",
 )
 
@@ -169,5 +170,6 @@ WAVES = RecordKit(
     edit_form=WaveEditForm,
     update_action=actions.wave_update,
     api_id_param="wave_id",
+    list_template="policing/community/wave_list.html",
     api_operation_prefix="safecity_policing_api",
 )
