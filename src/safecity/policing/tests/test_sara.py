@@ -162,3 +162,21 @@ def test_roles_that_may_not_change_are_refused_and_the_refusal_audited(agency_a:
         with pytest.raises(NotPermitted):
             actions.project_create(actor=user, agency=agency_a, title="x", problem_statement="y")
     assert AuditEvent.objects.filter(action="sara.advance", outcome="denied").count() == 2
+
+
+def test_counts_are_fresh_after_a_new_incident_and_respect_labels(agency_a: Any, persona: Any) -> None:
+    from safecity.core.roles import Sensitivity
+
+    beats = make_beats(agency_a)
+    make_incident(agency_a, AFTER[0], [("120", [])], beat=beats["101"])
+    project = make_project(agency_a, beats["101"])
+    actions.project_set_assessment(actor=SYSTEM, project=project, **PERIODS, target_beats=["101"],
+                                   control_beats=["103"])
+    analyst = persona(Role.ANALYST)
+    assert selectors.project_assessment(user=analyst, project=project).areas[0].after == 1
+    make_incident(agency_a, AFTER[0], [("120", [])], beat=beats["101"])  # a write: the cached count must go
+    assert selectors.project_assessment(user=analyst, project=project).areas[0].after == 2
+    # A personnel-labelled incident is outside an analyst's clearance: it is not counted for them.
+    make_incident(agency_a, AFTER[0], [("120", [])], beat=beats["101"], sensitivity=int(Sensitivity.PERSONNEL))
+    assert selectors.project_assessment(user=analyst, project=project).areas[0].after == 2
+    assert selectors.project_assessment(user=persona(Role.ADMIN), project=project).areas[0].after == 3
