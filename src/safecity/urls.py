@@ -19,6 +19,10 @@ urlpatterns = [
     path("m/policing/training/attendance/", include("safecity.policing.urls_training_attendance")),
     path("m/policing/training/import/", include("safecity.policing.urls_training_import")),
     path("m/policing/training/", include("safecity.policing.urls_training")),
+    path("m/policing/community/projects/", include("safecity.policing.urls_community")),
+    path("m/policing/community/meetings/", include("safecity.policing.urls_community_meetings")),
+    path("m/policing/community/surveys/import/", include("safecity.policing.import_views_surveys")),
+    path("m/policing/community/surveys/", include("safecity.policing.urls_community_surveys")),
     path("m/policing/", include("safecity.policing.urls")),
     path("", include("safecity.core.urls")),
 ]

@@ -5,6 +5,11 @@ test to evaluate place based crime interventions", Crime Science 7:11; time/area
 Wheeler's blog posts (2021-01-09 "The WDD test with different pre/post time periods",
 2021-02-23 "... with different area sizes"); harm weights from Wheeler (2020-11-19) "Amending the
 WDD test to incorporate harm weights". Formulas as in those sources.
+
+The weighted displacement quotient (`wdq`) is Bowers, K. J. & Johnson, S. D. (2003), "Measuring the
+geographical displacement and diffusion of benefit effects of crime prevention activity", Journal of
+Quantitative Criminology 19(3):275-301; the total net effect beside it is Guerette, R. T. (2009), "Analyzing
+crime displacement and diffusion", Problem-Oriented Guides for Police, Problem-Solving Tools Series No. 10.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 
 from scipy import stats
 
-__all__ = ["HarmResult", "WDDResult", "wdd", "wdd_harm"]
+__all__ = ["HarmResult", "WDDResult", "WDQResult", "wdd", "wdd_harm", "wdq"]
 
 PrePost = tuple[float, float]
 
@@ -127,3 +132,41 @@ def wdd_harm(
     z = estimate / se if se > 0 else math.nan
     crit = float(stats.norm.ppf(1 - alpha / 2))
     return HarmResult(estimate, se, z, estimate - crit * se, estimate + crit * se)
+
+
+@dataclass(frozen=True)
+class WDQResult:
+    """Bowers & Johnson's quotient: the buffer's change relative to the target's, both against the control.
+
+    ``success`` (Ra/Ca − Rb/Cb) below 0 means the target fell relative to the control; ``buffer_change``
+    (Da/Ca − Db/Cb) below 0 means the buffer fell too. ``wdq`` = buffer_change / success: above 0 a
+    diffusion of benefits, below 0 displacement, above 1 a diffusion larger than the direct effect; it is
+    None when ``success`` is 0 (the quotient is then undefined). ``total_net_effect`` (Guerette 2009) is
+    [Rb·(Ca/Cb) − Ra] + [Db·(Ca/Cb) − Da], in crimes: above 0 a net reduction.
+    """
+
+    success: float
+    buffer_change: float
+    wdq: float | None
+    total_net_effect: float
+
+
+def wdq(control: PrePost, treated: PrePost, buffer: PrePost) -> WDQResult:
+    """Weighted displacement quotient (Bowers & Johnson 2003) from ``(before, after)`` counts.
+
+    The control counts must be positive in both periods (they are divisors).
+    """
+    for name, pair in (("control", control), ("treated", treated), ("buffer", buffer)):
+        if min(pair) < 0:
+            raise ValueError(f"{name} counts must be non-negative, got {pair!r}")
+    c_before, c_after = control
+    if c_before <= 0 or c_after <= 0:
+        raise ValueError(f"control counts must be positive in both periods, got {control!r}")
+    r_before, r_after = treated
+    d_before, d_after = buffer
+    success = r_after / c_after - r_before / c_before
+    buffer_change = d_after / c_after - d_before / c_before
+    ratio = c_after / c_before
+    tne = (r_before * ratio - r_after) + (d_before * ratio - d_after)
+    return WDQResult(success=success, buffer_change=buffer_change,
+                     wdq=buffer_change / success if success != 0 else None, total_net_effect=tne)

@@ -50,6 +50,7 @@ PARTS: list[str] = [  # dotted paths "safecity.demo.policing_<area>:build", adde
     "safecity.demo.policing_force:build",
     "safecity.demo.policing_cameras:build",  # after stops, so camera activation is checked on stops too
     "safecity.demo.policing_complaints:build",
+    "safecity.demo.policing_community:build",
     "safecity.demo.policing_eis:build",  # early intervention: keep last
 ]
 

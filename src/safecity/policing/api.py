@@ -31,3 +31,7 @@ from safecity.policing.api_training import router as training_router  # noqa: E4
 router.add_router("/training", training_router)
 router.add_router("/units", units_router)
 router.add_router("/roster-imports", roster_imports_router)
+
+from safecity.policing.api_community import community_router  # noqa: E402
+
+router.add_router("/community", community_router)

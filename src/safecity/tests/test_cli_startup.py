@@ -21,14 +21,15 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
 def test_every_app_command_is_registered() -> None:
     commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     assert commands == {"audit", "serve", "manage", "users", "tasks", "passwords", "demo", "import", "analyze"}
-    assert len(REGISTER) == 6  # core, demo, incidents, analytics, policing stops, policing roster + training
+    assert len(REGISTER) == 7  # core, demo, incidents, analytics, policing: stops, roster + training, surveys
     import_kinds = build_parser()._subparsers._group_actions[0].choices["import"]  # type: ignore[union-attr]
-    assert set(import_kinds.get_default("_import_kinds").choices) >= {"incidents", "stops", "officers", "training"}
+    assert set(import_kinds.get_default("_import_kinds").choices) >= {"incidents", "stops", "officers", "training",
+                                                                      "surveys"}
 
 
 @pytest.mark.parametrize("module", ["safecity.incidents.cli", "safecity.analytics.cli", "safecity.demo.cli",
                                     "safecity.core.cli", "safecity.policing.cli_stops",
-                                    "safecity.policing.cli_training"])
+                                    "safecity.policing.cli_training", "safecity.policing.cli_community"])
 def test_a_broken_app_cli_fails_loudly(module: str) -> None:
     # A finder that breaks one module's import the way a bad edit or a missing dependency would.
     code = f"""

@@ -148,6 +148,37 @@ def expected(role: str, endpoint: Endpoint) -> bool | None:
 # ---- the data every endpoint needs -------------------------------------------------------------------
 
 
+def _community_world(agency: Agency, beat: Any, tmp_path: Path) -> dict[str, Any]:
+    """A SARA project, a meeting with a follow-up, a survey wave and a survey import batch."""
+    from safecity.core.importing.runner import run_import as run_typed_import
+    from safecity.core.importing.spec import ImportOptions as TypedOptions
+    from safecity.policing import actions as policing_actions
+    from safecity.policing.tests.factories_community import make_meeting, make_project, make_wave
+
+    project = make_project(agency, beat)
+    meeting = make_meeting(agency, beat=beat)
+    follow_up = policing_actions.followup_add(actor=SYSTEM, meeting=meeting, action="Fix lights", owner="PW",
+                                              due=dt.date(2024, 4, 1))
+    wave = make_wave(agency)
+    survey_csv = tmp_path / "survey.csv"
+    survey_csv.write_text(f"wave,district,item,n,agree\n{wave.code},{beat.district.code},trust,10,5\n")
+    survey_batch = run_typed_import("surveys", TypedOptions(path=survey_csv, agency=agency, fmt="csv")).batch
+    samples: dict[str, Any] = {"project_id": project.public_id, "meeting_id": meeting.public_id,
+                               "wave_id": wave.public_id}
+    for name in ("detail", "edit", "assessment", "advance", "activity"):
+        samples[f"policing_sara:{name}:public_id"] = project.public_id
+    for name in ("detail", "edit", "concern", "followup"):
+        samples[f"policing_meetings:{name}:public_id"] = meeting.public_id
+    samples["policing_meetings:followup_status:public_id"] = follow_up.public_id
+    for name in ("detail", "edit", "result"):
+        samples[f"policing_surveys:{name}:public_id"] = wave.public_id
+    for name in ("result", "errors_csv"):
+        samples[f"policing_surveys_import:{name}:batch_id"] = survey_batch.pk
+    for op in ("detail", "errors"):
+        samples[f"safecity_policing_api_survey_import_{op}:batch_id"] = survey_batch.pk
+    return samples
+
+
 @pytest.fixture
 def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
     """Agency A with geography, incidents, an import batch with rejected rows, a user to manage and a basemap."""
@@ -200,8 +231,10 @@ def world(agency_a: Agency, settings: Any, tmp_path: Path) -> dict[str, Any]:
 
     complaint = make_complaint(agency_a, [make_officer(agency_a)])
     training = _training_world(agency_a, officer, tmp_path)
+    community = _community_world(agency_a, beat, tmp_path)
     return {
         **training,
+        **community,
         "policing_eis:detail:public_id": flag.public_id, "policing_eis:step:public_id": flag.public_id,
         "policing_eis:step:step": "assign", "policing_eis:officer:public_id": officer.public_id,
         "policing_pursuits:detail:public_id": pursuit.public_id, "flag_id": flag.public_id,
@@ -289,6 +322,10 @@ def _call(client: Client, endpoint: Endpoint, agency: Agency) -> int:
                                            "file": upload}).status_code
     if endpoint.method == "POST" and endpoint.name == "safecity_policing_training_import_create":
         upload = SimpleUploadedFile("t.csv", b"employee_id,course_code,completed_on,hours\nX,MATRIX,2026-01-01,4\n")
+        return client.post(endpoint.path, {"agency": agency.ori, "format": "csv", "dry_run": "true",
+                                           "file": upload}).status_code
+    if endpoint.method == "POST" and endpoint.name == "safecity_policing_api_survey_import_create":
+        upload = SimpleUploadedFile("s.csv", b"wave,district,item,n,agree\n2024-spring,1,trust,10,5\n")
         return client.post(endpoint.path, {"agency": agency.ori, "format": "csv", "dry_run": "true",
                                            "file": upload}).status_code
     if endpoint.method == "POST":

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from safecity.analytics.displacement import wdd, wdd_harm
+from safecity.analytics.displacement import wdd, wdd_harm, wdq
 
 
 def test_local_only() -> None:
@@ -70,3 +70,23 @@ def test_invalid() -> None:
         wdd((-1, 1), (1, 1))
     with pytest.raises(ValueError):
         wdd((1, 1), (1, 1), time_weights=(0, 1))
+
+
+def test_wdq_by_the_formula_on_the_paper_counts() -> None:
+    # Bowers & Johnson (2003): success = Ra/Ca - Rb/Cb, buffer = Da/Ca - Db/Cb, WDQ = buffer / success;
+    # Guerette (2009): TNE = [Rb(Ca/Cb) - Ra] + [Db(Ca/Cb) - Da]. Counts of Wheeler & Ratcliffe's example
+    # (control 308 -> 318, target 207 -> 110, buffer 178 -> 157), worked by hand:
+    res = wdq((308, 318), (207, 110), (178, 157))
+    assert res.success == pytest.approx(110 / 318 - 207 / 308)  # -0.32617...
+    assert round(res.success, 4) == -0.3262
+    assert round(res.buffer_change, 4) == round(157 / 318 - 178 / 308, 4) == -0.0842
+    assert res.wdq is not None and round(res.wdq, 3) == 0.258  # positive: a diffusion of benefits
+    assert round(res.total_net_effect, 1) == round((207 * 318 / 308 - 110) + (178 * 318 / 308 - 157), 1) == 130.5
+
+
+def test_wdq_undefined_and_invalid() -> None:
+    assert wdq((10, 10), (5, 5), (3, 4)).wdq is None  # no change in the target: the quotient is undefined
+    with pytest.raises(ValueError):
+        wdq((0, 10), (5, 5), (3, 4))
+    with pytest.raises(ValueError):
+        wdq((10, 10), (-1, 5), (3, 4))

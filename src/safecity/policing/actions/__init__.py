@@ -14,6 +14,21 @@ from safecity.policing.actions.cameras import (
     recording_purge,
     recordings_bulk_create,
 )
+from safecity.policing.actions.community import (
+    activity_add,
+    concern_add,
+    followup_add,
+    followup_update,
+    meeting_create,
+    meeting_update,
+    project_advance,
+    project_create,
+    project_set_assessment,
+    project_update,
+    survey_result_set,
+    wave_create,
+    wave_update,
+)
 from safecity.policing.actions.complaints import (
     AllegationIn,
     ComplainantIn,
@@ -46,13 +61,15 @@ from safecity.policing.actions.training import (
 )
 
 __all__ = [
-    "AllegationIn", "AttendanceRow", "ComplainantIn", "ComplaintIn", "InvalidTransition", "allegation_finding_set",
-    "assignment_start", "attendance_bulk_record", "attendance_record", "camera_assign", "camera_create",
-    "camera_update", "cameras_bulk_create", "complaint_comment", "complaint_create", "complaint_extend",
-    "complaint_transition", "complaints_bulk_load", "course_create", "course_update", "ei_run", "eiflag_assign",
-    "eiflag_follow_up", "eiflag_intervene", "force_incident_create", "force_incident_update",
-    "force_incidents_bulk_create", "is_fbi_reportable", "officer_create", "officer_event_create",
-    "officer_events_bulk_create", "officer_update", "pursuit_create", "recording_create", "recording_legal_hold",
-    "recording_purge", "recordings_bulk_create", "session_bulk_create", "session_create", "stop_bulk_create",
-    "unit_create",
+    "AllegationIn", "AttendanceRow", "ComplainantIn", "ComplaintIn", "InvalidTransition", "activity_add",
+    "allegation_finding_set", "assignment_start", "attendance_bulk_record", "attendance_record", "camera_assign",
+    "camera_create", "camera_update", "cameras_bulk_create", "complaint_comment", "complaint_create",
+    "complaint_extend", "complaint_transition", "complaints_bulk_load", "concern_add", "course_create",
+    "course_update", "ei_run", "eiflag_assign", "eiflag_follow_up", "eiflag_intervene", "followup_add",
+    "followup_update", "force_incident_create", "force_incident_update", "force_incidents_bulk_create",
+    "is_fbi_reportable", "meeting_create", "meeting_update", "officer_create", "officer_event_create",
+    "officer_events_bulk_create", "officer_update", "project_advance", "project_create", "project_set_assessment",
+    "project_update", "pursuit_create", "recording_create", "recording_legal_hold", "recording_purge",
+    "recordings_bulk_create", "session_bulk_create", "session_create", "stop_bulk_create", "survey_result_set",
+    "unit_create", "wave_create", "wave_update",
 ]

@@ -52,3 +52,26 @@ __all__ = [
     "TrainingImportRowError", "TrainingSession", "Unit", "UseOfForceIncident", "UseOfForceOfficer",
     "UseOfForceSubject",
 ]
+from safecity.policing.models.community import (  # noqa: E402
+    ConcernCategory,
+    CountSource,
+    FollowUp,
+    FollowUpStatus,
+    Meeting,
+    MeetingConcern,
+    ProblemProject,
+    ProjectActivity,
+    ProjectStatus,
+    SurveyImportBatch,
+    SurveyImportRowError,
+    SurveyItem,
+    SurveyMethod,
+    SurveyResult,
+    SurveyWave,
+)
+
+__all__ += [
+    "ConcernCategory", "CountSource", "FollowUp", "FollowUpStatus", "Meeting", "MeetingConcern", "ProblemProject",
+    "ProjectActivity", "ProjectStatus", "SurveyImportBatch", "SurveyImportRowError", "SurveyItem", "SurveyMethod",
+    "SurveyResult", "SurveyWave",
+]

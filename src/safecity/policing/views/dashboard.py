@@ -22,11 +22,13 @@ from safecity.policing import selectors
 
 # (template, the name the template reads, the selector giving the figures); in the order they are shown.
 CARDS: tuple[tuple[str, str, Callable[..., Any]], ...] = (
+    ("policing/tiles/training.html", "training", selectors.dashboard_training),
     ("policing/tiles/cameras.html", "camera_tile", selectors.dashboard_cameras),
     ("policing/tiles/force.html", "force_tile", selectors.dashboard_force),
     ("policing/tiles/complaints.html", "tile", selectors.dashboard_complaints),
     ("policing/tiles/eis.html", "eis", selectors.dashboard_eis),
     ("policing/tiles/stops.html", "tile", selectors.dashboard_stops),
+    ("policing/tiles/community.html", "tile", selectors.dashboard_community),
 )
 
 

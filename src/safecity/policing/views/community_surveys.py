@@ -1,0 +1,155 @@
+"""Resident survey pages: waves (kit), a wave's results with an entry form, and one item by district over
+time (table, chart with its data table, CSV)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from safecity.core import csvsafe
+from safecity.core import selectors as core_selectors
+from safecity.core.actions import record_export, record_viewed
+from safecity.core.kit import views as kit_views
+from safecity.core.permissions import NotPermitted, has_module
+from safecity.core.roles import CHANGE, EXPORT, VIEW, Module
+from safecity.core.views import module_required
+from safecity.policing import actions, selectors
+from safecity.policing.forms.community import SurveyResultForm
+from safecity.policing.kit.community import WAVES
+from safecity.policing.models import SurveyItem
+from safecity.policing.selectors.community import SurveySeries
+from safecity.policing.views.community import _errors, _get
+
+wave_list = kit_views.list_view(WAVES)
+wave_create = kit_views.create_view(WAVES)
+wave_edit = kit_views.edit_view(WAVES)
+wave_export = kit_views.export_view(WAVES)
+
+
+def _wave_page(request: HttpRequest, wave: Any, form: SurveyResultForm | None = None,
+               status: int = 200) -> HttpResponse:
+    can_change = has_module(request.user, Module.POLICING, CHANGE, wave.agency_id)
+    results = selectors.survey_result_list(user=request.user).filter(wave=wave)
+    return render(request, "policing/community/wave_detail.html", {
+        "kit": WAVES, "object": wave, "wave": wave, "title": wave.name, "results": results,
+        "history": core_selectors.object_history(user=request.user, obj=wave), "can_edit": can_change,
+        "form": form or (SurveyResultForm(user=request.user, wave=wave) if can_change else None),
+    }, status=status)
+
+
+@module_required(Module.POLICING, VIEW)
+def wave_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    wave = _get(selectors.wave_get, request.user, public_id)
+    record_viewed(actor=request.user, obj=wave)
+    return _wave_page(request, wave)
+
+
+@module_required(Module.POLICING, CHANGE)
+def wave_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    wave = _get(selectors.wave_get, request.user, public_id, CHANGE)
+    form = SurveyResultForm(request.POST if request.method == "POST" else None, user=request.user, wave=wave)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.survey_result_set(actor=request.user, wave=wave, **form.action_kwargs())
+        except NotPermitted:
+            raise Http404("No such record.") from None
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            return redirect(reverse("policing_surveys:detail", kwargs={"public_id": wave.public_id}) + "#results")
+    return _wave_page(request, wave, form, status=400)
+
+
+# ---- One item by district over time ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Line:
+    """One district's series drawn in the chart (SVG coordinates computed here, so the template only places)."""
+
+    label: str
+    colour: str
+    points: str  # "x,y x,y" for <polyline>
+    marks: tuple[tuple[float, float, float, float, str], ...]  # x, y, y of CI low, y of CI high, title
+
+
+W, H, LEFT, RIGHT, TOP, BOTTOM = 640, 300, 56, 80, 16, 40
+# Dark colours (contrast ≥ 4.5:1 on white, so the end labels read as text); districts beyond five repeat them.
+COLOURS = ("#005ea2", "#b50909", "#00754a", "#5e519e", "#1b1b1b")
+
+
+def _chart(series: list[SurveySeries]) -> tuple[list[Line], list[tuple[float, str]], list[tuple[float, int]]]:
+    waves = sorted({(p.wave_end, p.wave) for s in series for p in s.points})
+    if not waves:
+        return [], [], []
+    step = (W - LEFT - RIGHT) / max(1, len(waves) - 1)
+    xs = {code: LEFT + (i * step if len(waves) > 1 else (W - LEFT - RIGHT) / 2) for i, (_, code) in enumerate(waves)}
+
+    def y(pct: float) -> float:
+        return round(TOP + (100 - pct) / 100 * (H - TOP - BOTTOM), 1)
+
+    lines = []
+    for n, s in enumerate(series):
+        marks = tuple((round(xs[p.wave], 1), y(p.percent), y(p.ci_low), y(p.ci_high),
+                       f"District {s.district}, {p.wave}: {p.percent:.0f}% (95% CI {p.ci_low:.0f}–{p.ci_high:.0f}%)")
+                      for p in s.points)
+        points = " ".join(f"{m[0]},{m[1]}" for m in marks)
+        lines.append(Line(f"{s.district}", COLOURS[n % len(COLOURS)], points, marks))
+    return lines, [(round(xs[c], 1), c) for _, c in waves], [(y(v), v) for v in (0, 25, 50, 75, 100)]
+
+
+def _params(request: HttpRequest) -> tuple[str, str, list[str]]:
+    """The item (default trust) and agency filter; unknown values are named, never ignored."""
+    item = request.GET.get("item") or SurveyItem.TRUST
+    agency = (request.GET.get("agency") or "").strip().upper()
+    problems = []
+    if item not in SurveyItem.values:
+        problems.append(f"item: unknown item {item!r}; use one of {', '.join(SurveyItem.values)}.")
+    if agency and (len(agency) > 9 or not agency.isalnum()):
+        problems.append(f"agency: {agency!r} is not an ORI.")
+    return item, agency, problems
+
+
+@module_required(Module.POLICING, VIEW)
+def survey_results(request: HttpRequest) -> HttpResponse:
+    item, agency, problems = _params(request)
+    if problems:
+        return render(request, "policing/community/surveys.html", {"problems": problems, "items": SurveyItem.choices,
+                                                                    "item": SurveyItem.TRUST}, status=400)
+    series = selectors.survey_series(user=request.user, item=item, agency_ori=agency)
+    lines, x_ticks, y_ticks = _chart(series)
+    waves = sorted({(p.wave_end, p.wave, p.wave_name) for s in series for p in s.points})
+    table = [(s, [next((p for p in s.points if p.wave == code), None) for _, code, _ in waves]) for s in series]
+    return render(request, "policing/community/surveys.html", {
+        "item": item, "item_label": SurveyItem(item).label, "items": SurveyItem.choices, "agency": agency,
+        "series": series, "waves": waves, "table": table, "lines": lines, "x_ticks": x_ticks, "y_ticks": y_ticks,
+        "chart": {"w": W, "h": H, "left": LEFT, "right": W - RIGHT, "top": TOP, "bottom": H - BOTTOM},
+        "wave_count": selectors.wave_list(user=request.user).count(),
+    })
+
+
+CSV_HEADER = ("Agency", "District", "District name", "Wave", "Wave name", "Fieldwork ended", "Item", "n", "Agree",
+              "Percent agree", "95% CI low", "95% CI high")
+
+
+@module_required(Module.POLICING, VIEW, EXPORT)
+def survey_results_csv(request: HttpRequest) -> HttpResponse:
+    item, agency, problems = _params(request)
+    if problems:
+        return HttpResponse("Invalid filter — " + " ".join(problems) + "\n", status=400,
+                            content_type="text/plain; charset=utf-8")
+    series = selectors.survey_series(user=request.user, item=item, agency_ori=agency, action=EXPORT)
+    rows = [(s.agency, s.district, s.district_name, p.wave, p.wave_name, p.wave_end, item, p.n, p.agree,
+             round(p.percent, 2), round(p.ci_low, 2), round(p.ci_high, 2)) for s in series for p in s.points]
+    text, _ = csvsafe.render(CSV_HEADER, rows)
+    record_export(actor=request.user, what="policing.surveyresult", rows=len(rows), fmt="csv",
+                  purpose=f"{request.path} item={item}")
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="survey-{item}-{timezone.localdate()}.csv"'
+    return response
