@@ -156,17 +156,6 @@ def test_public_summary_suppresses_small_cells_and_names_officers_only_by_hash(a
         {"Minor injury": 6, "Death": None}
 
 
-def test_officer_hash_is_the_keyed_hmac_of_ori_and_employee_id(agency_a: Any, settings: Any) -> None:
-    import hashlib
-    import hmac
-
-    officer = make_officer(agency_a, employee_id="E-1")
-    key = hmac.new(settings.SECRET_KEY.encode(), b"safecity.policing.officer-hash.v1", hashlib.sha256).digest()
-    assert officer_hash(officer) == hmac.new(key, f"{agency_a.ori}:E-1".encode(), hashlib.sha256).hexdigest()[:16]
-    settings.SECRET_KEY = "another secret key for the test only, long enough"
-    assert officer_hash(officer) != hmac.new(key, f"{agency_a.ori}:E-1".encode(), hashlib.sha256).hexdigest()[:16]
-
-
 def test_form_creates_an_incident_with_officers_by_badge_and_reports_bad_lines(agency_a: Any, persona: Any) -> None:
     make_officer(agency_a, employee_id="E900", badge_number="B900")
     make_officer(agency_a, employee_id="E901", badge_number="B901")
