@@ -118,11 +118,15 @@ def ensure(models_: Sequence[type[models.Model]], extra: Sequence[Extra] = (),
     for model in models_:
         present = _present(model)
         missing = [index for index in model._meta.indexes if index.name not in present]
+        # Statements are only built here; an editor is entered (on SQLite that ends with a foreign-key check of
+        # the whole database) only when something is missing.
+        missing_fields = [(n, st) for n, st in _field_indexes(connection.schema_editor(), model) if n not in present]
+        if not (missing or missing_fields):
+            continue
         with connection.schema_editor(atomic=True) as editor:
-            for name, statement in _field_indexes(editor, model):
-                if name not in present:
-                    editor.execute(statement)
-                    made.append(name)
+            for name, statement in missing_fields:
+                editor.execute(statement)
+                made.append(name)
             for index in missing:
                 editor.add_index(model, index)
                 made.append(index.name)

@@ -298,7 +298,7 @@ class IncidentStore:
         if self.use_copy:
             # One statement with the batch's numbers as one array parameter, instead of a statement (parsed,
             # planned, its 900 values quoted into the text by the client) per 900 numbers: at 200,000 rows
-            # that took the lookup of numbers that mostly do not exist from 13 s to under a second.
+            # that took the lookup (of numbers that mostly did not exist) from 13.5 s to 1.9 s on a busy machine.
             sql_head = sql_head[:-len(" IN ")] + " = ANY(%s)"
             queries = [[self.agency_id, numbers]] if numbers else []
         else:
