@@ -60,11 +60,12 @@ def _field_indexes(editor: BaseDatabaseSchemaEditor, model: type[models.Model]) 
     """(name, CREATE statement) of the single-column `db_index` indexes of the model's plain (non-FK) fields,
     as the schema editor creates them (on PostgreSQL a text field also gets a `_like` index)."""
     found: list[tuple[str, Any]] = []
+    builder: Any = editor  # the helper below is private to Django's schema editors (not in the type stubs)
     for field in model._meta.local_fields:
-        if field.is_relation or not field.db_index or field.unique:
+        if field.is_relation or not getattr(field, "db_index", False) or field.unique:
             continue
         # Django builds these in migrations through the same (private) helper; it names them the same way.
-        for statement in editor._field_indexes_sql(model, field):
+        for statement in builder._field_indexes_sql(model, field):
             found.append((str(statement.parts["name"]).strip('"'), statement))
     return found
 
@@ -78,7 +79,7 @@ def _foreign_keys(model: type[models.Model]) -> dict[str, str]:
 
 
 def _fk_fields(model: type[models.Model]) -> list[Any]:
-    return [f for f in model._meta.local_fields if f.many_to_one and f.concrete and f.db_constraint]
+    return [f for f in model._meta.local_fields if f.many_to_one and f.concrete and getattr(f, "db_constraint", False)]
 
 
 def ensure_foreign_keys(models_: Sequence[type[models.Model]]) -> list[str]:
@@ -96,9 +97,10 @@ def ensure_foreign_keys(models_: Sequence[type[models.Model]]) -> list[str]:
             label = f"{model._meta.db_table}.{field.column} foreign key"
             try:  # each on its own, so one broken key does not keep the others out
                 with connection.schema_editor(atomic=True) as editor:
+                    builder: Any = editor  # _create_fk_sql is private to Django (not in the type stubs)
                     # The helper Django's migrations use, so the constraint gets the name and DEFERRABLE
                     # INITIALLY DEFERRED form a migration would have given it.
-                    editor.execute(editor._create_fk_sql(model, field, "_fk_%(to_table)s_%(to_column)s"))
+                    editor.execute(builder._create_fk_sql(model, field, "_fk_%(to_table)s_%(to_column)s"))
             except IntegrityError as exc:
                 failed.append(f"{label}: {str(exc).strip()}")
                 continue

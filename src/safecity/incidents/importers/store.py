@@ -300,7 +300,7 @@ class IncidentStore:
             # planned, its 900 values quoted into the text by the client) per 900 numbers: at 200,000 rows
             # that took the lookup (of numbers that mostly did not exist) from 13.5 s to 1.9 s on a busy machine.
             sql_head = sql_head[:-len(" IN ")] + " = ANY(%s)"
-            queries = [[self.agency_id, numbers]] if numbers else []
+            queries: list[list[Any]] = [[self.agency_id, numbers]] if numbers else []
         else:
             queries = [[self.agency_id, *numbers[i:i + CHUNK]] for i in range(0, len(numbers), CHUNK)]
         with connection.cursor() as cursor:
