@@ -51,16 +51,15 @@ def purge_staged_uploads(now: dt.datetime | None = None) -> int:
 
 
 def rebuild_deferred_indexes() -> list[str]:
-    """Indexes a killed bulk import dropped and never rebuilt (core/importing/indexes.py); reads need them."""
+    """Indexes (and, on PostgreSQL, foreign keys) a killed bulk import dropped and never rebuilt
+    (core/importing/indexes.py); reads need the indexes, and the keys guard every later write."""
     from django.db import connection
 
-    from safecity.core.importing import indexes
-    from safecity.incidents.importers.store import postgres_partial_indexes
-    from safecity.incidents.models import Incident, Offense
+    from safecity.incidents.importers.store import repair_deferred
 
     if connection.in_atomic_block:
         return []
-    return indexes.ensure((Incident, Offense), postgres_partial_indexes())
+    return repair_deferred()
 
 
 def daily(now: dt.datetime) -> str:
