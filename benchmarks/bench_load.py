@@ -46,6 +46,9 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench-results" / "load"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/safecity_bench_load"
 PAGES: dict[str, tuple[str, str]] = {  # name: (path, text the answer must contain)
+    # The same-run yardstick: a signed-in request through every middleware (session, user, CSP, audit
+    # context) to a view that does nothing. On a shared machine the pages' p95 is read against this one's.
+    "baseline": ("/healthz", '"ok"'),
     "compstat": ("/incidents/stats/", "<table"),
     "trends": ("/incidents/stats/trends/", "<table"),
     "hotspots": ("/incidents/stats/hotspots/", "<table"),

@@ -139,6 +139,22 @@ def get_or_compute(key: str, compute: Callable[[], T]) -> T:
         return hit
 
 
+def get_or_compute_local(key: str, compute: Callable[[], T]) -> T:
+    """Like `get_or_compute`, in this process's memory only: for what is cheap to make again in each worker
+    and may depend on this process's settings (a page's rendering of a cached result), so a restart with
+    other settings never reads an old copy from the shared store."""
+    local = caches[ALIAS]
+    hit = local.get(key, _MISSING)
+    if hit is not _MISSING:
+        return hit
+    with _lock(key):
+        hit = local.get(key, _MISSING)
+        if hit is _MISSING:
+            hit = compute()
+            local.set(key, hit)
+        return hit
+
+
 @contextlib.contextmanager
 def _process_lock(key: str) -> Iterator[None]:
     """Hold one of LOCK_FILES lock files, chosen by the key: another worker missing the same key waits for this

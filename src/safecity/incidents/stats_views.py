@@ -25,6 +25,7 @@ from django.utils.http import urlencode
 from safecity.core.actions import permission_denied, record_export
 from safecity.core.permissions import has_module
 from safecity.core.roles import EXPORT, Module
+from safecity.core.templatetags.resultcache_tags import fragment_key
 from safecity.core.views import module_required
 from safecity.incidents import charts
 from safecity.incidents import stats_present as present_compstat
@@ -219,10 +220,11 @@ def _page(
         return render(request, template, ctx, status=400)
     if fmt != "html" and not _may_export(request, scope, what):
         return render(request, "403.html", status=403)
+    key = params.cache_key(request.user, scope, as_of)
     if draw is not None and fmt == "html":  # a drawing (the hot-spot map) is cached with its result
-        result, ctx["drawn"] = params.result_drawn(request.user, scope, as_of, draw)
+        result, ctx["drawn"] = params.result_drawn(request.user, scope, as_of, draw, key=key)
     else:
-        result = params.result(request.user, scope, as_of)
+        result = params.result(request.user, scope, as_of, key=key)
     purpose = f"{scope.ori} {scope.area_param} as of {as_of}".strip()
     name = page.split("_", 1)[1]
     if fmt == "csv":
@@ -237,8 +239,12 @@ def _page(
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}-{scope.ori}-{as_of}.pdf"'
         return response
-    ctx.update({"scope": scope, "as_of": as_of, "result": result,
-                "can_export": _can_export(request, scope)})
+    can_export = _can_export(request, scope)
+    # The tables are rendered once per result and query (`{% cachedresults %}` in _layout.html): what they
+    # show depends on nothing else (present() reads the result, the parameters and the query string).
+    results_key = fragment_key(key, template, sorted(request.GET.lists()), can_export)
+    ctx.update({"scope": scope, "as_of": as_of, "result": result, "can_export": can_export,
+                "results_key": results_key})
     ctx.update(present(result, params))
     ctx.update(ctx.pop("drawn", None) or {})
     return render(request, template, ctx)
