@@ -275,6 +275,9 @@ CACHES: dict[str, dict[str, Any]] = {
                        "LOCATION": str(VAR_DIR / "cache" / "results"), "TIMEOUT": 3600,
                        "OPTIONS": {"MAX_ENTRIES": 500}},
 }
+# Compute the analyses' default views in a background process when the server starts and after a web import
+# (core/warmup.py), so the first person to open CompStat after new data does not wait for it.
+RESULT_WARMUP = env_bool("SAFECITY_WARM_RESULTS", True)
 if REDIS_URL:
     CACHES["results-shared"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                                 "TIMEOUT": 3600, "KEY_PREFIX": "safecity:results"}

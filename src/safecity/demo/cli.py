@@ -12,8 +12,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     setup_django()
     from safecity.demo.build import build_demo
 
+    from safecity.core import warmup
+
     with system_context():
         build_demo(seed=args.seed, incidents=not args.no_incidents, out=sys.stdout)
+    if not args.no_incidents:  # the city's analyses, ready before anyone opens them
+        warmup.warm(out=sys.stdout)
     return ExitCode.OK
 
 

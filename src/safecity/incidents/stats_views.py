@@ -308,7 +308,7 @@ def upticks_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                  exports.upticks_csv, "incidents.upticks", fmt)
 
 
-def _hotspot_map(h: Any) -> dict[str, Any]:
+def hotspot_map_drawing(h: Any) -> dict[str, Any]:
     # The page draws the joined `shapes`; the lists they were joined from would only be pickled and unpickled.
     drawn = charts.hotspot_map(h)
     return {"map": {k: v for k, v in drawn.items() if k not in ("gi", "beats", "districts", "points", "labels")}}
@@ -317,7 +317,7 @@ def _hotspot_map(h: Any) -> dict[str, Any]:
 @module_required(Module.INCIDENTS)
 def hotspots_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     return _page(request, HotspotForm, "incidents/stats/hotspots.html", "incidents:stats_hotspots",
-                 _nothing, exports.hotspots_csv, "incidents.hotspots", fmt, draw=_hotspot_map)
+                 _nothing, exports.hotspots_csv, "incidents.hotspots", fmt, draw=hotspot_map_drawing)
 
 
 @module_required(Module.INCIDENTS)
