@@ -12,8 +12,10 @@ It runs
 * ``safecity tasks warm``, by hand or from a timer;
 * at the end of ``safecity demo`` and of ``safecity import`` (in the foreground; they print what they did);
 * in the background when ``safecity serve`` starts and after an import committed from the web page — a
-  separate, lower-priority process (`start_background`), so the server's workers keep their CPU for
-  requests and a person asking for a key being warmed waits for it instead of computing it again.
+  separate process (`start_background`), so no worker's threads share a GIL with it, and a person asking
+  for a key being warmed waits for it (the per-key file lock) instead of computing it again. It runs at
+  the workers' priority on purpose: a request waiting on a key it is computing must not wait longer
+  because the process holding the key was set aside for other requests.
 
 ``SAFECITY_WARM_RESULTS=false`` turns the background runs off (the tests do; a request still computes what
 is missing, as before).
@@ -24,7 +26,6 @@ user's default views and returns how many it made or read.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -90,13 +91,10 @@ def warm(out: TextIO | None = None) -> WarmReport:
 
 
 def start_background() -> subprocess.Popen[bytes] | None:
-    """Run ``safecity tasks warm`` in a separate process at low CPU priority (nice 10), without waiting for
-    it; None when ``SAFECITY_WARM_RESULTS`` is off. Its output goes to this process's standard error (the
-    server's log)."""
+    """Run ``safecity tasks warm`` in a separate process without waiting for it; None when
+    ``SAFECITY_WARM_RESULTS`` is off. Its output goes to this process's standard error (the server's log)."""
     if not settings.RESULT_WARMUP:
         return None
     return subprocess.Popen(  # noqa: S603 - our own command, no shell, no user input
         [sys.executable, "-m", "safecity.cli", "tasks", "warm"], stdin=subprocess.DEVNULL,
-        stdout=sys.stderr, stderr=sys.stderr,
-        preexec_fn=lambda: os.nice(10),  # noqa: PLW1509 - only nice() runs between fork and exec
-        start_new_session=True)
+        stdout=sys.stderr, stderr=sys.stderr, start_new_session=True)
