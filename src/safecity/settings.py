@@ -266,11 +266,10 @@ for _sink in AUDIT_CHECKPOINT_SINKS:
 
 CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safecity"},
-    # Computed analyses (`core.resultcache`): this process's memory first, then a store the server's worker
-    # processes share (files in var/, or Redis when SAFECITY_REDIS_URL is set). Entries are keyed by the data
-    # versions they were computed from, so neither can serve a stale result.
-    "results": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safecity-results",
-                "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 200}},
+    # Computed analyses (`core.resultcache`): this process's memory first (resultcache.memory, objects kept
+    # as they are), then a store the server's worker processes share (files in var/, or Redis when
+    # SAFECITY_REDIS_URL is set). Entries are keyed by the data versions they were computed from, so neither
+    # can serve a stale result.
     "results-shared": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                        "LOCATION": str(VAR_DIR / "cache" / "results"), "TIMEOUT": 3600,
                        "OPTIONS": {"MAX_ENTRIES": 500}},

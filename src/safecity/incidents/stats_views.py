@@ -256,7 +256,6 @@ def _nothing(result: Any, params: Any) -> dict[str, Any]:
 
 @module_required(Module.INCIDENTS)
 def compstat_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
-    from safecity.incidents.report_pdf import compstat_pdf as render_pdf
     from safecity.incidents.stats.trends import trends
 
     def present(report: Any, params: Any) -> dict[str, Any]:
@@ -269,6 +268,9 @@ def compstat_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                 "area_columns": [heading for _, heading in present_compstat.AREA_COLUMNS]}
 
     def pdf_of(report: Any, generated_by: str) -> bytes:
+        # Imported here: the PDF library takes seconds to import, which the page itself must not pay.
+        from safecity.incidents.report_pdf import compstat_pdf as render_pdf
+
         # The report's chart: 24 months of the headline categories, from the same scope and counting.
         history = trends(user=request.user, scope=report.scope, as_of=report.as_of, months=24,
                          mode=_mode_of(request))

@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +41,7 @@ def assaults(agency_a: Agency) -> list[Incident]:
 
 
 def _cached(key: str) -> bool:
-    return caches[resultcache.SHARED].get(key) is not None or caches[resultcache.ALIAS].get(key) is not None
+    return resultcache.peek(key)
 
 
 def test_representative_users_one_per_visibility_and_home_agency(agency_a: Agency, agency_b: Agency,
