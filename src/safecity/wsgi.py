@@ -8,8 +8,9 @@ application = get_wsgi_application()
 
 def _load_everything() -> None:
     """Import every view (the URL configuration, and with it the API and its schemas), digest the code for
-    the result cache's keys and load the template engines now, while the worker starts, instead of in the first request it serves: that
-    took seconds, and under a meeting's first burst every request queued behind it."""
+    the result cache's keys and load the template engines now, while the server starts, instead of in each
+    worker's first request: that took seconds, and under a meeting's first burst every request queued
+    behind it."""
     from django.db import connections
     from django.template import engines
     from django.urls import get_resolver

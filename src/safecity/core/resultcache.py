@@ -14,8 +14,9 @@ The key of an entry is a digest of:
   such as "the last 28 days" must not outlive midnight).
 
 Entries live in two tiers: this process's memory (`memory`: the objects themselves, no copy, so a hit costs
-a dictionary lookup), and ``results-shared`` (`settings.CACHES`), which every worker process of the server reads (files under var/, or
-Redis when ``SAFECITY_REDIS_URL`` is set), so an analysis is computed once for all workers. Concurrent misses
+a dictionary lookup), and ``results-shared`` (`settings.CACHES`), which every worker process of the server
+reads (files under var/, or Redis when ``SAFECITY_REDIS_URL`` is set), so an analysis is computed once for
+all workers. Concurrent misses
 of one key compute once: the threads of a process wait on a lock, the processes of the machine on a file
 lock, instead of stampeding the database after every import.
 """
