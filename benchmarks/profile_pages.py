@@ -8,9 +8,10 @@ Usage (after ``bench_load.py`` has built its demo city)::
 
 For each page it signs in the first benchmark analyst (a real session, as the server would have), requests
 the page once (cold: this process computes or reads the cached analysis), then ``--repeat`` more times and
-prints the median CPU time (``time.process_time``: this process only, so other programs on a shared machine
-change it little), the median wall time and the number of SQL queries of one warm request. ``--profile PAGE``
-also prints the top of a cProfile of the warm requests of that page.
+prints the median CPU time (``time.process_time``: this process only, though a machine busy with other
+programs still slows it), the median wall time, the number of SQL queries and the number of Python function
+calls (cProfile) of one warm request — the last two do not depend on the machine at all. ``--profile PAGE``
+also prints the top of a cProfile of the warm requests of that page and its queries.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     user = User.objects.get(username="bench-analyst-001")
     client = Client()
     client.force_login(user)
-    print(f"{'page':<14} {'first ms':>9} {'cpu ms':>7} {'wall ms':>8} {'queries':>8}")
+    print(f"{'page':<14} {'first ms':>9} {'cpu ms':>7} {'wall ms':>8} {'queries':>8} {'py calls':>9}")
     for page in [p.strip() for p in args.pages.split(",") if p.strip()]:
         path, expect = PAGES[page]
         started = time.perf_counter()
@@ -73,8 +74,13 @@ def main(argv: list[str] | None = None) -> int:
             wall.append((time.perf_counter() - w0) * 1000)
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
+        counter = cProfile.Profile()
+        counter.enable()
+        client.get(path)
+        counter.disable()
+        calls = pstats.Stats(counter).total_calls  # type: ignore[attr-defined]  # set by Stats, not in the stubs
         print(f"{page:<14} {first:>9.0f} {statistics.median(cpu):>7.1f} {statistics.median(wall):>8.1f} "
-              f"{len(queries):>8}")
+              f"{len(queries):>8} {calls:>9,}")
         if profiler:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
