@@ -37,7 +37,7 @@ def warm_user(user: Any) -> int:
 
     done = 0
     for query_class in PAGES:
-        params = query_class()
+        params = query_class.model_validate({})  # every parameter at its default
         try:
             scope, as_of = params.resolve(user)
         except ValidationError:  # nothing to show by default (no agency with data): the page says so itself

@@ -128,7 +128,7 @@ class _LazyRows(list[dict[str, Any]]):
         self._fill()
         return super().__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]  # a list, unhashable
+    __hash__ = None  # a list: unhashable
 
 
 def list_view(kit: RecordKit) -> View:

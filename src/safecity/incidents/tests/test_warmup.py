@@ -58,7 +58,7 @@ def test_warm_leaves_what_the_pages_read(assaults: list[Incident], ann_analyst: 
                                         signed_in: Callable[[User], Client]) -> None:
     keys = {}
     for query_class in (CompstatQuery, TrendsQuery, HotspotQuery):
-        params = query_class()
+        params = query_class.model_validate({})
         scope, as_of = params.resolve(ann_analyst)
         keys[query_class.__name__] = params.cache_key(ann_analyst, scope, as_of)
     assert not any(_cached(k) for k in keys.values())
@@ -69,7 +69,7 @@ def test_warm_leaves_what_the_pages_read(assaults: list[Incident], ann_analyst: 
     client = signed_in(ann_analyst)
     response = client.get(reverse("incidents:stats_compstat"))
     assert response.status_code == 200
-    params = CompstatQuery()
+    params = CompstatQuery.model_validate({})
     scope, as_of = params.resolve(ann_analyst)
     fresh = params.compute(ann_analyst, scope, as_of)
     assert [(r.category, r.cells["ytd"].current) for r in response.context["result"].rows] == \
