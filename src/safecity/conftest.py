@@ -20,6 +20,13 @@ from safecity.core.roles import Role  # noqa: E402
 PASSWORD = "lantern-harbor-meadow-77"  # noqa: S105  (test personas only)
 
 
+@pytest.fixture(autouse=True)
+def _no_background_warmup(settings: Any) -> None:
+    """No `safecity tasks warm` process from an import or a server start under test: it would open the
+    configured database, not the test database (core/warmup.py; tests call `warmup.warm()` directly)."""
+    settings.RESULT_WARMUP = False
+
+
 @pytest.fixture
 def agency_a(db: Any) -> Agency:
     return actions.agency_create(actor=SYSTEM, ori="ZZ0000001", name="Alpha Police Department",

@@ -154,6 +154,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's renderer, with <select> written in Python (the incident list's ~240 options were a third of its CPU).
+FORM_RENDERER = "safecity.core.formrender.FastSelectRenderer"
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -266,15 +269,17 @@ for _sink in AUDIT_CHECKPOINT_SINKS:
 
 CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safecity"},
-    # Computed analyses (`core.resultcache`): this process's memory first, then a store the server's worker
-    # processes share (files in var/, or Redis when SAFECITY_REDIS_URL is set). Entries are keyed by the data
-    # versions they were computed from, so neither can serve a stale result.
-    "results": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "safecity-results",
-                "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 100}},
+    # Computed analyses (`core.resultcache`): this process's memory first (resultcache.memory, objects kept
+    # as they are), then a store the server's worker processes share (files in var/, or Redis when
+    # SAFECITY_REDIS_URL is set). Entries are keyed by the data versions they were computed from, so neither
+    # can serve a stale result.
     "results-shared": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                        "LOCATION": str(VAR_DIR / "cache" / "results"), "TIMEOUT": 3600,
                        "OPTIONS": {"MAX_ENTRIES": 500}},
 }
+# Compute the analyses' default views in a background process when the server starts and after a web import
+# (core/warmup.py), so the first person to open CompStat after new data does not wait for it.
+RESULT_WARMUP = env_bool("SAFECITY_WARM_RESULTS", True)
 if REDIS_URL:
     CACHES["results-shared"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                                 "TIMEOUT": 3600, "KEY_PREFIX": "safecity:results"}

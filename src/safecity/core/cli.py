@@ -135,12 +135,40 @@ def cmd_audit_rotate_key(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_tasks_warm(args: argparse.Namespace) -> int:
+    setup_django()
+    from safecity.core import warmup
+
+    report = warmup.warm(out=sys.stdout)
+    return ExitCode.PARTIAL if report.failures else ExitCode.OK
+
+
+def default_workers() -> int:
+    """One worker process per core (Python runs one thread at a time per process, so a core needs a process
+    to be used), at least 2 so one slow request never holds the whole site, at most 8."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2
+    return min(max(cores, 2), 8)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or int(os.environ.get("PORT", "8000"))
     host = args.host
+    if args.workers < 1 or args.threads < 1:
+        raise CLIError("--workers and --threads: at least 1")
+    if not args.no_warm:
+        # The analyses' default views, computed by a lower-priority process while the workers start, so the
+        # first people in after a restart or a deploy read them instead of queueing for one computation.
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safecity.settings")
+        from safecity.core import warmup
+
+        warmup.start_background()
+    # --preload: the master loads the application (every view, the code digest: wsgi.py) once and forks the
+    # workers from it, so a worker — a new one after a crash too — serves its first request at full speed.
+    # Threads: a page is Python holding the GIL, so more threads than a few only queue inside the process;
+    # they are there so a request waiting on the database or on another's computation does not idle a core.
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "safecity.wsgi:application",  # noqa: S606
                                "--bind", f"{host}:{port}", "--workers", str(args.workers),
-                               "--threads", "4", "--access-logfile", "-"])
+                               "--threads", str(args.threads), "--preload", "--access-logfile", "-"])
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -238,7 +266,11 @@ def register(sub: Subparsers) -> None:
     serve = sub.add_parser("serve", help="serve the site with gunicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=0, help="port (default $PORT or 8000)")
-    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--workers", type=int, default=default_workers(),
+                       help="worker processes (default: one per CPU core, at least 2: %(default)s here)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    serve.add_argument("--no-warm", action="store_true",
+                       help="do not compute the analyses' default views in the background at start")
     serve.set_defaults(func=cmd_serve)
 
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
@@ -260,6 +292,9 @@ def register(sub: Subparsers) -> None:
     tasks_sub = tasks.add_subparsers(dest="tasks_command", required=True, parser_class=Parser)
     daily = tasks_sub.add_parser("daily", help="disable 90-day-inactive accounts, drop expired roles, verify audit")
     daily.set_defaults(func=cmd_tasks_daily)
+    warm = tasks_sub.add_parser("warm", help="compute every analysis's default view for every kind of user, so "
+                                             "the first person to open it does not wait (docs/analytics.md)")
+    warm.set_defaults(func=cmd_tasks_warm)
 
     passwords = sub.add_parser("passwords", help="compromised-password list")
     pw_sub = passwords.add_subparsers(dest="pw_command", required=True, parser_class=Parser)

@@ -28,24 +28,32 @@ MAX_OFFSET = 1_000_000_000
 BULK_READ_ROWS = 100  # the first page up to this many rows is an ordinary read; more is a bulk export
 
 
-def count(queryset: Any, *, user: Any, module: str) -> int:
-    """How many rows a listing of `module`'s records has, counted once per (query, data version).
-
-    The key is the query's SQL and parameters (the caller's visibility and filters are in them) and the data
-    versions of the agencies the caller may see (`core.dataversion`, raised by every write to their
-    records), so paging through a list counts the table once, and the count after a write is the new one.
-    Anything that is not a queryset is counted directly."""
-    if not isinstance(queryset, QuerySet):
-        return len(queryset)
+def query_key(queryset: QuerySet[Any], *, user: Any, module: str) -> str | None:
+    """A digest of everything a listing's rows depend on: the model, the query's SQL and parameters (the
+    caller's visibility and filters are in them), the caller's visibility and the data versions of the agencies
+    they may see (`core.dataversion`, raised by every write to their records). None when the query can match
+    nothing (`none()`, an empty IN list)."""
     try:
-        sql, params = queryset.order_by().query.sql_with_params()
-    except EmptyResultSet:  # a filter that can match nothing (`none()`, an empty IN list)
-        return 0
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
     visible = resultcache.visibility_key(user, module)
     versions = dataversion.versions(None if visible is None else [a for a, _ in visible])
     blob = repr((queryset.model._meta.label, sql, tuple(map(str, params)), visible, versions))
-    key = f"count:{hashlib.sha256(blob.encode()).hexdigest()}"
-    return int(resultcache.get_or_compute(key, queryset.count))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def count(queryset: Any, *, user: Any, module: str) -> int:
+    """How many rows a listing of `module`'s records has, counted once per (query, data version).
+
+    Keyed by `query_key` of the unordered query, so paging through a list counts the table once, and the
+    count after a write is the new one. Anything that is not a queryset is counted directly."""
+    if not isinstance(queryset, QuerySet):
+        return len(queryset)
+    key = query_key(queryset.order_by(), user=user, module=module)
+    if key is None:
+        return 0
+    return int(resultcache.get_or_compute(f"count:{key}", queryset.count))
 
 
 class CountedPaginator(Paginator):  # type: ignore[type-arg]  # generic only in the stubs

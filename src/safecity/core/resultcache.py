@@ -13,9 +13,10 @@ The key of an entry is a digest of:
 * the code version (a digest of the package's source and rule files) and today's date (a relative period
   such as "the last 28 days" must not outlive midnight).
 
-Entries live in two caches (`settings.CACHES`): ``results``, this process's memory (a hit costs one
-unpickling), and ``results-shared``, which every worker process of the server reads (files under var/, or
-Redis when ``SAFECITY_REDIS_URL`` is set), so an analysis is computed once for all workers. Concurrent misses
+Entries live in two tiers: this process's memory (`memory`: the objects themselves, no copy, so a hit costs
+a dictionary lookup), and ``results-shared`` (`settings.CACHES`), which every worker process of the server
+reads (files under var/, or Redis when ``SAFECITY_REDIS_URL`` is set), so an analysis is computed once for
+all workers. Concurrent misses
 of one key compute once: the threads of a process wait on a lock, the processes of the machine on a file
 lock, instead of stampeding the database after every import.
 """
@@ -28,6 +29,8 @@ import fcntl
 import hashlib
 import json
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -42,7 +45,6 @@ from safecity.core.permissions import visibility_filter
 from safecity.core.roles import AGGREGATE
 
 T = TypeVar("T")
-ALIAS = "results"
 SHARED = "results-shared"
 LOCK_FILES = 256
 _MISSING = object()
@@ -115,18 +117,60 @@ def cached(*, user: Any, module: str, analysis: str, params: Mapping[str, Any], 
     return get_or_compute(key_for(user=user, module=module, analysis=analysis, params=params), compute)
 
 
+class _Memory:
+    """This process's tier: the objects themselves, most recently used kept, each for at most `seconds`.
+
+    Django's local-memory cache pickles what it stores, and unpickling the CompStat result on every request
+    was most of a cached page's CPU time. Entries are shared by reference, so what the cache hands out is
+    read-only: results are dataclasses nobody changes after computing them, and rendered markup is text."""
+
+    def __init__(self, entries: int = 200, seconds: float = 3600) -> None:
+        self.entries, self.seconds = entries, seconds
+        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._guard = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._guard:
+            found = self._items.get(key)
+            if found is None:
+                return _MISSING
+            if found[0] < time.monotonic():
+                del self._items[key]
+                return _MISSING
+            self._items.move_to_end(key)
+            return found[1]
+
+    def set(self, key: str, value: Any) -> None:
+        with self._guard:
+            self._items[key] = (time.monotonic() + self.seconds, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.entries:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._guard:
+            self._items.clear()
+
+
+memory = _Memory()
+
+
+def peek(key: str) -> bool:
+    """Whether `key` is cached in this process or in the shared store (for tests and diagnostics)."""
+    return memory.get(key) is not _MISSING or caches[SHARED].get(key, _MISSING) is not _MISSING
+
+
 def get_or_compute(key: str, compute: Callable[[], T]) -> T:
     """The entry under `key` (made by `key_for`, or derived from such a key), computed once when missing.
 
     Something drawn from a cached result (a map) is cached under the result's key plus a suffix, computed
     from that very result: the key is read once, so a write in between cannot pair old numbers with a new
     version."""
-    local = caches[ALIAS]
-    hit = local.get(key, _MISSING)
+    hit = memory.get(key)
     if hit is not _MISSING:
         return hit
     with _lock(key):
-        hit = local.get(key, _MISSING)
+        hit = memory.get(key)
         if hit is not _MISSING:
             return hit
         shared = caches[SHARED]
@@ -135,7 +179,22 @@ def get_or_compute(key: str, compute: Callable[[], T]) -> T:
             if hit is _MISSING:
                 hit = compute()
                 shared.set(key, hit)
-        local.set(key, hit)
+        memory.set(key, hit)
+        return hit
+
+
+def get_or_compute_local(key: str, compute: Callable[[], T]) -> T:
+    """Like `get_or_compute`, in this process's memory only: for what is cheap to make again in each worker
+    and may depend on this process's settings (a page's rendering of a cached result), so a restart with
+    other settings never reads an old copy from the shared store."""
+    hit = memory.get(key)
+    if hit is not _MISSING:
+        return hit
+    with _lock(key):
+        hit = memory.get(key)
+        if hit is _MISSING:
+            hit = compute()
+            memory.set(key, hit)
         return hit
 
 

@@ -10,10 +10,13 @@ from safecity.core.cli import ExitCode, Subparsers, setup_django, system_context
 
 def cmd_demo(args: argparse.Namespace) -> int:
     setup_django()
+    from safecity.core import warmup
     from safecity.demo.build import build_demo
 
     with system_context():
         build_demo(seed=args.seed, incidents=not args.no_incidents, out=sys.stdout)
+    if not args.no_incidents:  # the city's analyses, ready before anyone opens them
+        warmup.warm(out=sys.stdout)
     return ExitCode.OK
 
 

@@ -1,4 +1,13 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _warm(user: Any) -> int:
+    # Imported when a warm-up runs: the analyses pull in the API schemas, which every command would pay for.
+    from safecity.incidents.warm import warm_user
+
+    return warm_user(user)
 
 
 class IncidentsConfig(AppConfig):
@@ -7,7 +16,7 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents"
 
     def ready(self) -> None:
-        from safecity.core import audit_labels, nav, rules
+        from safecity.core import audit_labels, nav, rules, warmup
         from safecity.core.importing import spec as importing
         from safecity.core.roles import Module
         from safecity.core.tasks import register_daily
@@ -16,6 +25,7 @@ class IncidentsConfig(AppConfig):
         from safecity.incidents.tasks import daily
 
         register_daily(daily)
+        warmup.register(Module.INCIDENTS, _warm)
         rules.register(CODE_PACK)
         rules.register(BIAS_PACK)
         # By dotted path: start-up stays light, the importer is imported when an import runs.

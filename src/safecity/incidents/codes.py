@@ -48,6 +48,7 @@ def load_code_table(apps: Any = None) -> None:
             version=version, code=row["code"],
             defaults={"name": row["name"], "category": row["category"], "crime_against": row["crime_against"],
                       "group": row["group"], "is_violent": row["is_violent"] == "1"})
+    _code_rows.clear()
 
 
 def current_codes() -> dict[str, Any]:
@@ -55,3 +56,20 @@ def current_codes() -> dict[str, Any]:
 
     version = CodeTableVersion.objects.order_by("-effective_from").first()
     return {c.code: c for c in OffenseCode.objects.filter(version=version)}
+
+
+# (code, name, category) of the table in force, by code: the filter choices of every incident list, read once
+# per process instead of as ~90 model objects three times per request. The table changes only through
+# `load_code_table` (which empties this) from the rule pack shipped with the code, so the key is the code's
+# version (`resultcache.code_version` digests the package's data files): a new pack is a new deploy.
+_code_rows: dict[str, list[tuple[str, str, str]]] = {}
+
+
+def current_code_rows() -> list[tuple[str, str, str]]:
+    from safecity.core.resultcache import code_version
+
+    key = code_version()
+    rows = _code_rows.get(key)
+    if not rows:  # an empty table (not loaded yet) is read again next time
+        rows = _code_rows[key] = sorted((c.code, c.name, c.category) for c in current_codes().values())
+    return rows

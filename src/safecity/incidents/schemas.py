@@ -189,20 +189,23 @@ class ScopeQuery(Schema):
         scope, as_of = self.resolve(user)
         return self.result(user, scope, as_of)
 
-    def result(self, user: Any, scope: Scope, as_of: dt.date) -> Any:
+    def result(self, user: Any, scope: Scope, as_of: dt.date, key: str = "") -> Any:
         """`compute`, through the result cache (`core.resultcache`): the page, the API, the CSV and the PDF all
-        come here, so they share entries. The key holds the fields of the class that defines `compute` (a page's
-        display-only fields do not split entries) with the scope and day resolved."""
-        return resultcache.get_or_compute(self._key(user, scope, as_of), lambda: self.compute(user, scope, as_of))
+        come here, so they share entries. The key (`cache_key`, which a caller that needs it too may pass)
+        holds the fields of the class that defines `compute` (a page's display-only fields do not split
+        entries) with the scope and day resolved."""
+        return resultcache.get_or_compute(key or self.cache_key(user, scope, as_of),
+                                          lambda: self.compute(user, scope, as_of))
 
-    def result_drawn(self, user: Any, scope: Scope, as_of: dt.date, draw: Callable[[Any], Any]) -> tuple[Any, Any]:
+    def result_drawn(self, user: Any, scope: Scope, as_of: dt.date, draw: Callable[[Any], Any],
+                     key: str = "") -> tuple[Any, Any]:
         """The result and `draw(result)` (a map's geometry), each cached; the drawing under the result's key."""
-        key = self._key(user, scope, as_of)
+        key = key or self.cache_key(user, scope, as_of)
         result = resultcache.get_or_compute(key, lambda: self.compute(user, scope, as_of))
         return result, resultcache.get_or_compute(f"{key}:{draw.__module__}.{draw.__qualname__}",
                                                   lambda: draw(result))
 
-    def _key(self, user: Any, scope: Scope, as_of: dt.date) -> str:
+    def cache_key(self, user: Any, scope: Scope, as_of: dt.date) -> str:
         owner: type[ScopeQuery] = next(c for c in type(self).__mro__ if "compute" in vars(c))
         params: dict[str, Any] = {name: getattr(self, name) for name in owner.model_fields}
         # The roll-up and its first member share `scope.agency`: key by every agency counted.

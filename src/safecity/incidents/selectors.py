@@ -163,13 +163,19 @@ def with_location(qs: QuerySet[Incident], value: str) -> QuerySet[Incident]:
     return qs.filter(located if value == "yes" else ~located)
 
 
+def _current_code_rows() -> list[tuple[str, str, str]]:
+    from safecity.incidents.codes import current_code_rows
+
+    return current_code_rows()
+
+
 def offense_code_choices(user: Any = None) -> list[tuple[str, str]]:
     """(code, "code — name") of the code table in force: reference data every user may read."""
-    return [(c.code, f"{c.code} — {c.name}") for c in sorted(offense_codes_current().values(), key=lambda c: c.code)]
+    return [(code, f"{code} — {name}") for code, name, _ in _current_code_rows()]
 
 
 def offense_category_choices(user: Any = None) -> list[tuple[str, str]]:
-    cats = sorted({c.category for c in offense_codes_current().values() if c.category})
+    cats = sorted({category for _, _, category in _current_code_rows() if category})
     return [(c, c) for c in cats]
 
 

@@ -25,6 +25,7 @@ from django.utils.http import urlencode
 from safecity.core.actions import permission_denied, record_export
 from safecity.core.permissions import has_module
 from safecity.core.roles import EXPORT, Module
+from safecity.core.templatetags.resultcache_tags import fragment_key
 from safecity.core.views import module_required
 from safecity.incidents import charts
 from safecity.incidents import stats_present as present_compstat
@@ -219,10 +220,11 @@ def _page(
         return render(request, template, ctx, status=400)
     if fmt != "html" and not _may_export(request, scope, what):
         return render(request, "403.html", status=403)
+    key = params.cache_key(request.user, scope, as_of)
     if draw is not None and fmt == "html":  # a drawing (the hot-spot map) is cached with its result
-        result, ctx["drawn"] = params.result_drawn(request.user, scope, as_of, draw)
+        result, ctx["drawn"] = params.result_drawn(request.user, scope, as_of, draw, key=key)
     else:
-        result = params.result(request.user, scope, as_of)
+        result = params.result(request.user, scope, as_of, key=key)
     purpose = f"{scope.ori} {scope.area_param} as of {as_of}".strip()
     name = page.split("_", 1)[1]
     if fmt == "csv":
@@ -237,8 +239,12 @@ def _page(
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}-{scope.ori}-{as_of}.pdf"'
         return response
-    ctx.update({"scope": scope, "as_of": as_of, "result": result,
-                "can_export": _can_export(request, scope)})
+    can_export = _can_export(request, scope)
+    # The tables are rendered once per result and query (`{% cachedresults %}` in _layout.html): what they
+    # show depends on nothing else (present() reads the result, the parameters and the query string).
+    results_key = fragment_key(key, template, sorted(request.GET.lists()), can_export)
+    ctx.update({"scope": scope, "as_of": as_of, "result": result, "can_export": can_export,
+                "results_key": results_key})
     ctx.update(present(result, params))
     ctx.update(ctx.pop("drawn", None) or {})
     return render(request, template, ctx)
@@ -250,7 +256,6 @@ def _nothing(result: Any, params: Any) -> dict[str, Any]:
 
 @module_required(Module.INCIDENTS)
 def compstat_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
-    from safecity.incidents.report_pdf import compstat_pdf as render_pdf
     from safecity.incidents.stats.trends import trends
 
     def present(report: Any, params: Any) -> dict[str, Any]:
@@ -263,6 +268,9 @@ def compstat_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                 "area_columns": [heading for _, heading in present_compstat.AREA_COLUMNS]}
 
     def pdf_of(report: Any, generated_by: str) -> bytes:
+        # Imported here: the PDF library takes seconds to import, which the page itself must not pay.
+        from safecity.incidents.report_pdf import compstat_pdf as render_pdf
+
         # The report's chart: 24 months of the headline categories, from the same scope and counting.
         history = trends(user=request.user, scope=report.scope, as_of=report.as_of, months=24,
                          mode=_mode_of(request))
@@ -302,7 +310,7 @@ def upticks_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                  exports.upticks_csv, "incidents.upticks", fmt)
 
 
-def _hotspot_map(h: Any) -> dict[str, Any]:
+def hotspot_map_drawing(h: Any) -> dict[str, Any]:
     # The page draws the joined `shapes`; the lists they were joined from would only be pickled and unpickled.
     drawn = charts.hotspot_map(h)
     return {"map": {k: v for k, v in drawn.items() if k not in ("gi", "beats", "districts", "points", "labels")}}
@@ -311,7 +319,7 @@ def _hotspot_map(h: Any) -> dict[str, Any]:
 @module_required(Module.INCIDENTS)
 def hotspots_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     return _page(request, HotspotForm, "incidents/stats/hotspots.html", "incidents:stats_hotspots",
-                 _nothing, exports.hotspots_csv, "incidents.hotspots", fmt, draw=_hotspot_map)
+                 _nothing, exports.hotspots_csv, "incidents.hotspots", fmt, draw=hotspot_map_drawing)
 
 
 @module_required(Module.INCIDENTS)

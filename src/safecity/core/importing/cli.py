@@ -110,6 +110,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         except OSError:
             pass
     prefix = "dry run: " if args.dry_run else ""
+    if not args.dry_run and result.imported:
+        from safecity.core import warmup
+
+        warmup.start_background()  # the analyses of the new data, computed before anyone opens them
     if result.status == "rejected":
         print(f"{prefix}strict: {result.rejected} of {result.rows_read} rows rejected, nothing imported{report}")
     else:

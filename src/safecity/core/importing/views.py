@@ -25,6 +25,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
 from safecity.core import selectors as core_selectors
+from safecity.core import warmup
 from safecity.core.actions import permission_denied, record_export
 from safecity.core.importing import selectors
 from safecity.core.importing.errors import ImportFailure, RowError, error_report_csv
@@ -192,6 +193,8 @@ def _views(rt: RecordType) -> dict[str, Callable[..., HttpResponse]]:
                                             "failure": upload_message(exc, entry["file_name"])}, status=400)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+        if result.imported:
+            warmup.start_background()  # the analyses of the new data, before the next person opens them
         return redirect(f"{ns}:result", batch_id=result.batch.pk)
 
     def batch_for(request: HttpRequest, batch_id: int) -> Any:

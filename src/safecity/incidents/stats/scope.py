@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Max, QuerySet, When
 from django.utils import timezone
 
+from safecity.core import dataversion, resultcache
 from safecity.core import selectors as core_selectors
 from safecity.core.models import Agency, AgencyType, Beat, District
 from safecity.core.permissions import ensure_module
@@ -215,9 +216,17 @@ def resolve_scope(user: Any, agency: str = "", area: str = "", *, rollup_allowed
 
 
 def area_choices(agency: Agency | None) -> list[tuple[str, str]]:
-    choices = [("", "Whole agency")]
     if agency is None:  # the roll-up: areas belong to one agency each
-        return choices
+        return [("", "Whole agency")]
+    # Every analysis page builds this list: kept in this process's memory under the agency's data version,
+    # which every change to its districts and beats raises (building it compiled two joined queries).
+    version = ".".join(str(n) for row in dataversion.versions([agency.pk]) for n in row)
+    return list(resultcache.get_or_compute_local(f"area-choices:{agency.pk}:{version}",
+                                                 lambda: _area_choices(agency)))
+
+
+def _area_choices(agency: Agency) -> list[tuple[str, str]]:
+    choices = [("", "Whole agency")]
     # Names only: every analysis page builds this list, and decoding each polygon cost more than the page.
     for d in core_selectors.district_list(user=None, agency=agency).defer("geometry"):  # published: no user needed
         choices.append((f"district:{d.code}", d.name))
