@@ -92,7 +92,10 @@ def hostile_world(agency_a: Agency, tmp_path: Path) -> dict[str, Any]:
     target = actions.user_create(actor=SYSTEM, username="target", email="t@example.org", password=None,
                                  home_agency=agency_a)
     assert incident is not None
-    return {"public_id": incident.public_id, "incident_id": incident.public_id, "batch_id": batch.pk,
+    from safecity.tests.policing_world import policing_world
+
+    return {**policing_world(agency_a, beat, tmp_path),
+            "public_id": incident.public_id, "incident_id": incident.public_id, "batch_id": batch.pk,
             "core:manage_user:pk": target.pk, "core:token_revoke:pk": 999_999, "token_id": 999_999,
             "ori": agency_a.ori, "modules": ["policing"], "batch": batch}
 

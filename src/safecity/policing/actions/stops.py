@@ -22,35 +22,6 @@ __all__ = ["stop_bulk_create"]
 CHUNK = 2000
 
 
-def _insert(stops: list[Stop]) -> None:
-    """One parameterised INSERT run with executemany, inside the action's transaction.
-
-    Why not `bulk_create`: at the demo's ~50,000 stops its per-value preparation in the SQL compiler took
-    most of a minute on a shared machine; here only the fields that need the backend's conversion (dates,
-    times, timestamps, UUIDs) go through `get_db_prep_save`, the rest are passed as they are."""
-    from django.db import connection, models
-    from django.utils import timezone
-
-    fields = [f for f in Stop._meta.concrete_fields if not f.primary_key]
-    convert = [isinstance(f, models.DateField | models.TimeField | models.UUIDField) for f in fields]
-    now = timezone.now()
-    def quote(name: str | None) -> str:
-        return connection.ops.quote_name(str(name))
-
-    # Only quoted identifiers from the model's own metadata are formatted in; every value is a parameter.
-    names = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(Stop._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
-    rows = []
-    for stop in stops:
-        stop.created = stop.last_updated = now
-        rows.append([f.get_db_prep_save(getattr(stop, f.attname), connection) if c else getattr(stop, f.attname)
-                     for f, c in zip(fields, convert, strict=True)])
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), CHUNK):
-            cursor.executemany(sql, rows[i:i + CHUNK])
-
-
 def stop_bulk_create(*, actor: Actor, agency: Agency, rows: Sequence[dict[str, Any]]) -> int:
     """Insert stops (dicts of Stop fields; `stop_id` required, FKs as `district_id`/`beat_id`/`officer_id`).
 
@@ -81,7 +52,7 @@ def stop_bulk_create(*, actor: Actor, agency: Agency, rows: Sequence[dict[str, A
                 values["outcome"] = strictest_outcome(values.get("arrest_made"), values.get("citation_issued"),
                                                       values.get("warning_issued"))
             fresh.append(Stop(agency=agency, **values))
-        _insert(fresh)
+        Stop.objects.bulk_create(fresh, batch_size=CHUNK)
         if fresh:
             frame.touch(agency.pk)
         frame.extra = {"stops": len(fresh), "skipped": len(rows) - len(fresh)}

@@ -3,8 +3,6 @@ per table. Every figure comes from `selectors.stop_equity` (through the result c
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from typing import Any
 
@@ -12,6 +10,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from safecity.core import csvsafe
 from safecity.core.kit import views as kit_views
 from safecity.core.roles import EXPORT, VIEW, Module
 from safecity.core.views import module_required
@@ -127,11 +126,7 @@ def equity_csv(request: HttpRequest, table: str) -> HttpResponse:
         return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
     result = selectors.stop_equity(user=request.user, **params)
     header, rows = TABLES[table](result)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["district", *header])
-    for row in rows:
-        writer.writerow([params["district"] or "all", *("" if v is None else v for v in row)])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    text, _ = csvsafe.render(["district", *header], ([params["district"] or "all", *row] for row in rows))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="stops-{table}-{params["district"] or "all"}.csv"'
     return response
