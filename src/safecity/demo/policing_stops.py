@@ -45,7 +45,9 @@ POINTS_PER_BEAT = 40
 
 def planted_district(agency: Agency) -> str:
     """The code of the district whose after-dark stops carry the planted effect."""
-    codes = sorted(Beat.objects.filter(agency=agency).values_list("district__code", flat=True).distinct())
+    # A set, not .distinct(): the beats' default ordering would add the beat code to the SELECT DISTINCT and keep
+    # one row per beat, making the "second" code the first district's again.
+    codes = sorted(set(Beat.objects.filter(agency=agency).values_list("district__code", flat=True)))
     return codes[1] if len(codes) > 1 else codes[0]
 
 

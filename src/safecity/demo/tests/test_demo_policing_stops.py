@@ -41,6 +41,7 @@ def test_planted_darkness_effect_is_recovered_only_where_planted(agency_a: Any, 
     print(f"equity in {time.perf_counter() - started:.1f} s")
     veil = {v.scope: v for v in equity.veil}
     planted = planted_district(agency_a)
+    assert planted == "2"  # the second district by code, as docs/policing.md tells a reader to look
     hit = veil[planted].result
     assert hit is not None, veil[planted].note
     print(planted, hit["beta_dark"], hit["se"], hit["n"])
