@@ -1,7 +1,7 @@
 """The Stanford Open Policing Project's value rules for one stop, as plain values in and out (no Django).
 
-From the project's data readme (``stanford-policylab/opp`` ``data_readme.md``; see
-``/work/shared/reference/policing-accountability.md`` §4.1):
+From the project's data readme (``stanford-policylab/opp`` ``data_readme.md``, "standardized data"
+section):
 
 * ``subject_race`` ∈ {white, black, hispanic, asian/pacific islander, other}; a Hispanic ethnicity overrides
   the race; not recorded → ``unknown`` (kept apart from ``other`` so a missing value is never a group);
