@@ -4,6 +4,7 @@ assessment, the response activities, concerns and follow-ups) and the small POST
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -61,6 +62,19 @@ def _errors(form: forms.Form, exc: ValidationError) -> None:
                            else f"{name}: {message}" if name else message)
 
 
+def _applied(form: forms.Form, write: Callable[[], Any]) -> bool:
+    """Run an action for a valid form: its refusals are 404 (the record is not the user's to change) and its
+    validation errors go onto the form's fields, so the caller re-renders the page."""
+    try:
+        write()
+    except NotPermitted:
+        raise Http404("No such record.") from None
+    except ValidationError as exc:
+        _errors(form, exc)
+        return False
+    return True
+
+
 def _next_step(project: ProblemProject) -> tuple[str, str] | None:
     i = PROJECT_FLOW.index(project.status)
     if i + 1 >= len(PROJECT_FLOW):
@@ -98,15 +112,9 @@ def project_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def project_assessment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     project = _get(selectors.project_get, request.user, public_id, CHANGE)
     form = AssessmentForm(request.POST if request.method == "POST" else None, user=request.user, instance=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.project_set_assessment(actor=request.user, project=project, **form.action_kwargs())
-        except NotPermitted:
-            raise Http404("No such record.") from None
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect(f"{_detail(PROJECTS, project)}#assessment")
+    if request.method == "POST" and form.is_valid() and _applied(
+            form, lambda: actions.project_set_assessment(actor=request.user, project=project, **form.action_kwargs())):
+        return redirect(f"{_detail(PROJECTS, project)}#assessment")
     return render(request, "policing/community/assessment_form.html", {
         "project": project, "form": form, "heading": f"Assessment: {project.title}",
         "cancel": _detail(PROJECTS, project)}, status=400 if request.method == "POST" else 200)
@@ -116,15 +124,9 @@ def project_assessment(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 def project_advance(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     project = _get(selectors.project_get, request.user, public_id, CHANGE)
     form = AdvanceForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.project_advance(actor=request.user, project=project, to=form.cleaned_data["to"])
-        except NotPermitted:
-            raise Http404("No such record.") from None
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect(_detail(PROJECTS, project))
+    if request.method == "POST" and form.is_valid() and _applied(
+            form, lambda: actions.project_advance(actor=request.user, project=project, to=form.cleaned_data["to"])):
+        return redirect(_detail(PROJECTS, project))
     return _project_page(request, project, advance_form=form, status=400)
 
 
@@ -132,15 +134,9 @@ def project_advance(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def project_activity(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     project = _get(selectors.project_get, request.user, public_id, CHANGE)
     form = ActivityForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.activity_add(actor=request.user, project=project, **form.action_kwargs())
-        except NotPermitted:
-            raise Http404("No such record.") from None
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect(f"{_detail(PROJECTS, project)}#response")
+    if request.method == "POST" and form.is_valid() and _applied(
+            form, lambda: actions.activity_add(actor=request.user, project=project, **form.action_kwargs())):
+        return redirect(f"{_detail(PROJECTS, project)}#response")
     return _project_page(request, project, activity_form=form, status=400)
 
 
@@ -171,15 +167,9 @@ def meeting_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def meeting_concern(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     meeting = _get(selectors.meeting_get, request.user, public_id, CHANGE)
     form = ConcernForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.concern_add(actor=request.user, meeting=meeting, **form.action_kwargs())
-        except NotPermitted:
-            raise Http404("No such record.") from None
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect(f"{_detail(MEETINGS, meeting)}#concerns")
+    if request.method == "POST" and form.is_valid() and _applied(
+            form, lambda: actions.concern_add(actor=request.user, meeting=meeting, **form.action_kwargs())):
+        return redirect(f"{_detail(MEETINGS, meeting)}#concerns")
     return _meeting_page(request, meeting, concern_form=form, status=400)
 
 
@@ -188,15 +178,9 @@ def meeting_followup(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     meeting = _get(selectors.meeting_get, request.user, public_id, CHANGE)
     concerns = list(selectors.concern_list(user=request.user, meeting=meeting))
     form = FollowUpForm(request.POST if request.method == "POST" else None, concerns=concerns)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.followup_add(actor=request.user, meeting=meeting, **form.action_kwargs())
-        except NotPermitted:
-            raise Http404("No such record.") from None
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect(f"{_detail(MEETINGS, meeting)}#follow-ups")
+    if request.method == "POST" and form.is_valid() and _applied(
+            form, lambda: actions.followup_add(actor=request.user, meeting=meeting, **form.action_kwargs())):
+        return redirect(f"{_detail(MEETINGS, meeting)}#follow-ups")
     return _meeting_page(request, meeting, followup_form=form, status=400)
 
 
@@ -204,15 +188,9 @@ def meeting_followup(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 def followup_status(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     follow_up = _get(selectors.followup_get, request.user, public_id, CHANGE)
     form = FollowUpStatusForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.followup_update(actor=request.user, follow_up=follow_up, **form.action_kwargs())
-        except NotPermitted:
-            raise Http404("No such record.") from None
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect(f"{_detail(MEETINGS, follow_up.meeting)}#follow-ups")
+    if request.method == "POST" and form.is_valid() and _applied(
+            form, lambda: actions.followup_update(actor=request.user, follow_up=follow_up, **form.action_kwargs())):
+        return redirect(f"{_detail(MEETINGS, follow_up.meeting)}#follow-ups")
     return render(request, "core/kit/form.html", {"form": form, "heading": f"Follow-up: {follow_up.action}",
                                                   "cancel": _detail(MEETINGS, follow_up.meeting)},
                   status=400 if request.method == "POST" else 200)
