@@ -1,10 +1,21 @@
 """Every rate limit in one place, counted in a store all worker processes share.
 
-A limit is a fixed window: the key (`signin:203.0.113.9`) and the window number (Unix time // window) name
-a counter, each request adds one, and the request is refused once the count passes the limit. Counters live
-in the database by default (`RateLimitCounter`, one atomic upsert per request, so two workers can never
-both see "first") or in Redis when `SAFECITY_REDIS_URL` is set (INCR + EXPIRE in one MULTI/EXEC). Stale
-windows are deleted by the request that opens a new window (database) or expire on their own (Redis).
+A limit is a sliding window, estimated from two fixed windows as Cloudflare describes its rate limiter
+("How we built rate limiting capable of scaling to millions of domains", 2017): the key
+(`signin:203.0.113.9`) and the window number (Unix time // window) name a counter, each request adds one to
+the current window's counter, and the request is refused once
+
+    previous window's count × (share of the previous window still inside the last `window` seconds)
+    + current window's count
+
+passes the limit. A plain fixed window lets a client spend its whole allowance at the end of one minute and
+again at the start of the next (twice the limit in two seconds) and makes a burst's verdict depend on where
+the minute boundary falls; the estimate has neither fault.
+
+Counters live in the database by default (`RateLimitCounter`, one atomic upsert per request, so two workers
+can never both see "first") or in Redis when `SAFECITY_REDIS_URL` is set (INCR + EXPIRE in one MULTI/EXEC).
+A counter is kept for two windows (it is the "previous" one during the second); stale counters are deleted by
+the request that opens a new window (database) or expire on their own (Redis).
 
 Limits in force: sign-in attempts per client address (`core.views.sign_in`), API requests per client
 address for every way of authenticating (`ApiRateLimitMiddleware`), failed bearer tokens per address
@@ -15,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import time
 from dataclasses import dataclass
 from typing import Protocol
@@ -38,17 +50,20 @@ DOCUMENTS = ("/openapi.json", "/docs", "/docs/")  # longer keys are hashed so a 
 
 @dataclass(frozen=True)
 class Verdict:
-    count: int
+    count: int  # requests counted in the current fixed window, this one included
+    estimate: float  # requests in the sliding window that ends now, this one included
     limit: int
-    retry_after: int  # seconds until the window ends
+    retry_after: int  # seconds until a request would be allowed again, if no more arrive
 
     @property
     def limited(self) -> bool:
-        return self.count > self.limit
+        return self.estimate > self.limit
 
 
 class Store(Protocol):
-    def incr(self, bucket: str, expires_at: int, now: float) -> int: ...
+    def incr(self, bucket: str, previous: str, stale_at: int, now: float) -> tuple[int, int]:
+        """Add one to `bucket` and return its new count with the count of the `previous` window's bucket."""
+        ...
 
     def clear(self) -> None: ...
 
@@ -57,20 +72,22 @@ class DatabaseStore:
     """Counters in `core_ratelimitcounter`, incremented by one INSERT … ON CONFLICT DO UPDATE … RETURNING
     (SQLite ≥ 3.35 and PostgreSQL): the database serializes concurrent increments of one row."""
 
-    def incr(self, bucket: str, expires_at: int, now: float) -> int:
+    def incr(self, bucket: str, previous: str, stale_at: int, now: float) -> tuple[int, int]:
         table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
         upsert = (f"INSERT INTO {table} (bucket, count, expires_at) VALUES (%s, 1, %s) "  # noqa: S608  (quoted name)
                   f"ON CONFLICT (bucket) DO UPDATE SET count = {table}.count + 1 RETURNING count")
 
-        def attempt() -> int:
+        def attempt() -> tuple[int, int]:
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(upsert, [bucket, expires_at])
+                cursor.execute(upsert, [bucket, stale_at])
                 count = int(cursor.fetchone()[0])
+                cursor.execute(f"SELECT count FROM {table} WHERE bucket = %s", [previous])  # noqa: S608
+                row = cursor.fetchone()
                 if count == 1:
-                    # The first request of a new window clears every expired window, so the table holds
-                    # about one row per active key and needs no scheduled job.
+                    # The first request of a new window clears every stale window, so the table holds
+                    # about two rows per active key and needs no scheduled job.
                     cursor.execute(f"DELETE FROM {table} WHERE expires_at < %s", [int(now)])  # noqa: S608
-            return count
+            return count, int(row[0]) if row else 0
 
         return dbbusy.retry_outermost(attempt)
 
@@ -83,13 +100,14 @@ class RedisStore:
         self.prefix = prefix
         self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
-    def incr(self, bucket: str, expires_at: int, now: float) -> int:
+    def incr(self, bucket: str, previous: str, stale_at: int, now: float) -> tuple[int, int]:
         key = self.prefix + bucket
         pipe = self.client.pipeline(transaction=True)
         pipe.incr(key)
-        pipe.expireat(key, expires_at + 5)
-        count, _ = pipe.execute()
-        return int(count)
+        pipe.expireat(key, stale_at + 5)
+        pipe.get(self.prefix + previous)
+        count, _, before = pipe.execute()
+        return int(count), int(before or 0)
 
     def clear(self) -> None:
         keys = list(self.client.scan_iter(match=self.prefix + "*", count=500))
@@ -117,20 +135,41 @@ def _bucket(key: str, window_number: int) -> str:
     return f"{key}:{window_number}"
 
 
-def hit(key: str, limit: int, *, window: int = WINDOW_SECONDS) -> Verdict:
-    """Count one request for `key`; the verdict says whether it is over `limit` in this window."""
-    now = time.time()
+def retry_after(count: int, previous: int, elapsed: float, limit: int, window: int) -> int:
+    """Seconds until one more request fits under `limit`, if none arrive meanwhile.
+
+    Within this window the estimate falls only as the previous window's share shrinks; once this window is
+    over, its own count becomes the previous one and shrinks the same way.
+    """
+    room = limit - 1  # the estimate the next request may find and still be allowed
+    if count <= room:
+        if previous == 0:
+            return 1
+        wait = window * (1 - (room - count) / previous) - elapsed
+    else:
+        wait = (window - elapsed) + window * (1 - room / count)
+    return max(1, math.ceil(wait))
+
+
+def hit(key: str, limit: int, *, window: int = WINDOW_SECONDS, now: float | None = None) -> Verdict:
+    """Count one request for `key`; the verdict says whether it puts `key` over `limit` requests in the last
+    `window` seconds (the sliding-window estimate described at the top of this module). `now` is the Unix
+    time of the request (default: the clock)."""
+    now = time.time() if now is None else now
     number = int(now // window)
-    expires_at = (number + 1) * window
-    bucket = _bucket(key, number)
+    elapsed = now - number * window
+    stale_at = (number + 2) * window  # still needed as the previous window during the next one
+    bucket, previous = _bucket(key, number), _bucket(key, number - 1)
     chosen = store()
     try:
-        count = chosen.incr(bucket, expires_at, now)
+        count, before = chosen.incr(bucket, previous, stale_at, now)
     except redis.RedisError as exc:
         # Redis down must not take sign-in down with it: count in the database until it is back.
         log.warning("rate-limit store unavailable, counting in the database: %s", exc)
-        count = DatabaseStore().incr(bucket, expires_at, now)
-    return Verdict(count=count, limit=limit, retry_after=max(1, expires_at - int(now)))
+        count, before = DatabaseStore().incr(bucket, previous, stale_at, now)
+    estimate = before * (1 - elapsed / window) + count
+    return Verdict(count=count, estimate=estimate, limit=limit,
+                   retry_after=retry_after(count, before, elapsed, limit, window))
 
 
 def clear() -> None:
