@@ -150,6 +150,11 @@ def default_workers() -> int:
     return min(max(cores, 2), 8)
 
 
+# gunicorn's default line plus the time the worker spent on the request, in milliseconds: an operator can
+# tell a slow page from a queue in front of the server (the load benchmark reads it, benchmarks/bench_load.py).
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or int(os.environ.get("PORT", "8000"))
     host = args.host
@@ -168,7 +173,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # they are there so a request waiting on the database or on another's computation does not idle a core.
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "safecity.wsgi:application",  # noqa: S606
                                "--bind", f"{host}:{port}", "--workers", str(args.workers),
-                               "--threads", str(args.threads), "--preload", "--access-logfile", "-"])
+                               "--threads", str(args.threads), "--preload", "--access-logfile", "-",
+                               "--access-logformat", ACCESS_LOG_FORMAT])
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
