@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import reverse
 from django.utils.functional import LazyObject, empty
 
-from safecity.core import context, proxies
+from safecity.core import context, dataversion, proxies
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -121,7 +121,7 @@ class RequestContextMiddleware:
             purpose=request.META.get("HTTP_X_PURPOSE", "")[:200],
             channel="web",
         )
-        with context.acting(ctx):
+        with context.acting(ctx), dataversion.remembered():
             response = self.get_response(request)
         response.headers["X-Request-ID"] = ctx.request_id
         return response

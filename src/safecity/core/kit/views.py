@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -131,6 +132,13 @@ class _LazyRows(list[dict[str, Any]]):
     __hash__ = None  # a list: unhashable
 
 
+def _fields_fingerprint(form: forms.Form) -> str:
+    """What the filter form's markup depends on besides the query string: each field's label, help, choices
+    and widget attributes."""
+    return repr([(name, f.label, f.help_text, getattr(f, "choices", None), f.widget.attrs)
+                 for name, f in form.fields.items()])
+
+
 def list_view(kit: RecordKit) -> View:
     @module_required(kit.module)
     def view(request: HttpRequest) -> HttpResponse:
@@ -147,6 +155,10 @@ def list_view(kit: RecordKit) -> View:
         # (`{% cachedresults %}`), so a meeting's 50 people opening the same list do not each fetch and draw it.
         query_key = pagination.query_key(records, user=request.user, module=kit.module) if valid else None
         table_key = fragment_key(query_key, kit.list_template, sorted(request.GET.lists())) if query_key else ""
+        # The filter form is the rest of the page's drawing: a function of its fields (their choices come from
+        # the user's agencies) and the query string, so it is cached on exactly those.
+        form_key = fragment_key(f"filters:{kit.namespace}", kit.list_template, _fields_fingerprint(form),
+                                sorted(request.GET.lists()))
         current = data.get(SORT_PARAM) or kit.default_sort
         filtered = any(form.cleaned_data.get(k) for k in kit.filterset.param_names() if k != SORT_PARAM) \
             if valid else False
@@ -154,7 +166,7 @@ def list_view(kit: RecordKit) -> View:
         fields = [f for f in form.visible_fields() if f.name not in more]
         more_fields = [f for f in form.visible_fields() if f.name in more]
         context = {
-            "kit": kit, "form": form, "page": page, "rows": rows, "table_key": table_key,
+            "kit": kit, "form": form, "page": page, "rows": rows, "table_key": table_key, "form_key": form_key,
             "headers": _headers(kit, request, current),
             "fields": fields, "more_fields": more_fields,
             "more_open": any(f.errors or request.GET.get(f.name) for f in more_fields),
