@@ -16,8 +16,13 @@ Implementation follows the final Stanford Open Policing analysis (``stanford-pol
 5. logistic regression ``logit P(minority) = β0 + β·is_dark + ns(minute, 6 df) [+ district effects]``
    among stops of the two groups compared. β < 0 is evidence of bias against the minority group.
 
-The natural cubic spline is patsy's ``cr(minute, df=6)`` (a natural cubic regression spline; its basis
-differs from R's ``ns`` but spans a comparable space of smooth curves).
+The spline term is the same function space as R's ``splines::ns(minute, df = 6)``: natural cubic splines
+with boundary knots at the smallest and largest minute and 5 interior knots at the 1/6 … 5/6 quantiles of
+*all* the minutes (R's default quantile, type 7 = NumPy's ``linear``). The basis is patsy's ``cr`` given those
+knots explicitly; its columns differ from ``ns``'s, so the spline's own coefficients differ, but the fitted
+model — β, its SE, the deviance — is R's. Left to choose its own knots, patsy takes quantiles of the
+*distinct* minutes, which with tied clock times (every real data set) moves the knots and changes β.
+``tests/test_veil.py`` checks β and SE against R's ``glm`` on a fixed data set (``tests/data/veil_golden.R``).
 """
 
 from __future__ import annotations
@@ -31,7 +36,18 @@ from typing import Any
 
 from safecity.analytics.errors import InputError
 
-__all__ = ["SunTimes", "VeilDesign", "VeilResult", "prepare_design", "sun_times", "veil_of_darkness"]
+__all__ = [
+    "SunTimes",
+    "VeilDesign",
+    "VeilFit",
+    "VeilResult",
+    "fit_veil_model",
+    "model_matrix",
+    "prepare_design",
+    "spline_knots",
+    "sun_times",
+    "veil_of_darkness",
+]
 
 MAX_DEGREES_FROM_MEDIAN = 0.5
 SPLINE_DF = 6
@@ -163,6 +179,84 @@ def _ordinals(dates: Sequence[dt.date]) -> Any:
     return np.fromiter((d.toordinal() for d in dates), dtype=np.int64, count=len(dates))
 
 
+def spline_knots(minute: Any) -> tuple[Any, tuple[float, float]]:
+    """The knots of R's ``splines::ns(minute, df = 6)``: interior knots at the 1/6 … 5/6 quantiles of all
+    values (ties counted, R's default type-7 quantile) and boundary knots at the range."""
+    import numpy as np
+
+    values = np.asarray(minute, dtype=float)
+    probs = np.linspace(0, 100, SPLINE_DF + 1)[1:-1]
+    interior = np.percentile(values, probs, method="linear")
+    return interior, (float(values.min()), float(values.max()))
+
+
+def model_matrix(minute: Any, dark: Any, districts: Any = None) -> Any:
+    """Columns: intercept, is_dark, the 6 spline columns of clock minute, then one dummy per district but the
+    first in sorted order (R's ``as.factor`` reference level). Same column space as R's
+    ``model.matrix(~ is_dark + splines::ns(minute, df = 6) [+ as.factor(district)])``."""
+    import numpy as np
+    import patsy
+
+    minute_arr = np.asarray(minute, dtype=float)
+    dark_arr = np.asarray(dark, dtype=float)
+    interior, (low, high) = spline_knots(minute_arr)
+    if np.unique(np.concatenate(([low], interior, [high]))).size != SPLINE_DF + 1:
+        # patsy's cr needs distinct knots; R would silently lower the spline's smoothness at a repeated knot.
+        shown = ", ".join(_minute_label(k) for k in (low, *interior, high))
+        raise InputError(
+            f"the clock times are too concentrated for the {SPLINE_DF}-df spline: its knots (range and "
+            f"sixths of the stops' times: {shown}) coincide; more stops share one recorded time than the "
+            "spline can separate"
+        )
+    # Centred so that the 6 spline columns do not also span the intercept (uncentred, the design would be
+    # rank-deficient, one effective df short).
+    spline = np.asarray(patsy.cr(minute_arr, knots=interior, lower_bound=low, upper_bound=high, constraints="center"))
+    columns = [np.ones((minute_arr.size, 1)), dark_arr[:, None], spline]
+    if districts is not None:
+        labels = np.asarray(districts, dtype=object)
+        _levels, codes = np.unique(labels.astype(str), return_inverse=True)
+        dummies = np.zeros((minute_arr.size, int(codes.max())), dtype=float)
+        rows = np.flatnonzero(codes > 0)  # the first level is the reference
+        dummies[rows, codes[rows] - 1] = 1.0
+        columns.append(dummies)
+    return np.hstack(columns)
+
+
+@dataclass(frozen=True)
+class VeilFit:
+    """The logistic model's darkness term: what R's ``summary(glm(...))`` reports for ``is_dark``."""
+
+    beta_dark: float
+    se: float
+    n: int
+    deviance: float
+
+
+def _fit(y: Any, design: Any) -> VeilFit:
+    import numpy as np
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+
+    try:
+        fit = sm.GLM(y, design, family=sm.families.Binomial()).fit()
+    except (PerfectSeparationError, np.linalg.LinAlgError) as exc:
+        raise InputError(f"the logistic model could not be fitted ({exc}); try without --district") from None
+    beta = float(fit.params[1])
+    se = float(fit.bse[1])
+    if not (math.isfinite(beta) and math.isfinite(se)):
+        raise InputError("the logistic model did not converge; try without --district")
+    return VeilFit(beta_dark=beta, se=se, n=int(np.asarray(y).size), deviance=float(fit.deviance))
+
+
+def fit_veil_model(minute: Any, dark: Any, is_minority: Any, districts: Any = None) -> VeilFit:
+    """Step 5 alone, on stops already reduced to the model's inputs (in the window, twilight removed):
+    ``glm(is_minority ~ is_dark + splines::ns(minute, df = 6) [+ as.factor(district)], family = binomial)``."""
+    import numpy as np
+
+    y = np.asarray(is_minority, dtype=float)
+    return _fit(y, model_matrix(minute, dark, districts))
+
+
 def prepare_design(
     dates: Sequence[dt.date],
     minutes: Sequence[int],
@@ -250,23 +344,11 @@ def prepare_design(
             "needs more"
         )
 
-    import patsy
-
-    # Centred so that the 6 spline columns do not also span the intercept (patsy's default would leave the
-    # design rank-deficient, one effective df short).
-    formula = f'cr(minute, df={SPLINE_DF}, constraints="center")'
-    spline = np.asarray(patsy.dmatrix(formula, {"minute": minute}))  # intercept + 6 columns
-    columns = [spline[:, :1], dark[:, None], spline[:, 1:]]
-    if districts is not None:
-        labels = np.asarray(districts, dtype=object)[used]
-        _levels, codes = np.unique(labels.astype(str), return_inverse=True)
-        dummies = np.zeros((n_used, int(codes.max())), dtype=float)
-        rows = np.flatnonzero(codes > 0)  # the first level is the reference
-        dummies[rows, codes[rows] - 1] = 1.0
-        columns.append(dummies)
+    labels = None if districts is None else np.asarray(districts, dtype=object)[used]
+    design = model_matrix(minute, dark, labels)
     used_days = ordinal[used_mask]
     return VeilDesign(
-        y=y, design=np.hstack(columns), n_all=n_all,
+        y=y, design=design, n_all=n_all,
         dates_used=(dt.date.fromordinal(int(used_days.min())), dt.date.fromordinal(int(used_days.max()))),
         window_start=window_start, window_end=window_end, median_lat=mid_lat, median_lng=mid_lng,
         dropped_other=n_all - int(keep.size), dropped_far=int(keep.size - near.size),
@@ -291,22 +373,12 @@ def veil_of_darkness(
     Raises :class:`InputError` when a group is absent, no stop falls in the inter-twilight window, or the
     window has no dark or no light stops (the model cannot be fitted then).
     """
-    import numpy as np
 
     prepared = prepare_design(dates, minutes, groups, lat, lng, minority, majority, districts, timezone)
     y, design = prepared.y, prepared.design
 
-    import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import PerfectSeparationError
-
-    try:
-        fit = sm.GLM(y, design, family=sm.families.Binomial()).fit()
-    except (PerfectSeparationError, np.linalg.LinAlgError) as exc:
-        raise InputError(f"the logistic model could not be fitted ({exc}); try without --district") from None
-    beta = float(fit.params[1])
-    se = float(fit.bse[1])
-    if not (math.isfinite(beta) and math.isfinite(se)):
-        raise InputError("the logistic model did not converge; try without --district")
+    fit = _fit(y, design)
+    beta, se = fit.beta_dark, fit.se
     z_crit = statistics.NormalDist().inv_cdf(1 - alpha / 2)
     z = beta / se
     n = int(y.size)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import importlib.util
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from safecity.analytics.errors import InputError
-from safecity.analytics.veil import sun_times, veil_of_darkness
+from safecity.analytics.veil import fit_veil_model, spline_knots, sun_times, veil_of_darkness
 
 LAT, LNG, TZ = 41.88, -87.63, "America/Chicago"  # Chicago
+DATA = Path(__file__).parent / "data"
+PLAIN = "is_minority ~ is_dark + splines::ns(minute, df = 6)"
+WITH_DISTRICT = PLAIN + " + as.factor(district)"
 
 
 def simulate(beta: float, n: int = 20_000, seed: int = 7) -> dict[str, list]:  # type: ignore[type-arg]
@@ -137,3 +144,62 @@ def test_two_distant_cities_are_refused() -> None:
     data["lat"] = [LAT + (2 if i % 2 else -2) for i in range(400)]  # median falls between two clusters
     with pytest.raises(InputError, match="every stop is more than 0.5° from the median point"):
         veil_of_darkness(**data, timezone=TZ)
+
+
+def _fixture() -> dict[str, list]:  # type: ignore[type-arg]
+    with (DATA / "veil_fixture.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {
+        "minute": [int(r["minute"]) for r in rows],
+        "dark": [int(r["is_dark"]) for r in rows],
+        "is_minority": [int(r["is_minority"]) for r in rows],
+        "district": [r["district"] for r in rows],
+    }
+
+
+def _golden() -> dict:  # type: ignore[type-arg]
+    return json.loads((DATA / "veil_golden.json").read_text())  # type: ignore[no-any-return]
+
+
+def test_spline_knots_are_r_ns_knots() -> None:
+    """R's ns() puts interior knots at quantiles of all values, ties included; patsy's own choice (quantiles of
+    the distinct values) differs on tied clock minutes, and with it β."""
+    spline = _golden()["spline"]
+    interior, boundary = spline_knots(_fixture()["minute"])
+    assert list(interior) == pytest.approx(spline["knots"], rel=1e-9)
+    assert list(boundary) == pytest.approx(spline["boundary_knots"], rel=1e-9)
+
+
+@pytest.mark.parametrize(("model", "with_district"), [(PLAIN, False), (WITH_DISTRICT, True)])
+def test_matches_r_glm_with_ns(model: str, with_district: bool) -> None:
+    """β, SE, n and deviance of R 4.2's glm(..., family = binomial) on the same rows (veil_golden.R)."""
+    data = _fixture()
+    expected = _golden()["models"][model]
+    fit = fit_veil_model(data["minute"], data["dark"], data["is_minority"], data["district"] if with_district else None)
+    assert fit.n == expected["n"]
+    assert fit.beta_dark == pytest.approx(expected["beta_dark"], rel=1e-6)
+    assert fit.se == pytest.approx(expected["se"], rel=1e-5)
+    # Equal maximised likelihoods: the spline columns span the same space as ns()'s.
+    assert fit.deviance == pytest.approx(expected["deviance"], rel=1e-8)
+
+
+def test_golden_fixture_is_reproducible(tmp_path: Path) -> None:
+    """The committed CSV is what its generator writes, so R and this test read the rows the script describes."""
+    spec = importlib.util.spec_from_file_location("make_veil_fixture", DATA / "make_veil_fixture.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "veil_fixture.csv"
+    module.main(out)
+    assert out.read_bytes() == (DATA / "veil_fixture.csv").read_bytes()
+    assert (DATA / "veil_fixture.csv").stat().st_size < 300_000
+
+
+def test_concentrated_clock_times_are_refused() -> None:
+    """Over a third of the stops at one recorded minute make two of ns()'s quantile knots coincide."""
+    rng = np.random.default_rng(3)
+    minutes = [1100] * 400 + [int(m) for m in rng.integers(1020, 1230, 600)]
+    dark = [int(m > 1120) for m in minutes]
+    minority = [int(b) for b in rng.random(1000) < 0.4]
+    with pytest.raises(InputError, match="clock times are too concentrated for the 6-df spline"):
+        fit_veil_model(minutes, dark, minority)

@@ -30,15 +30,29 @@ AS_OF = D(2026, 6, 30)
 
 
 def test_shipped_pack_reads_and_unverified_rules_are_not_presented_as_verified() -> None:
-    found = {r.key: r for r in all_requirements(TRAINING_PACK.load())}
-    nc = found["NC-inservice"]
+    found = {(r.key, r.effective_from): r for r in all_requirements(TRAINING_PACK.load())}
+    nc = found["NC-inservice", D(2020, 1, 1)]
     assert (nc.state, nc.requirement.min_hours, nc.requirement.period_months, nc.status) == ("NC", 24, 12, "verified")
     assert [(sorted(m.topics), m.hours) for m in nc.requirement.topic_minimums] == [(["firearms"], 4)]
-    ca = found["CA-POST-CPT"]
-    assert (ca.requirement.min_hours, ca.requirement.period_months, ca.status) == (24, 24, "unverified")
-    assert {"firearms", "driving", "arrest_control"} in [set(m.topics) for m in ca.requirement.topic_minimums]
-    for key in ("CA-POST-CPT", "TX-TCOLE", "FL-CJSTC", "ZZ-demo"):  # secondary or fictional sources
-        assert found[key].status != "verified" and found[key].review_reason
+    # Texas and Florida were checked against their statutes' words (Occ. Code 1701.351(a), F.S. 943.135(1)).
+    tx, fl = requirement_for("TX", AS_OF), requirement_for("FL", AS_OF)
+    assert tx is not None and fl is not None
+    assert (tx.requirement.min_hours, tx.requirement.period_months, tx.status, tx.review_reason) == (
+        40, 24, "verified", "")
+    assert "1701.351(a)" in tx.citation and "capitol.texas.gov" in tx.citation
+    assert (fl.requirement.min_hours, fl.requirement.period_months, fl.status, fl.review_reason) == (
+        40, 48, "verified", "")
+    assert "943.135(1)" in fl.citation and "leg.state.fl.us" in fl.citation
+    # California: POST's perishable-skills hours from 2025 (use of force 4 h), Regulation 1005(d) itself unread.
+    ca = requirement_for("CA", AS_OF)
+    assert ca is not None and (ca.requirement.min_hours, ca.requirement.period_months) == (24, 24)
+    assert {(tuple(sorted(m.topics)), m.hours) for m in ca.requirement.topic_minimums} == {
+        (("firearms",), 4), (("driving",), 4), (("arrest_control",), 4), (("communications",), 2),
+        (("use_of_force",), 4)}
+    before = requirement_for("CA", D(2024, 6, 30))
+    assert before is not None and before.effective_to == D(2024, 12, 31) and before.status == "needs-review"
+    for rule in (ca, before, found["ZZ-demo", D(2020, 1, 1)]):  # unread regulation, disputed period, fictional
+        assert rule.status != "verified" and rule.review_reason
     assert requirement_for("NC", AS_OF) is not None and requirement_for("WY", AS_OF) is None
 
 
