@@ -184,6 +184,7 @@ def agency_population_set(*, actor: Actor, agency: Agency, year: int, population
             row.population, row.source = population, source
             row.save()
             frame.updated(row, before)
+    agency.__dict__.pop("_population_rows", None)  # Agency.population reads the new figure
 
 
 def district_save(*, actor: Actor, agency: Agency, code: str, name: str, geometry: dict[str, Any],

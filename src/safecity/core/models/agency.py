@@ -53,8 +53,13 @@ class Agency(models.Model):
         return f"{self.name} ({self.ori})"
 
     def population(self, year: int) -> int | None:
-        row = self.populations.filter(year__lte=year).order_by("-year").first()
-        return row.population if row else None
+        """The latest figure for `year` or before. The agency's few rows are read once per instance (or taken
+        from `prefetch_related("populations")`): a page asks for this year and last year, per agency."""
+        rows = getattr(self, "_population_rows", None)
+        if rows is None:
+            rows = self._population_rows = sorted(self.populations.all(), key=lambda r: r.year)
+        found = [r for r in rows if r.year <= year]
+        return found[-1].population if found else None
 
 
 class AgencyPopulation(models.Model):
