@@ -18,6 +18,7 @@ urlpatterns = [
     path("m/policing/units/", include("safecity.policing.urls_units")),
     path("m/policing/training/attendance/", include("safecity.policing.urls_training_attendance")),
     path("m/policing/training/import/", include("safecity.policing.urls_training_import")),
+    path("m/policing/training/sessions/", include("safecity.policing.urls_training_sessions")),
     path("m/policing/training/", include("safecity.policing.urls_training")),
     path("m/policing/community/projects/", include("safecity.policing.urls_community")),
     path("m/policing/community/meetings/", include("safecity.policing.urls_community_meetings")),

@@ -1,5 +1,5 @@
-"""Training over the API, at /api/v1/policing/training/: courses and attendance (kit), the compliance report,
-and attendance imports (`core.importing.api`). No `from __future__ import annotations`: ninja needs them."""
+"""Training over the API, at /api/v1/policing/training/: courses, sessions and attendance (kit), the compliance
+report, and attendance imports (`core.importing.api`). No `from __future__ import annotations`: ninja needs them."""
 
 from typing import Any
 
@@ -15,13 +15,22 @@ from safecity.core.roles import Module
 from safecity.policing import selectors
 from safecity.policing.importers_roster import OFFICERS_IMPORT
 from safecity.policing.importers_training import TRAINING
-from safecity.policing.kit.training import ATTENDANCE, COURSES
+from safecity.policing.kit.training import ATTENDANCE, COURSES, SESSIONS
 from safecity.policing.kit.units import UNITS
-from safecity.policing.schemas.training import AttendanceOut, ComplianceOut, CourseOut, UnitOut, compliance_out
+from safecity.policing.schemas.training import (
+    AttendanceOut,
+    ComplianceOut,
+    CourseOut,
+    SessionOut,
+    UnitOut,
+    compliance_out,
+)
 
 router = Router(tags=["policing"])
 courses_router = Router(tags=["policing"])
 register(courses_router, COURSES, CourseOut)
+sessions_router = Router(tags=["policing"])
+register(sessions_router, SESSIONS, SessionOut)
 attendance_router = Router(tags=["policing"])
 register(attendance_router, ATTENDANCE, AttendanceOut)
 imports_router = Router(tags=["imports"])
@@ -59,5 +68,6 @@ def compliance(request: HttpRequest, params: Query[ComplianceParams]) -> Any:
 
 
 router.add_router("/courses", courses_router)
+router.add_router("/sessions", sessions_router)
 router.add_router("/attendance", attendance_router)
 router.add_router("/imports", imports_router)

@@ -172,6 +172,7 @@ class PolicingConfig(AppConfig):
         nav.register(
             nav.NavLink(nav.RECORDS, "Police units", "policing_units:list", Module.POLICING, order=21),
             nav.NavLink(nav.RECORDS, "Training courses", "policing_training:list", Module.POLICING, order=22),
+            nav.NavLink(nav.RECORDS, "Training sessions", "policing_sessions:list", Module.POLICING, order=22),
             nav.NavLink(nav.RECORDS, "Training attendance", "policing_attendance:list", Module.POLICING, order=23),
             nav.NavLink(nav.ANALYSIS, "Training compliance", "policing_training:compliance", Module.POLICING,
                         order=40),

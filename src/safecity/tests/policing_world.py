@@ -104,15 +104,18 @@ def _community_world(agency: Agency, beat: Any, tmp_path: Path) -> dict[str, Any
 
 
 def _training_world(agency: Agency, officer: Any, tmp_path: Path) -> dict[str, Any]:
-    """A unit, a course, a completion and a training import batch for the policing training pages."""
+    """A unit, a course, a session, a completion and a training import batch for the policing training pages."""
     from safecity.core.importing.runner import run_import as run_any
     from safecity.core.importing.spec import ImportOptions as AnyImportOptions
+    from safecity.policing import actions as policing_actions
     from safecity.policing.tests.factories import make_unit
     from safecity.policing.tests.factories_training import complete, make_course
 
     unit = make_unit(agency, code="MATRIX", name="Matrix Unit")
     course = make_course(agency, "MATRIX", "firearms")
-    attendance = complete(officer, course, dt.date(2026, 1, 5))
+    session = policing_actions.session_create(actor=SYSTEM, course=course, date=dt.date(2026, 1, 5),
+                                              instructor="Sgt. Matrix", location="Range")
+    attendance = complete(officer, course, dt.date(2026, 1, 5), session=session)
     source = tmp_path / "training.csv"
     source.write_text(f"employee_id,course_code,completed_on,hours\n{officer.employee_id},MATRIX,2026-02-01,4\n"
                       "NOPE,MATRIX,2026-02-01,4\n", encoding="utf-8")
@@ -121,6 +124,7 @@ def _training_world(agency: Agency, officer: Any, tmp_path: Path) -> dict[str, A
         "policing:reassign:public_id": officer.public_id, "policing_units:detail:public_id": unit.public_id,
         "policing_training:detail:public_id": course.public_id, "policing_training:edit:public_id": course.public_id,
         "policing_attendance:detail:public_id": attendance.public_id,
+        "policing_sessions:detail:public_id": session.public_id, "session_id": session.public_id,
         "policing_training_import:result:batch_id": batch.pk, "policing_training_import:errors_csv:batch_id": batch.pk,
         "unit_id": unit.public_id, "course_id": course.public_id, "attendance_id": attendance.public_id,
     }

@@ -5,7 +5,8 @@ requirement is declared on the view where the role × module × action test read
 the caller may not see (or may not change, for the edit page) answer the same 404. Every view of a record
 is audited in CJI mode, and of a labelled record always (`core.actions.record_viewed`), or every view when the
 kit declares `audit_every_view`; exports go
-through `core.kit.exports`.
+through `core.kit.exports`. The create and edit pages run their action through `core.kit.forms.applied`, as
+hand-written pages do.
 
     incident_list = kit_views.list_view(INCIDENTS)
     path("", incident_list, name="list")
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,7 +32,8 @@ from safecity.core import selectors as core_selectors
 from safecity.core.kit.base import RecordKit
 from safecity.core.kit.exports import export_csv
 from safecity.core.kit.filters import SORT_PARAM
-from safecity.core.permissions import NotPermitted, has_module
+from safecity.core.kit.forms import applied
+from safecity.core.permissions import has_module
 from safecity.core.roles import ADD, CHANGE, EXPORT, VIEW
 from safecity.core.templatetags.resultcache_tags import fragment_key
 from safecity.core.views import View, module_required
@@ -199,18 +201,6 @@ def detail_view(kit: RecordKit) -> View:
     return view
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    """An action's ValidationError shown on the form: on the field it names, else above the form."""
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for name, messages in exc.message_dict.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, f"{message}" if name in form.fields
-                           else f"{name}: {message}")
-
-
 def create_view(kit: RecordKit) -> View:
     if kit.create_form is None or kit.create_action is None:
         raise ValueError(f"{kit.noun}: create_view needs create_form and create_action")
@@ -219,15 +209,10 @@ def create_view(kit: RecordKit) -> View:
     @module_required(kit.module, ADD)
     def view(request: HttpRequest) -> HttpResponse:
         form: Any = make_form(request.POST if request.method == "POST" else None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                obj = action(actor=request.user, **form.action_kwargs())
-            except NotPermitted:
-                return render(request, "403.html", status=403)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                return redirect(f"{kit.namespace}:detail", public_id=obj.public_id)
+        made: list[Any] = []  # the new record, once the action has made it
+        if request.method == "POST" and form.is_valid() and applied(
+                form, lambda: made.append(action(actor=request.user, **form.action_kwargs())), refusal=403):
+            return redirect(f"{kit.namespace}:detail", public_id=made[0].public_id)
         status = 400 if request.method == "POST" else 200
         return render(request, kit.form_template, {"kit": kit, "form": form, "heading": f"New {kit.noun}",
                                                    "cancel": reverse(f"{kit.namespace}:list")}, status=status)
@@ -245,15 +230,9 @@ def edit_view(kit: RecordKit) -> View:
     def view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         obj = _fetch(kit, request.user, public_id, CHANGE)
         form: Any = make_form(request.POST if request.method == "POST" else None, user=request.user, instance=obj)
-        if request.method == "POST" and form.is_valid():
-            try:
-                action(actor=request.user, **{kit.noun: obj}, **form.action_kwargs())
-            except NotPermitted:
-                raise Http404(f"No such {kit.noun}.") from None
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                return redirect(f"{kit.namespace}:detail", public_id=obj.public_id)
+        if request.method == "POST" and form.is_valid() and applied(
+                form, lambda: action(actor=request.user, **{kit.noun: obj}, **form.action_kwargs()), noun=kit.noun):
+            return redirect(f"{kit.namespace}:detail", public_id=obj.public_id)
         status = 400 if request.method == "POST" else 200
         detail = reverse(f"{kit.namespace}:detail", args=[obj.public_id])
         return render(request, kit.form_template, {"kit": kit, "form": form, "object": obj,

@@ -1,4 +1,5 @@
-"""Training records declared for the module kit: courses and attendance (pages, CSV and API come from here)."""
+"""Training records declared for the module kit: courses, sessions and attendance (pages, CSV and API come from
+here)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, Text
 from safecity.core.roles import Module
 from safecity.policing import actions, selectors
 from safecity.policing.forms.training import AttendanceCreateForm, CourseCreateForm, CourseEditForm
-from safecity.policing.models import Attendance, Course, Delivery, Topic
+from safecity.policing.models import Attendance, Course, Delivery, Topic, TrainingSession
 
 
 def _courses(user: Any) -> list[tuple[str, str]]:
@@ -116,5 +117,60 @@ ATTENDANCE = RecordKit(
     create_action=actions.attendance_record,
     list_template="policing/attendance_list.html",
     api_id_param="attendance_id",
+    api_operation_prefix="safecity_policing_training_api",
+)
+
+def _course(s: TrainingSession) -> str:
+    return f"{s.course.title} ({s.course.code})"
+
+
+SESSIONS = RecordKit(
+    module=Module.POLICING,
+    model=TrainingSession,
+    namespace="policing_sessions",
+    noun="session",
+    plural="training sessions",
+    list_selector=selectors.session_list,
+    get_selector=selectors.session_get,
+    columns=(
+        Column("date", "Date", lambda s: s.date.isoformat(), sort=("date", "id"), link=True),
+        Column("course", "Course", _course, sort=("course__code", "-date", "id")),
+        Column("topic", "Topic", lambda s: s.course.get_topic_display(), sort=("course__topic", "-date", "id")),
+        Column("instructor", "Instructor", lambda s: s.instructor or "—", sort=("instructor", "-date", "id")),
+        Column("location", "Location", lambda s: s.location or "—", sort=("location", "-date", "id")),
+        Column("attended", "Attended", sort=("attended", "-date", "id")),
+        Column("passed", "Passed", sort=("passed", "-date", "id")),
+        Column("agency", "Agency", "agency.ori", sort=("agency__ori", "-date", "id")),
+    ),
+    filters=(
+        Choice("course", "Course", lookup="course__code", choices=_courses),
+        DateRange("date", "Session date", lookup="date"),
+        Text("instructor", "Instructor", lookup="instructor__icontains", max_length=120,
+             help_text="Any part of the instructor's name."),
+        Text("location", "Location", lookup="location__icontains", max_length=120, more=True,
+             help_text="Any part of the place."),
+        Choice("topic", "Topic", lookup="course__topic", choices=Topic.choices, more=True),
+        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+    ),
+    search=Search("Course, instructor or location", ("course__code", "course__title", "instructor", "location")),
+    default_sort="-date",
+    export_columns=(
+        Column("agency", "Agency", "agency.ori"), Column("course_code", "Course code", "course.code"),
+        Column("course_title", "Course title", "course.title"), Column("topic", "Topic", "course.topic"),
+        Column("date", "Date"), Column("instructor", "Instructor"), Column("location", "Location"),
+        Column("attended", "Attended"), Column("passed", "Passed"),
+    ),
+    detail_fields=(
+        Column("agency", "Agency", lambda s: f"{s.agency.name} ({s.agency.ori})"),
+        Column("course", "Course", _course),
+        Column("topic", "Topic", lambda s: s.course.get_topic_display()),
+        Column("date", "Date", lambda s: s.date.isoformat()),
+        Column("instructor", "Instructor", lambda s: s.instructor or None),
+        Column("location", "Location", lambda s: s.location or None),
+    ),
+    title=lambda s: f"{s.course.title} ({s.course.code}) on {s.date.isoformat()}",
+    list_template="policing/session_list.html",
+    detail_template="policing/session_detail.html",
+    api_id_param="session_id",
     api_operation_prefix="safecity_policing_training_api",
 )

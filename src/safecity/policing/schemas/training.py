@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class CourseOut(Schema):
@@ -60,6 +60,39 @@ class AttendanceOut(Schema):
     @staticmethod
     def resolve_course(obj: Any) -> str:
         return str(obj.course.code)
+
+    @staticmethod
+    def resolve_topic(obj: Any) -> str:
+        return str(obj.course.topic)
+
+
+class SessionOut(Schema):
+    id: uuid.UUID
+    agency: str
+    course: str
+    course_title: str
+    topic: str
+    date: dt.date
+    instructor: str
+    location: str
+    attended: int = Field(description="Completions recorded for the session that you may read.")
+    passed: int = Field(description="Of those, the passed ones (only these count toward a requirement).")
+
+    @staticmethod
+    def resolve_id(obj: Any) -> uuid.UUID:
+        return uuid.UUID(str(obj.public_id))
+
+    @staticmethod
+    def resolve_agency(obj: Any) -> str:
+        return str(obj.agency.ori)
+
+    @staticmethod
+    def resolve_course(obj: Any) -> str:
+        return str(obj.course.code)
+
+    @staticmethod
+    def resolve_course_title(obj: Any) -> str:
+        return str(obj.course.title)
 
     @staticmethod
     def resolve_topic(obj: Any) -> str:

@@ -105,6 +105,8 @@ from safecity.policing.selectors.training import (
     course_list,
     dashboard_training,
     officer_training,
+    session_attendance,
+    session_get,
     session_list,
 )
 
@@ -122,7 +124,8 @@ __all__ = [
     "investigators", "is_accused", "meeting_get", "meeting_list", "officer_by_number", "officer_get",
     "officer_ids_by_employee_id", "officer_list", "officer_training", "overdue", "project_assessment",
     "project_get", "project_list", "public_summary", "purge_due", "pursuit_get", "pursuit_list", "recording_get",
-    "recording_list", "session_list", "stop_equity", "stop_get", "stop_import_batch_list", "stop_list",
+    "recording_list", "session_attendance", "session_get", "session_list",
+    "stop_equity", "stop_get", "stop_import_batch_list", "stop_list",
     "summary_for", "survey_result_list", "survey_series", "timeline_for", "unit_get", "unit_list", "unit_on",
     "wave_get", "wave_list", "window_rule",
 ]

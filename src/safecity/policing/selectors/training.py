@@ -13,7 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from safecity.analytics.training import (
@@ -41,9 +42,29 @@ def course_get(*, user: Any, public_id: Any, action: str = "view") -> Course:
     return course_list(user=user, action=action).get(public_id=public_id)
 
 
+def _session_tally(user: Any, action: str, **match: Any) -> Coalesce:
+    """How many of a session's completions the user may read (restricted like the roster itself, so a count
+    never reveals a completion the user could not open), optionally only those matching `match`."""
+    rows = Attendance.objects.restrict(user, action).filter(session=OuterRef("pk"), **match).order_by()
+    return Coalesce(Subquery(rows.values("session").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
 def session_list(*, user: Any, course: Course | None = None, action: str = "view") -> QuerySet[TrainingSession]:
-    qs = TrainingSession.objects.restrict(user, action).select_related("course", "agency")
+    """Sessions with `attended` and `passed`: the completions recorded for each that the user may read."""
+    qs: QuerySet[TrainingSession] = TrainingSession.objects.restrict(user, action).select_related(
+        "course", "agency").annotate(
+        attended=_session_tally(user, action), passed=_session_tally(user, action, passed=True))
     return (qs.filter(course=course) if course is not None else qs).order_by("-date", "id")
+
+
+def session_get(*, user: Any, public_id: Any, action: str = "view") -> TrainingSession:
+    return session_list(user=user, action=action).get(public_id=public_id)
+
+
+def session_attendance(*, user: Any, session: TrainingSession, action: str = "view") -> QuerySet[Attendance]:
+    """A session's roster: the completions recorded for it that the user may read, by officer name."""
+    return attendance_list(user=user, action=action).filter(session=session).order_by(
+        "officer__last_name", "officer__first_name", "officer__employee_id", "id")
 
 
 def attendance_list(*, user: Any, action: str = "view") -> QuerySet[Attendance]:

@@ -1,7 +1,10 @@
-"""Template tags for the training pages the kit renders: a course's sessions, read with the signed-in user."""
+"""Template tags for the training pages the kit renders: a course's sessions and a session's roster, read with
+the signed-in user."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -14,3 +17,17 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def course_sessions(context: dict[str, Any], course: Any) -> list[Any]:
     return list(selectors.session_list(user=context["request"].user, course=course))
+
+
+@dataclass(frozen=True)
+class Roster:
+    rows: list[Any]
+    passed: int
+    hours: Decimal  # credited by the passed completions: failed ones count toward no requirement
+
+
+@register.simple_tag(takes_context=True)
+def session_roster(context: dict[str, Any], session: Any) -> Roster:
+    rows = list(selectors.session_attendance(user=context["request"].user, session=session))
+    passed = [a for a in rows if a.passed]
+    return Roster(rows=rows, passed=len(passed), hours=sum((a.hours for a in passed), Decimal("0")))

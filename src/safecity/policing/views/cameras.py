@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from safecity.core import csvsafe
 from safecity.core.actions import record_export
 from safecity.core.kit import views as kit_views
+from safecity.core.kit.forms import applied
 from safecity.core.permissions import NotPermitted, has_module
 from safecity.core.roles import CHANGE, DELETE, EXPORT, VIEW, Module
 from safecity.core.views import module_required
@@ -36,13 +37,6 @@ recording_hold = kit_views.edit_view(RECORDINGS)  # the legal-hold form
 DATE = {"type": "date"}
 
 
-def _apply(form: forms.Form, exc: ValidationError) -> None:
-    for name, msgs in (exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}).items():
-        for msg in msgs:
-            form.add_error(name if name in form.fields else None, msg if name in form.fields or not name
-                           else f"{name}: {msg}")
-
-
 @module_required(Module.POLICING, CHANGE)
 def camera_assign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     try:
@@ -50,16 +44,11 @@ def camera_assign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     except ObjectDoesNotExist:
         raise Http404("No such camera.") from None
     form = CameraAssignForm(request.POST if request.method == "POST" else None, user=request.user, camera=camera)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.camera_assign(actor=request.user, camera=camera, officer=form.cleaned_data["officer_obj"],
-                                  started=form.cleaned_data["started"])
-        except NotPermitted:
-            raise Http404("No such camera.") from None
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            return redirect("policing_cameras:detail", public_id=camera.public_id)
+    if request.method == "POST" and form.is_valid() and applied(
+            form, lambda: actions.camera_assign(actor=request.user, camera=camera,
+                                                officer=form.cleaned_data["officer_obj"],
+                                                started=form.cleaned_data["started"]), noun="camera"):
+        return redirect("policing_cameras:detail", public_id=camera.public_id)
     return render(request, "policing/camera_assign.html", {"form": form, "camera": camera},
                   status=400 if request.method == "POST" else 200)
 

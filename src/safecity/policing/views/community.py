@@ -4,11 +4,9 @@ assessment, the response activities, concerns and follow-ups) and the small POST
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +16,8 @@ from safecity.core import csvsafe
 from safecity.core import selectors as core_selectors
 from safecity.core.actions import record_export, record_viewed
 from safecity.core.kit import views as kit_views
-from safecity.core.permissions import NotPermitted, has_module
+from safecity.core.kit.forms import applied
+from safecity.core.permissions import has_module
 from safecity.core.roles import CHANGE, EXPORT, VIEW, Module
 from safecity.core.views import module_required
 from safecity.policing import actions, selectors
@@ -53,26 +52,6 @@ def _get(getter: Any, user: Any, public_id: uuid.UUID, action: str = VIEW) -> An
         return getter(user=user, public_id=public_id, action=action)
     except ObjectDoesNotExist:
         raise Http404("No such record.") from None
-
-
-def _errors(form: forms.Form, exc: ValidationError) -> None:
-    for name, messages in (exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}).items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message if name in form.fields
-                           else f"{name}: {message}" if name else message)
-
-
-def _applied(form: forms.Form, write: Callable[[], Any]) -> bool:
-    """Run an action for a valid form: its refusals are 404 (the record is not the user's to change) and its
-    validation errors go onto the form's fields, so the caller re-renders the page."""
-    try:
-        write()
-    except NotPermitted:
-        raise Http404("No such record.") from None
-    except ValidationError as exc:
-        _errors(form, exc)
-        return False
-    return True
 
 
 def _next_step(project: ProblemProject) -> tuple[str, str] | None:
@@ -112,7 +91,7 @@ def project_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def project_assessment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     project = _get(selectors.project_get, request.user, public_id, CHANGE)
     form = AssessmentForm(request.POST if request.method == "POST" else None, user=request.user, instance=project)
-    if request.method == "POST" and form.is_valid() and _applied(
+    if request.method == "POST" and form.is_valid() and applied(
             form, lambda: actions.project_set_assessment(actor=request.user, project=project, **form.action_kwargs())):
         return redirect(f"{_detail(PROJECTS, project)}#assessment")
     return render(request, "policing/community/assessment_form.html", {
@@ -124,7 +103,7 @@ def project_assessment(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 def project_advance(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     project = _get(selectors.project_get, request.user, public_id, CHANGE)
     form = AdvanceForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid() and _applied(
+    if request.method == "POST" and form.is_valid() and applied(
             form, lambda: actions.project_advance(actor=request.user, project=project, to=form.cleaned_data["to"])):
         return redirect(_detail(PROJECTS, project))
     return _project_page(request, project, advance_form=form, status=400)
@@ -134,7 +113,7 @@ def project_advance(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def project_activity(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     project = _get(selectors.project_get, request.user, public_id, CHANGE)
     form = ActivityForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid() and _applied(
+    if request.method == "POST" and form.is_valid() and applied(
             form, lambda: actions.activity_add(actor=request.user, project=project, **form.action_kwargs())):
         return redirect(f"{_detail(PROJECTS, project)}#response")
     return _project_page(request, project, activity_form=form, status=400)
@@ -167,7 +146,7 @@ def meeting_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def meeting_concern(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     meeting = _get(selectors.meeting_get, request.user, public_id, CHANGE)
     form = ConcernForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid() and _applied(
+    if request.method == "POST" and form.is_valid() and applied(
             form, lambda: actions.concern_add(actor=request.user, meeting=meeting, **form.action_kwargs())):
         return redirect(f"{_detail(MEETINGS, meeting)}#concerns")
     return _meeting_page(request, meeting, concern_form=form, status=400)
@@ -178,7 +157,7 @@ def meeting_followup(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     meeting = _get(selectors.meeting_get, request.user, public_id, CHANGE)
     concerns = list(selectors.concern_list(user=request.user, meeting=meeting))
     form = FollowUpForm(request.POST if request.method == "POST" else None, concerns=concerns)
-    if request.method == "POST" and form.is_valid() and _applied(
+    if request.method == "POST" and form.is_valid() and applied(
             form, lambda: actions.followup_add(actor=request.user, meeting=meeting, **form.action_kwargs())):
         return redirect(f"{_detail(MEETINGS, meeting)}#follow-ups")
     return _meeting_page(request, meeting, followup_form=form, status=400)
@@ -188,7 +167,7 @@ def meeting_followup(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 def followup_status(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     follow_up = _get(selectors.followup_get, request.user, public_id, CHANGE)
     form = FollowUpStatusForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid() and _applied(
+    if request.method == "POST" and form.is_valid() and applied(
             form, lambda: actions.followup_update(actor=request.user, follow_up=follow_up, **form.action_kwargs())):
         return redirect(f"{_detail(MEETINGS, follow_up.meeting)}#follow-ups")
     return render(request, "core/kit/form.html", {"form": form, "heading": f"Follow-up: {follow_up.action}",

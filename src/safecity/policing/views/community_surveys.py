@@ -7,8 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +16,8 @@ from safecity.core import csvsafe
 from safecity.core import selectors as core_selectors
 from safecity.core.actions import record_export, record_viewed
 from safecity.core.kit import views as kit_views
-from safecity.core.permissions import NotPermitted, has_module
+from safecity.core.kit.forms import applied
+from safecity.core.permissions import has_module
 from safecity.core.roles import CHANGE, EXPORT, VIEW, Module
 from safecity.core.views import module_required
 from safecity.policing import actions, selectors
@@ -25,7 +25,7 @@ from safecity.policing.forms.community import SurveyResultForm
 from safecity.policing.kit.community import WAVES
 from safecity.policing.models import SurveyItem
 from safecity.policing.selectors.community import SurveySeries
-from safecity.policing.views.community import _errors, _get
+from safecity.policing.views.community import _get
 
 wave_list = kit_views.list_view(WAVES)
 wave_create = kit_views.create_view(WAVES)
@@ -55,15 +55,9 @@ def wave_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def wave_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     wave = _get(selectors.wave_get, request.user, public_id, CHANGE)
     form = SurveyResultForm(request.POST if request.method == "POST" else None, user=request.user, wave=wave)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.survey_result_set(actor=request.user, wave=wave, **form.action_kwargs())
-        except NotPermitted:
-            raise Http404("No such record.") from None
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect(reverse("policing_surveys:detail", kwargs={"public_id": wave.public_id}) + "#results")
+    if request.method == "POST" and form.is_valid() and applied(
+            form, lambda: actions.survey_result_set(actor=request.user, wave=wave, **form.action_kwargs())):
+        return redirect(reverse("policing_surveys:detail", kwargs={"public_id": wave.public_id}) + "#results")
     return _wave_page(request, wave, form, status=400)
 
 

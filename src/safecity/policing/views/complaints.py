@@ -11,15 +11,15 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safecity.core import audit, ratelimit
 from safecity.core.kit import views as kit_views
+from safecity.core.kit.forms import applied
 from safecity.core.middleware import client_ip
-from safecity.core.permissions import NotPermitted
 from safecity.core.roles import CHANGE, VIEW, Module
 from safecity.core.selectors import object_history
 from safecity.core.views import module_required
@@ -88,14 +88,6 @@ def complaint_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     return _render_detail(request, complaint)
 
 
-def _refused(request: HttpRequest, complaint: Complaint, exc: ValidationError, form: Any, key: str) -> HttpResponse:
-    messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    for name, texts in messages.items():
-        for text in texts:
-            form.add_error(name if name in form.fields else None, text if name in form.fields else f"{name}: {text}")
-    return _render_detail(request, complaint, status=400, **{key: form})
-
-
 @require_POST
 @module_required(Module.POLICING, CHANGE)
 def complaint_transition(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -103,13 +95,10 @@ def complaint_transition(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
     form = TransitionForm(request.POST, user=request.user, complaint=complaint, prefix="t")
     if not form.is_valid():
         return _render_detail(request, complaint, status=400, transition_form=form)
-    try:
-        actions.complaint_transition(actor=request.user, complaint=complaint, **form.action_kwargs())
-    except NotPermitted:
-        return render(request, "403.html", status=403)
-    except ValidationError as exc:
+    if not applied(form, lambda: actions.complaint_transition(actor=request.user, complaint=complaint,
+                                                                 **form.action_kwargs()), refusal=403):
         complaint.refresh_from_db()
-        return _refused(request, complaint, exc, form, "transition_form")
+        return _render_detail(request, complaint, status=400, transition_form=form)
     return redirect("policing_complaints:detail", public_id=complaint.public_id)
 
 
@@ -120,13 +109,10 @@ def complaint_extend(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     form = ExtendForm(request.POST, prefix="x")
     if not form.is_valid():
         return _render_detail(request, complaint, status=400, extend_form=form)
-    try:
-        actions.complaint_extend(actor=request.user, complaint=complaint, **form.action_kwargs())
-    except NotPermitted:
-        return render(request, "403.html", status=403)
-    except ValidationError as exc:
+    if not applied(form, lambda: actions.complaint_extend(actor=request.user, complaint=complaint,
+                                                             **form.action_kwargs()), refusal=403):
         complaint.refresh_from_db()
-        return _refused(request, complaint, exc, form, "extend_form")
+        return _render_detail(request, complaint, status=400, extend_form=form)
     return redirect("policing_complaints:detail", public_id=complaint.public_id)
 
 
@@ -142,12 +128,9 @@ def complaint_comment(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
         return render(request, "403.html", status=403)
     if not form.is_valid():
         return _render_detail(request, complaint, status=400, comment_form=form)
-    try:
-        actions.complaint_comment(actor=request.user, complaint=complaint, body=form.cleaned_data["body"])
-    except NotPermitted:
-        return render(request, "403.html", status=403)
-    except ValidationError as exc:
-        return _refused(request, complaint, exc, form, "comment_form")
+    if not applied(form, lambda: actions.complaint_comment(actor=request.user, complaint=complaint,
+                                                              body=form.cleaned_data["body"]), refusal=403):
+        return _render_detail(request, complaint, status=400, comment_form=form)
     return redirect("policing_complaints:detail", public_id=complaint.public_id)
 
 
@@ -171,18 +154,10 @@ def allegation_finding(request: HttpRequest, public_id: uuid.UUID, allegation_id
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
-            try:
-                actions.allegation_finding_set(actor=request.user, allegation=allegation, **form.action_kwargs())
-            except NotPermitted:
-                return render(request, "403.html", status=403)
-            except ValidationError as exc:
-                messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-                for name, texts in messages.items():
-                    for text in texts:
-                        form.add_error(name if name in form.fields else None, text)
-            else:
-                return redirect("policing_complaints:detail", public_id=complaint.public_id)
+        if form.is_valid() and applied(
+                form, lambda: actions.allegation_finding_set(actor=request.user, allegation=allegation,
+                                                             **form.action_kwargs()), refusal=403):
+            return redirect("policing_complaints:detail", public_id=complaint.public_id)
     return render(request, "policing/complaints/finding.html", {
         "complaint": complaint, "allegation": allegation, "form": form,
         "category": complaint_rules.category_label(allegation.category),

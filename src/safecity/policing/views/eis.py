@@ -9,7 +9,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,8 @@ from django.utils import timezone
 from safecity.core import csvsafe
 from safecity.core.actions import record_export, record_viewed
 from safecity.core.kit import views as kit_views
-from safecity.core.permissions import NotPermitted, has_module
+from safecity.core.kit.forms import applied
+from safecity.core.permissions import has_module
 from safecity.core.roles import ADD, CHANGE, EXPORT, VIEW, Module
 from safecity.core.views import module_required
 from safecity.policing import actions, selectors
@@ -101,15 +101,9 @@ def flag_step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResp
     flag = _flag(request, public_id, CHANGE)
     heading, form_class, action = STEPS[step]
     form = form_class(request.POST if request.method == "POST" else None, user=request.user, flag=flag)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(actor=request.user, flag=flag, **form.action_kwargs())
-        except NotPermitted:
-            raise Http404("No such flag.") from None
-        except ValidationError as exc:
-            kit_views._apply_errors(form, exc)
-        else:
-            return redirect("policing_eis:detail", public_id=flag.public_id)
+    if request.method == "POST" and form.is_valid() and applied(
+            form, lambda: action(actor=request.user, flag=flag, **form.action_kwargs()), noun="flag"):
+        return redirect("policing_eis:detail", public_id=flag.public_id)
     status = 400 if request.method == "POST" else 200
     return render(request, "core/kit/form.html", {
         "form": form, "heading": f"{heading}: {flag.officer.first_name} {flag.officer.last_name}",
@@ -121,15 +115,11 @@ def flag_step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResp
 def run(request: HttpRequest) -> HttpResponse:
     form = RunForm(request.POST if request.method == "POST" else None, user=request.user)
     message = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = actions.ei_run(actor=request.user, **form.action_kwargs())
-        except NotPermitted:
-            return render(request, "403.html", status=403)
-        except ValidationError as exc:
-            kit_views._apply_errors(form, exc)
-        else:
-            message = f"{len(created)} new flag{'s' if len(created) != 1 else ''} raised."
+    runs: list[list[Any]] = []  # the flags the run raised, once it has run
+    if request.method == "POST" and form.is_valid() and applied(
+            form, lambda: runs.append(actions.ei_run(actor=request.user, **form.action_kwargs())), refusal=403):
+        created = runs[0]
+        message = f"{len(created)} new flag{'s' if len(created) != 1 else ''} raised."
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "policing/eis/run.html", {"form": form, "message": message}, status=status)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from safecity.core.kit import views as kit_views
-from safecity.core.permissions import NotPermitted
+from safecity.core.kit.forms import applied
 from safecity.core.roles import CHANGE, Module
 from safecity.core.views import module_required
 from safecity.policing import actions, selectors
@@ -33,17 +33,10 @@ def officer_reassign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     except ObjectDoesNotExist:
         raise Http404("No such officer.") from None
     form = ReassignForm(request.POST if request.method == "POST" else None, user=request.user, officer=officer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.assignment_start(actor=request.user, officer=officer, **form.action_kwargs())
-        except NotPermitted:
-            raise Http404("No such officer.") from None
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                for message in messages:
-                    form.add_error(name if name in form.fields else None, message)
-        else:
-            return redirect("policing:detail", public_id=officer.public_id)
+    if request.method == "POST" and form.is_valid() and applied(
+            form, lambda: actions.assignment_start(actor=request.user, officer=officer, **form.action_kwargs()),
+            noun="officer"):
+        return redirect("policing:detail", public_id=officer.public_id)
     detail = reverse("policing:detail", args=[officer.public_id])
     return render(request, "core/kit/form.html", {
         "form": form, "heading": f"Reassign {OFFICERS.title(officer)}", "cancel": detail},
