@@ -123,6 +123,7 @@ def test_rerun_creates_nothing_and_a_changed_complaint_follows_the_file(agency_a
     allegation = Allegation.objects.get(complaint=c101)
     assert (allegation.finding, allegation.finding_date) == ("exonerated", dt.date(2026, 3, 2))
     history = ObjectChange.objects.get(object_id=str(allegation.pk), action="update")
+    assert history.before is not None and history.after is not None
     assert (history.before["finding"], history.after["finding"]) == ("pending", "exonerated")
     assert ObjectChange.objects.filter(object_id=str(c101.pk), action="update", after__status="investigating").exists()
 

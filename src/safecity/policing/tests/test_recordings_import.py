@@ -96,6 +96,7 @@ def test_rerun_creates_nothing_and_a_changed_row_updates_with_history(agency_a: 
     assert (held.category, held.legal_hold, held.legal_hold_reason) == ("misdemeanor", True, "Subpoena 26-114")
     assert held.pk == Recording.objects.get(external_id="AX-1").pk  # updated in place
     history = ObjectChange.objects.get(object_id=str(held.pk), action="update", after__category="misdemeanor")
+    assert history.before is not None and history.after is not None
     assert (history.before["category"], history.before["legal_hold"], history.after["legal_hold"]) == \
         ("traffic", True, True)
 
