@@ -16,7 +16,9 @@ from safecity.analytics import cli as analytics_cli
 from safecity.core import cli as core_cli
 from safecity.demo import cli as demo_cli
 from safecity.incidents import cli as incidents_cli
+from safecity.policing import cli_cameras as policing_cameras_cli
 from safecity.policing import cli_community as policing_community_cli
+from safecity.policing import cli_complaints as policing_complaints_cli
 from safecity.policing import cli_stops as policing_stops_cli
 from safecity.policing import cli_training as policing_training_cli
 
@@ -28,6 +30,8 @@ REGISTER: tuple[Callable[[core_cli.Subparsers], None], ...] = (
     policing_stops_cli.register,  # import stops
     policing_training_cli.register,  # import training
     policing_community_cli.register,  # import surveys
+    policing_cameras_cli.register,  # import recordings
+    policing_complaints_cli.register,  # import complaints
 )
 
 

@@ -1,5 +1,6 @@
 """Body-worn camera API: /api/v1/policing/cameras/ (devices, the activation report) and
-/api/v1/policing/recordings/ (recordings, the purge-due list).
+/api/v1/policing/recordings/ (recordings, the purge-due list, and the importer framework's operations under
+/imports).
 
 No `from __future__ import annotations` here: ninja needs the real annotations."""
 
@@ -12,10 +13,12 @@ from ninja.pagination import paginate
 
 from safecity.analytics.proportions import Proportion
 from safecity.core.api_guard import requires
+from safecity.core.importing.api import register as register_import
 from safecity.core.kit.api import ERRORS, register
 from safecity.core.pagination import Pagination
 from safecity.core.roles import Module
 from safecity.policing import selectors
+from safecity.policing.importers_recordings import RECORDINGS_IMPORT
 from safecity.policing.kit.cameras import CAMERAS, RECORDINGS
 from safecity.policing.schemas.cameras import ActivationOut, ActivationQuery, CameraOut, RecordingOut
 
@@ -55,5 +58,9 @@ def recording_purge_due(request: HttpRequest) -> Any:
     return selectors.purge_due(user=request.user)
 
 
+imports_router = Router(tags=["imports"])
+register_import(imports_router, RECORDINGS_IMPORT, url_prefix="/api/v1/policing/recordings/imports",
+                operation_prefix="safecity_policing_recordings_import")
+recordings_router.add_router("/imports", imports_router)
 register(cameras_router, CAMERAS, CameraOut)
 register(recordings_router, RECORDINGS, RecordingOut)

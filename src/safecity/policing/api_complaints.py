@@ -1,6 +1,7 @@
 """Complaint operations under /api/v1/policing/complaints/: list and detail from the kit (every detail read is
 audited: complaints always carry the personnel label, which `record_viewed` audits), and the writes —
-stage change, extension, finding, comment — each through its audited action.
+stage change, extension, finding, comment — each through its audited action; and the importer framework's
+operations under /imports (batches carry the personnel label, like the complaints).
 
 No `from __future__ import annotations` here: ninja needs the real annotations."""
 
@@ -12,10 +13,12 @@ from django.http import Http404, HttpRequest
 from ninja import Router
 
 from safecity.core.api_guard import requires
+from safecity.core.importing.api import register as register_import
 from safecity.core.kit.api import ERRORS, register
 from safecity.core.permissions import NotPermitted
 from safecity.core.roles import CHANGE, Module
 from safecity.policing import actions, selectors
+from safecity.policing.importers_complaints import COMPLAINTS_IMPORT
 from safecity.policing.kit.complaints import COMPLAINTS
 from safecity.policing.models import Complaint
 from safecity.policing.schemas.complaints import (
@@ -95,3 +98,9 @@ def complaint_comment(request: HttpRequest, complaint_id: uuid.UUID, payload: Co
     if not selectors.can_comment(request.user, complaint):
         raise NotPermitted("You may not comment on this complaint.")
     return 201, actions.complaint_comment(actor=request.user, complaint=complaint, body=payload.body)
+
+
+imports_router = Router(tags=["imports"])
+register_import(imports_router, COMPLAINTS_IMPORT, url_prefix="/api/v1/policing/complaints/imports",
+                operation_prefix="safecity_policing_complaints_import")
+complaints_router.add_router("/imports", imports_router)

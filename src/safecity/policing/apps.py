@@ -40,10 +40,12 @@ class PolicingConfig(AppConfig):
     def _ready_cameras_force(self) -> None:
         """Body-worn cameras and use of force (issue 9, items 3 and 4)."""
         from safecity.core import audit_labels, nav, rules
+        from safecity.core.importing import spec as importing
         from safecity.core.roles import Module
         from safecity.policing.retention import RETENTION_PACK
 
         rules.register(RETENTION_PACK)
+        importing.register("safecity.policing.importers_recordings:RECORDINGS_IMPORT", name="recordings")
         nav.register(
             nav.NavLink(nav.RECORDS, "Use of force", "policing_force:list", Module.POLICING, order=22),
             nav.NavLink(nav.RECORDS, "Body-worn cameras", "policing_cameras:list", Module.POLICING, order=23),
@@ -64,6 +66,7 @@ class PolicingConfig(AppConfig):
                 "camera.assign": "Body-worn camera issued or returned",
                 "recording.create": "Camera recording added",
                 "recording.bulk_create": "Camera recordings loaded",
+                "recording.import": "Camera recordings imported from a file",
                 "recording.hold": "Camera recording put on legal hold",
                 "recording.release": "Legal hold on a camera recording lifted",
                 "recording.purge": "Camera recordings purged",
@@ -77,6 +80,7 @@ class PolicingConfig(AppConfig):
                 "policing.camera": "Body-worn camera",
                 "policing.cameraassignment": "Camera assignment",
                 "policing.recording": "Camera recording",
+                "policing.recordingimportbatch": "Camera recording import",
                 "policing.officerevent": "Officer at an event",
             },
         )
@@ -127,13 +131,15 @@ class PolicingConfig(AppConfig):
         )
 
     def _ready_complaints(self) -> None:
-        """The complaints area: menu, audit words and its rule packs."""
+        """The complaints area: menu, audit words, its rule packs and the import."""
         from safecity.core import audit_labels, nav, rules
+        from safecity.core.importing import spec as importing
         from safecity.core.roles import Module, Sensitivity
         from safecity.policing.complaint_rules import CATEGORY_PACK, DEADLINE_PACK
 
         rules.register(DEADLINE_PACK)
         rules.register(CATEGORY_PACK)
+        importing.register("safecity.policing.importers_complaints:COMPLAINTS_IMPORT", name="complaints")
         nav.register(
             nav.NavLink(nav.RECORDS, "Complaints", "policing_complaints:list", Module.POLICING, order=24,
                         clearance=Sensitivity.PERSONNEL),
@@ -146,6 +152,7 @@ class PolicingConfig(AppConfig):
                 "complaint.assign": "Complaint investigator assigned",
                 "complaint.comment": "Comment added to a complaint",
                 "complaint.bulk_load": "Complaints loaded in bulk",
+                "complaint.import": "Complaints imported from a file",
                 "complaint.status_lookup": "Complaint status looked up by reference",
                 "allegation.finding": "Allegation finding recorded",
                 "complainant.read": "Complainant identity read",
@@ -156,6 +163,7 @@ class PolicingConfig(AppConfig):
                 "policing.complainant": "Complainant",
                 "policing.complaintevent": "Complaint timeline entry",
                 "policing.complaintcomment": "Complaint comment",
+                "policing.complaintimportbatch": "Complaint import",
             },
         )
 

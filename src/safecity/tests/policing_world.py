@@ -42,6 +42,7 @@ def policing_world(agency_a: Agency, beat: Any, tmp_path: Path) -> dict[str, Any
     from safecity.policing.tests.factories_complaints import make_complaint
 
     complaint = make_complaint(agency_a, [make_officer(agency_a)])
+    imports = _camera_complaint_imports(agency_a, officer, camera.serial, tmp_path)
     training = _training_world(agency_a, officer, tmp_path)
     community = _community_world(agency_a, beat, tmp_path)
     return {
@@ -49,6 +50,7 @@ def policing_world(agency_a: Agency, beat: Any, tmp_path: Path) -> dict[str, Any
         "officer_id": officer.public_id,
         **training,
         **community,
+        **imports,
         "policing_eis:detail:public_id": flag.public_id, "policing_eis:step:public_id": flag.public_id,
         "policing_eis:step:step": "assign", "policing_eis:officer:public_id": officer.public_id,
         "policing_pursuits:detail:public_id": pursuit.public_id, "flag_id": flag.public_id,
@@ -70,6 +72,29 @@ def policing_world(agency_a: Agency, beat: Any, tmp_path: Path) -> dict[str, Any
         "complaint_id": complaint.public_id,
         "allegation_id": complaint.allegations.get().public_id,
     }
+
+
+def _camera_complaint_imports(agency: Agency, officer: Any, serial: str, tmp_path: Path) -> dict[str, Any]:
+    """A recordings import batch and a complaints import batch (the latter carries the personnel label)."""
+    from safecity.core.importing.runner import run_import
+    from safecity.core.importing.spec import ImportOptions
+
+    recordings = tmp_path / "recordings.csv"
+    recordings.write_text("external_id,camera_serial,employee_id,started,ended,category\n"
+                          f"W-1,{serial},,2025-03-11 10:00,2025-03-11 10:20,traffic\n", encoding="utf-8")
+    complaints = tmp_path / "complaints.csv"
+    complaints.write_text("complaint_number,received_on,source,employee_id,category\n"
+                          f"W-1,2026-01-05,internal,{officer.employee_id},neglect_of_duty\n", encoding="utf-8")
+    samples: dict[str, Any] = {}
+    for name, path, url, api in (("recordings", recordings, "policing_recordings_import",
+                                  "safecity_policing_recordings_import"),
+                                 ("complaints", complaints, "policing_complaints_import",
+                                  "safecity_policing_complaints_import")):
+        batch = run_import(name, ImportOptions(path=path, agency=agency, fmt="csv")).batch
+        assert batch is not None and batch.rows_imported == 1
+        samples.update({f"{url}:result:batch_id": batch.pk, f"{url}:errors_csv:batch_id": batch.pk,
+                        f"{api}_detail:batch_id": batch.pk, f"{api}_errors:batch_id": batch.pk})
+    return samples
 
 
 def _community_world(agency: Agency, beat: Any, tmp_path: Path) -> dict[str, Any]:

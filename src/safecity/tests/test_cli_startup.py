@@ -21,15 +21,17 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
 def test_every_app_command_is_registered() -> None:
     commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     assert commands == {"audit", "serve", "manage", "users", "tasks", "passwords", "demo", "import", "analyze"}
-    assert len(REGISTER) == 7  # core, demo, incidents, analytics, policing: stops, roster + training, surveys
+    # core, demo, incidents, analytics, policing: stops, roster + training, surveys, recordings, complaints
+    assert len(REGISTER) == 9
     import_kinds = build_parser()._subparsers._group_actions[0].choices["import"]  # type: ignore[union-attr]
     assert set(import_kinds.get_default("_import_kinds").choices) >= {"incidents", "stops", "officers", "training",
-                                                                      "surveys"}
+                                                                      "surveys", "recordings", "complaints"}
 
 
 @pytest.mark.parametrize("module", ["safecity.incidents.cli", "safecity.analytics.cli", "safecity.demo.cli",
                                     "safecity.core.cli", "safecity.policing.cli_stops",
-                                    "safecity.policing.cli_training", "safecity.policing.cli_community"])
+                                    "safecity.policing.cli_training", "safecity.policing.cli_community",
+                                    "safecity.policing.cli_cameras", "safecity.policing.cli_complaints"])
 def test_a_broken_app_cli_fails_loudly(module: str) -> None:
     # A finder that breaks one module's import the way a bad edit or a missing dependency would.
     code = f"""

@@ -65,6 +65,9 @@ LABELLED_SAMPLES: dict[str, Sensitivity] = {
         "safecity_policing_api_complaint_detail", "safecity_policing_api_complaint_transition",
         "safecity_policing_api_complaint_extend", "safecity_policing_api_complaint_comment",
         "safecity_policing_api_allegation_finding",
+        # complaint import batches and their rejected rows are personnel files too
+        "policing_complaints_import:result", "policing_complaints_import:errors_csv",
+        "safecity_policing_complaints_import_detail", "safecity_policing_complaints_import_errors",
     )
 }
 API_NAMESPACE = "api-v1"  # the API's URLs are covered operation by operation through the OpenAPI document
@@ -208,6 +211,16 @@ def _call(client: Client, endpoint: Endpoint, agency: Agency) -> int:
                                            "file": upload}).status_code
     if endpoint.method == "POST" and endpoint.name == "safecity_policing_api_survey_import_create":
         upload = SimpleUploadedFile("s.csv", b"wave,district,item,n,agree\n2024-spring,1,trust,10,5\n")
+        return client.post(endpoint.path, {"agency": agency.ori, "format": "csv", "dry_run": "true",
+                                           "file": upload}).status_code
+    if endpoint.method == "POST" and endpoint.name == "safecity_policing_recordings_import_create":
+        upload = SimpleUploadedFile("r.csv", b"external_id,employee_id,started,ended,category\n"
+                                             b"M-1,X,2026-01-01 10:00,2026-01-01 10:10,traffic\n")
+        return client.post(endpoint.path, {"agency": agency.ori, "format": "csv", "dry_run": "true",
+                                           "file": upload}).status_code
+    if endpoint.method == "POST" and endpoint.name == "safecity_policing_complaints_import_create":
+        upload = SimpleUploadedFile("c.csv", b"complaint_number,received_on,source,employee_id,category\n"
+                                             b"M-1,2026-01-05,internal,X,other\n")
         return client.post(endpoint.path, {"agency": agency.ori, "format": "csv", "dry_run": "true",
                                            "file": upload}).status_code
     if endpoint.method == "POST":

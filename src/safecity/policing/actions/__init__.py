@@ -13,6 +13,7 @@ from safecity.policing.actions.cameras import (
     recording_legal_hold,
     recording_purge,
     recordings_bulk_create,
+    recordings_import,
 )
 from safecity.policing.actions.community import (
     activity_add,
@@ -33,6 +34,8 @@ from safecity.policing.actions.complaints import (
     AllegationIn,
     ComplainantIn,
     ComplaintIn,
+    ImportedAllegation,
+    ImportedComplaint,
     InvalidTransition,
     allegation_finding_set,
     complaint_comment,
@@ -40,6 +43,7 @@ from safecity.policing.actions.complaints import (
     complaint_extend,
     complaint_transition,
     complaints_bulk_load,
+    complaints_import,
 )
 from safecity.policing.actions.eis import ei_run, eiflag_assign, eiflag_follow_up, eiflag_intervene, pursuit_create
 from safecity.policing.actions.force import (
@@ -61,6 +65,7 @@ from safecity.policing.actions.training import (
 )
 
 __all__ = [
+    "ImportedAllegation", "ImportedComplaint", "complaints_import", "recordings_import",
     "AllegationIn", "AttendanceRow", "ComplainantIn", "ComplaintIn", "InvalidTransition", "activity_add",
     "allegation_finding_set", "assignment_start", "attendance_bulk_record", "attendance_record", "camera_assign",
     "camera_create", "camera_update", "cameras_bulk_create", "complaint_comment", "complaint_create",

@@ -8,7 +8,7 @@ agency purges from this list. Bulk writes (the demo, imports) run inside one aud
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -33,7 +33,7 @@ from safecity.policing.retention import retention_until
 
 __all__ = ["camera_assign", "camera_create", "camera_update", "cameras_bulk_create", "officer_event_create",
            "officer_events_bulk_create", "recording_create", "recording_legal_hold", "recording_purge",
-           "recordings_bulk_create"]
+           "recordings_bulk_create", "recordings_import"]
 
 
 def _check(actor: Actor, agency: Agency, right: str = "add") -> None:
@@ -132,6 +132,10 @@ def camera_assign(*, actor: Actor, camera: Camera, officer: Officer | None, star
     return assignment
 
 
+# A body-worn camera does not record for a day on end: a span that long is a date typed wrong.
+MAX_RECORDING = dt.timedelta(hours=24)
+
+
 def _recording_problems(agency: Agency, row: Mapping[str, Any]) -> dict[str, str]:
     from safecity.policing.retention import categories
 
@@ -144,8 +148,10 @@ def _recording_problems(agency: Agency, row: Mapping[str, Any]) -> dict[str, str
     if not isinstance(ended, dt.datetime):
         errors["ended"] = "Required: when the recording ended."
     if isinstance(started, dt.datetime) and isinstance(ended, dt.datetime):
-        if ended < started:
-            errors["ended"] = "Must not be before the start."
+        if ended <= started:
+            errors["ended"] = "Must be after the start."
+        elif ended - started >= MAX_RECORDING:
+            errors["ended"] = "A recording of 24 hours or more is not plausible; check the dates and times."
         if started > timezone.now():
             errors["started"] = "Cannot be in the future."
     if row.get("category") not in categories():
@@ -196,6 +202,44 @@ def recordings_bulk_create(*, actor: Actor, agency: Agency, rows: Iterable[Mappi
         frame.touch(agency.pk)
         frame.extra.update({"agency": agency.ori, "added": len(new), "skipped": len(rows) - len(new)})
     return len(new)
+
+
+def recordings_import(*, actor: Actor, agency: Agency, new: Sequence[Mapping[str, Any]],
+                      changed: Mapping[int, Mapping[str, Any]], batch_id: int | None = None) -> int:
+    """Write one batch of an imported recordings file (`safecity import recordings`): `new` rows are added,
+    `changed` ones (primary key → values) updated in place, keeping their legal hold and purge marks. Rows carry
+    `external_id`, `officer_id`, `camera_id`, `started`, `ended`, `category`, `cad_number`, already checked by
+    the importer; they are checked again here like any recording. The importer framework calls this inside the
+    batch's own transaction (`core.importing.actions.batch_commit`), so this event, the batch's and the rows
+    commit together; the before/after history of changed rows is the batch's."""
+    with audited(actor=actor, action="recording.import") as frame:
+        _check(actor, agency)
+        if changed:
+            _check(actor, agency, "change")
+        rows = [*new, *changed.values()]
+        officers = Officer.objects.filter(agency=agency).in_bulk({r["officer_id"] for r in rows})
+        cameras = Camera.objects.filter(agency=agency).in_bulk({r["camera_id"] for r in rows if r["camera_id"]})
+        errors: dict[str, str] = {}
+        for row in rows:
+            objects = {**row, "officer": officers.get(row["officer_id"]), "camera": cameras.get(row["camera_id"])}
+            if row["camera_id"] and objects["camera"] is None:
+                errors[f"{row['external_id']}.camera"] = "Not a camera of this agency."
+            errors.update({f"{row['external_id']}.{k}": v for k, v in _recording_problems(agency, objects).items()})
+        taken = Recording.objects.filter(agency=agency, external_id__in=[r["external_id"] for r in new])
+        errors.update({f"{ext}.external_id": "This agency already has a recording with that id."
+                       for ext in taken.values_list("external_id", flat=True)})
+        if errors:
+            raise ValidationError(errors)
+        fields = ("camera_id", "officer_id", "started", "ended", "category", "cad_number")
+        Recording.objects.bulk_create(
+            [Recording(agency=agency, external_id=r["external_id"], import_batch_id=batch_id,
+                       **{f: r[f] for f in fields}) for r in new], batch_size=2000)
+        updates = [Recording(pk=pk, agency=agency, import_batch_id=batch_id, **{f: r[f] for f in fields})
+                   for pk, r in changed.items()]
+        Recording.objects.bulk_update(updates, [*fields, "import_batch"], batch_size=2000)
+        frame.touch(agency.pk)
+        frame.extra.update({"agency": agency.ori, "batch": batch_id, "added": len(new), "updated": len(updates)})
+    return len(new) + len(updates)
 
 
 def _event_problems(agency: Agency, row: Mapping[str, Any]) -> dict[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,7 +110,7 @@ class ComplaintIn:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _problems(agency: Agency, c: ComplaintIn, today: dt.date) -> dict[str, str]:
+def _problems(agency: Agency, c: ComplaintIn, today: dt.date, *, identity_required: bool = True) -> dict[str, str]:
     errors: dict[str, str] = {}
     if c.received_on > today:
         errors["received_on"] = "Cannot be in the future."
@@ -126,7 +126,7 @@ def _problems(agency: Agency, c: ComplaintIn, today: dt.date) -> dict[str, str]:
         errors["summary"] = f"At most {MAX_TEXT} characters."
     if c.source == ComplaintSource.ANONYMOUS and c.complainant is not None:
         errors["complainant"] = "An anonymous complaint keeps no identity; leave the complainant's details empty."
-    elif c.source in (ComplaintSource.CIVILIAN, ComplaintSource.THIRD_PARTY) and (
+    elif identity_required and c.source in (ComplaintSource.CIVILIAN, ComplaintSource.THIRD_PARTY) and (
             c.complainant is None or not c.complainant.name.strip()):
         errors["complainant"] = "A named or third-party complaint needs the complainant's name."
     if c.complainant is not None and c.complainant.age is not None and not 0 < c.complainant.age < 120:
@@ -257,6 +257,219 @@ def complaints_bulk_load(*, actor: Actor, agency: Agency, complaints: Sequence[C
         frame.touch(agency.pk)
         frame.extra.update({"complaints": len(rows), "allegations": len(allegations)})
     return len(rows)
+
+
+@dataclass
+class ImportedAllegation:
+    officer_id: int
+    category: str
+    finding: str = Finding.PENDING
+    finding_date: dt.date | None = None
+    discipline: str = ""
+
+
+@dataclass
+class ImportedComplaint:
+    """One complaint of an imported file (`safecity import complaints`), as the importer prepared it: keyed by
+    the agency's own complaint number, with the stages it has passed since receipt (each with the day it was
+    reached; empty = still received) and, when the file has complainant columns (`identity_in_file`), the
+    complainant's identity, which replaces the stored one."""
+
+    number: str
+    fingerprint: str
+    received_on: dt.date
+    source: str
+    allegations: list[ImportedAllegation]
+    steps: list[tuple[str, dt.date]] = field(default_factory=list)
+    occurred_on: dt.date | None = None
+    channel: str = ""
+    complainant: ComplainantIn | None = None
+    identity_in_file: bool = False
+
+    @property
+    def status(self) -> str:
+        return self.steps[-1][0] if self.steps else ComplaintStatus.RECEIVED
+
+
+IMPORT_REASON = "Recorded by an import of the agency's complaint file."
+
+
+def _imported_problems(agency: Agency, c: ImportedComplaint, officers: Mapping[int, Officer],
+                       today: dt.date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    missing = [a for a in c.allegations if a.officer_id not in officers]
+    if missing:
+        errors["allegations"] = "An accused officer is not an officer of this agency."
+    intake = ComplaintIn(received_on=c.received_on, source=c.source, channel=c.channel, occurred_on=c.occurred_on,
+                         complainant=c.complainant,
+                         allegations=[AllegationIn(officer=officers[a.officer_id], category=a.category)
+                                      for a in c.allegations if a.officer_id in officers])
+    errors.update(_problems(agency, intake, today, identity_required=c.identity_in_file))
+    for a in c.allegations:
+        if a.finding not in Finding.values:
+            errors["finding"] = f"Unknown finding; use one of {', '.join(Finding.values)}."
+        elif a.discipline and a.finding != Finding.SUSTAINED:
+            errors["discipline"] = "Discipline follows only a sustained finding."
+        if a.finding_date is not None and not c.received_on <= a.finding_date <= today:
+            errors["finding_date"] = "Must fall between the day the complaint was received and today."
+    order = [str(s) for s in complaint_rules.ORDER]
+    position, last = 0, c.received_on
+    for status, on in c.steps:
+        if status not in order or order.index(status) != position + 1:
+            errors["status"] = "The stages must follow the workflow one at a time."
+            break
+        if not last <= on <= today:
+            errors["status"] = "Each stage must be reached on or after the one before it, and not in the future."
+        position, last = order.index(status), on
+    decided = [a for a in c.allegations if a.finding != Finding.PENDING]
+    if decided and c.status in (ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED):
+        errors["status"] = "A complaint with a finding is at least under investigation."
+    if c.status == ComplaintStatus.CLOSED and len(decided) < len(c.allegations):
+        errors["status"] = "A closed complaint needs a finding on every allegation."
+    return errors
+
+
+def _walk(row: Complaint, steps: Sequence[tuple[str, dt.date]], actor_name: str,
+          reason: str = IMPORT_REASON) -> list[ComplaintEvent]:
+    """Move a complaint through `steps` (stage, day reached), setting its stage dates and deadlines from the
+    rule packs as `complaint_transition` does; the timeline entries are returned for the caller to save."""
+    events = []
+    for status, on in steps:
+        due = complaint_rules.stage_due(status, received=row.received_on, stage_start=on)
+        events.append(ComplaintEvent(agency=row.agency, complaint=row, kind=ComplaintEventKind.TRANSITION,
+                                     from_status=row.status, to_status=status, on=on, due_on=due, reason=reason,
+                                     actor_name=actor_name, sensitivity=PERSONNEL))
+        row.status, row.stage_started_on, row.due_on = status, on, due
+        row.closed_on = on if status == ComplaintStatus.CLOSED else None
+    return events
+
+
+def complaints_import(*, actor: Actor, agency: Agency, new: Sequence[ImportedComplaint],
+                      changed: Mapping[int, ImportedComplaint], batch_id: int | None = None) -> int:
+    """Write one batch of an imported complaint file: `new` complaints are taken in as intake does (fresh
+    reference codes, the complainant apart) and walked through their stages; `changed` ones (primary key →
+    complaint) get the file's values, their allegations matched by officer and category (added, updated or
+    removed to match the file) and, when the stage differs, one timeline entry to the file's stage. The importer
+    framework calls this inside the batch's transaction (`core.importing.actions.batch_commit`), which records
+    the complaints' own before/after history; allegation changes are recorded here, the complainant's only as
+    "identity withheld"."""
+    today = timezone.localdate()
+    every = [*new, *changed.values()]
+    with audited(actor=actor, action="complaint.import") as frame:
+        if not is_system(actor):
+            ensure_module(actor, Module.POLICING, "add", agency.pk)
+            if changed:
+                ensure_module(actor, Module.POLICING, "change", agency.pk)
+        officers = Officer.objects.filter(agency=agency).in_bulk({a.officer_id for c in every for a in c.allegations})
+        errors: dict[str, str] = {}
+        for c in every:
+            errors.update({f"complaint {c.number}: {k}": v
+                           for k, v in _imported_problems(agency, c, officers, today).items()})
+        taken = Complaint.objects.filter(agency=agency, external_number__in=[c.number for c in new])
+        errors.update({f"complaint {number}: external_number": "Already imported for this agency."
+                       for number in taken.values_list("external_number", flat=True)})
+        if errors:
+            raise ValidationError(errors)
+        name = _actor_name(actor)
+        rows, allegations, people, events = [], [], [], []
+        for c in new:
+            intake = ComplaintIn(received_on=c.received_on, source=c.source, channel=c.channel,
+                                 occurred_on=c.occurred_on, complainant=c.complainant,
+                                 allegations=[AllegationIn(officer=officers[a.officer_id], category=a.category)
+                                              for a in c.allegations])
+            row, alls, person, event = _build(agency, intake, name)
+            row.external_number, row.import_hash, row.import_batch_id = c.number, c.fingerprint, batch_id
+            for a, given in zip(alls, c.allegations, strict=True):
+                a.finding, a.finding_date, a.discipline = given.finding, given.finding_date, given.discipline
+            rows.append(row)
+            allegations.append(alls)
+            people.append(person)
+            events.append([event, *_walk(row, c.steps, name)])
+        Complaint.objects.bulk_create(rows, batch_size=500)
+        for row, alls, person, evs in zip(rows, allegations, people, events, strict=True):
+            for a in alls:
+                a.complaint = row
+            for e in evs:
+                e.complaint = row
+            if person is not None:
+                person.complaint = row
+        Allegation.objects.bulk_create([a for alls in allegations for a in alls], batch_size=1000)
+        Complainant.objects.bulk_create([p for p in people if p is not None], batch_size=1000)
+        ComplaintEvent.objects.bulk_create([e for evs in events for e in evs], batch_size=1000)
+        for pk, c in changed.items():
+            _reimport(frame, Complaint.objects.select_related("agency").get(pk=pk, agency=agency), c, officers,
+                      batch_id, name)
+        frame.touch(agency.pk)
+        frame.extra.update({"agency": agency.ori, "batch": batch_id, "added": len(rows), "updated": len(changed),
+                            "allegations": sum(len(c.allegations) for c in every)})
+    return len(rows) + len(changed)
+
+
+def _reimport(frame: Any, row: Complaint, c: ImportedComplaint, officers: Mapping[int, Officer],
+              batch_id: int | None, actor_name: str) -> None:
+    """A complaint imported before whose rows changed in the file: the file's values win."""
+    received_moved = row.received_on != c.received_on
+    row.received_on, row.occurred_on, row.source, row.channel = c.received_on, c.occurred_on, c.source, c.channel
+    row.import_hash, row.import_batch_id = c.fingerprint, batch_id
+    row.discipline_limit_on = complaint_rules.discipline_limit(c.received_on)
+    steps = [s for s in c.steps if s[0] == c.status]
+    if c.status != row.status:
+        events = _walk(row, steps or [(c.status, c.received_on)], actor_name)
+        ComplaintEvent.objects.bulk_create(events)
+    elif received_moved:
+        row.due_on = complaint_rules.stage_due(row.status, received=c.received_on,
+                                               stage_start=row.stage_started_on or c.received_on)
+    row.save()  # its before/after history is the batch's (RecordType.history_model)
+    stored: dict[tuple[int, str], Allegation] = {}
+    for a in row.allegations.all():
+        stored.setdefault((a.officer_id, a.category), a)
+    kept: set[int] = set()
+    for given in c.allegations:
+        found = stored.get((given.officer_id, given.category))
+        if found is None:
+            found = Allegation(agency=row.agency, complaint=row, officer=officers[given.officer_id],
+                               category=given.category, finding=given.finding, finding_date=given.finding_date,
+                               discipline=given.discipline, sensitivity=PERSONNEL)
+            found.save()
+            frame.created(found)
+        else:
+            before = snapshot(found)
+            found.finding, found.finding_date, found.discipline = given.finding, given.finding_date, given.discipline
+            found.save()
+            frame.updated(found, before)
+        kept.add(found.pk)
+    for a in stored.values():
+        if a.pk not in kept:
+            before = snapshot(a)
+            a.delete()
+            frame.deleted(a, before)
+    _reimport_identity(frame, row, c)
+
+
+def _reimport_identity(frame: Any, row: Complaint, c: ImportedComplaint) -> None:
+    # As at intake, the history says that an identity was recorded, changed or removed, never what it is.
+    person = Complainant.objects.filter(complaint=row).first()
+    withheld = {"complaint_id": row.pk, "identity": "withheld from history"}
+    if c.source == ComplaintSource.ANONYMOUS or (c.identity_in_file and c.complainant is None):
+        if person is not None:
+            pk = person.pk
+            person.delete()
+            frame.changes.append((person, "delete", {"id": pk, **withheld}, None))
+        return
+    if not c.identity_in_file or c.complainant is None:
+        return
+    p = c.complainant
+    values = {"name": p.name.strip(), "contact": p.contact.strip(), "race": p.race, "sex": p.sex, "age": p.age,
+              "relationship": p.relationship.strip()}
+    if person is None:
+        person = Complainant(agency=row.agency, complaint=row, sensitivity=IDENTITY, **values)
+        person.save()
+        frame.changes.append((person, "create", None, {"id": person.pk, **withheld}))
+    elif any(getattr(person, k) != v for k, v in values.items()):
+        for k, v in values.items():
+            setattr(person, k, v)
+        person.save()
+        frame.changes.append((person, "update", {"id": person.pk, **withheld}, {"id": person.pk, **withheld}))
 
 
 def _refuse_accused(actor: Actor, complaint: Complaint, doing: str) -> None:
@@ -406,7 +619,7 @@ def complaint_comment(*, actor: Actor, complaint: Complaint, body: str) -> Compl
 
 
 __all__ = [
-    "AllegationIn", "ComplainantIn", "ComplaintIn", "InvalidTransition", "allegation_finding_set",
-    "complaint_comment", "complaint_create", "complaint_extend", "complaint_transition", "complaints_bulk_load",
-    "new_reference",
+    "AllegationIn", "ComplainantIn", "ComplaintIn", "ImportedAllegation", "ImportedComplaint", "InvalidTransition",
+    "allegation_finding_set", "complaint_comment", "complaint_create", "complaint_extend", "complaint_transition",
+    "complaints_bulk_load", "complaints_import", "new_reference",
 ]

@@ -145,4 +145,5 @@ RECORDINGS = RecordKit(
     update_action=actions.recording_legal_hold,
     api_id_param="recording_id",
     api_operation_prefix="safecity_policing_api",
+    list_template="policing/recording_list.html",
 )

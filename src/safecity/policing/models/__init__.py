@@ -1,5 +1,14 @@
 
-from safecity.policing.models.cameras import Camera, CameraAssignment, CameraStatus, EventKind, OfficerEvent, Recording
+from safecity.policing.models.cameras import (
+    Camera,
+    CameraAssignment,
+    CameraStatus,
+    EventKind,
+    OfficerEvent,
+    Recording,
+    RecordingImportBatch,
+    RecordingImportRowError,
+)
 from safecity.policing.models.complaints import (
     Allegation,
     Complainant,
@@ -8,6 +17,8 @@ from safecity.policing.models.complaints import (
     ComplaintComment,
     ComplaintEvent,
     ComplaintEventKind,
+    ComplaintImportBatch,
+    ComplaintImportRowError,
     ComplaintSource,
     ComplaintStatus,
     Finding,
@@ -52,6 +63,7 @@ __all__ = [
     "TrainingImportRowError", "TrainingSession", "Unit", "UseOfForceIncident", "UseOfForceOfficer",
     "UseOfForceSubject",
 ]
+__all__ += ["ComplaintImportBatch", "ComplaintImportRowError", "RecordingImportBatch", "RecordingImportRowError"]
 from safecity.policing.models.community import (  # noqa: E402
     ConcernCategory,
     CountSource,

@@ -12,6 +12,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
+from safecity.core.importing.models import ImportBatchBase, ImportRowErrorBase
 from safecity.core.models import Agency, ProtectedModel
 from safecity.policing.models.force import UseOfForceIncident
 from safecity.policing.models.roster import Officer
@@ -60,6 +61,17 @@ class CameraAssignment(ProtectedModel):
         ]
 
 
+class RecordingImportBatch(ImportBatchBase):
+    """One run of `safecity import recordings` (fields, statuses, heartbeat: `core.importing.models`)."""
+
+    safecity_module: ClassVar[str] = "policing"
+    record_type: ClassVar[str] = "recordings"
+
+
+class RecordingImportRowError(ImportRowErrorBase):
+    batch = models.ForeignKey(RecordingImportBatch, on_delete=models.CASCADE, related_name="errors")
+
+
 class Recording(ProtectedModel):
     """One recording's metadata (never the video). `purged_at` is set by the audited purge action only."""
 
@@ -79,6 +91,8 @@ class Recording(ProtectedModel):
     purged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     purged_by_name = models.CharField(max_length=150, blank=True, help_text="Who purged it (user or system actor).")
+    import_batch = models.ForeignKey(RecordingImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", db_index=False)
 
     class Meta:
         ordering = ["-started"]

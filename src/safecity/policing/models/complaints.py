@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 
+from safecity.core.importing.models import ImportBatchBase, ImportRowErrorBase
 from safecity.core.models import Agency, District, ProtectedModel
 from safecity.core.roles import Sensitivity
 from safecity.policing.models.roster import Officer
@@ -55,6 +56,21 @@ class Finding(models.TextChoices):
     OTHER = "other", "Other (closed without finding)"
 
 
+class ComplaintImportBatch(ImportBatchBase):
+    """One run of `safecity import complaints`. Unlike other batches it carries the personnel label, so the
+    run, its counts and its rejected rows (which hold officers' employee ids and complaint numbers) are shown
+    only to those cleared for complaint files (`restrict()` reads the label like any record's)."""
+
+    safecity_module: ClassVar[str] = "policing"
+    record_type: ClassVar[str] = "complaints"
+
+    sensitivity = models.PositiveSmallIntegerField(default=PERSONNEL)
+
+
+class ComplaintImportRowError(ImportRowErrorBase):
+    batch = models.ForeignKey(ComplaintImportBatch, on_delete=models.CASCADE, related_name="errors")
+
+
 class Complaint(ProtectedModel):
     safecity_module: ClassVar[str] = "policing"
 
@@ -79,10 +95,20 @@ class Complaint(ProtectedModel):
                                         "or an extension).")
     discipline_limit_on = models.DateField(
         null=True, blank=True, help_text="Last day discipline may be imposed (statutory limit from receipt).")
+    # Set by `safecity import complaints`: the number the agency's own system gives the complaint (the key a
+    # re-import matches on), a keyed fingerprint of its rows, and the run that last wrote it.
+    external_number = models.CharField(max_length=40, blank=True,
+                                       help_text="The complaint's number in the system it was imported from.")
+    import_hash = models.CharField(max_length=32, blank=True)
+    import_batch = models.ForeignKey(ComplaintImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", db_index=False)
 
     class Meta:
         ordering = ["-received_on"]
         indexes = [models.Index(fields=["agency", "received_on"], name="complaint_agency_received")]
+        constraints = [models.UniqueConstraint(fields=["agency", "external_number"],
+                                               condition=~models.Q(external_number=""),
+                                               name="uniq_complaint_external_number")]
 
     def __str__(self) -> str:
         return f"Complaint {self.reference}"
