@@ -4,9 +4,10 @@ from safecity.core.models.base import ProtectedModel, RestrictedQuerySet
 from safecity.core.models.dataversion import AgencyDataVersion
 from safecity.core.models.geography import Beat, District
 from safecity.core.models.ratelimit import RateLimitCounter
-from safecity.core.models.users import ApiToken, LoginFailure, RoleAssignment, TokenOrigin, User
+from safecity.core.models.users import Affiliation, ApiToken, LoginFailure, RoleAssignment, TokenOrigin, User
 
 __all__ = [
+    "Affiliation",
     "Agency",
     "AgencyDataVersion",
     "AgencyPopulation",

@@ -32,6 +32,7 @@ from safecity.policing.selectors.complaints import (
     ComplaintAggregate,
     ComplaintsTile,
     StatusReply,
+    UnlinkedAccount,
     accused_officers,
     allegation_get,
     allegations_for,
@@ -50,6 +51,7 @@ from safecity.policing.selectors.complaints import (
     overdue,
     summary_for,
     timeline_for,
+    unlinked_cleared_accounts,
 )
 from safecity.policing.selectors.eis import (
     can_see_flags,
@@ -112,7 +114,8 @@ from safecity.policing.selectors.training import (
 
 __all__ = [
     "ComplaintAggregate", "ComplaintsTile", "ComplianceQuery", "ComplianceReport", "OfficerCompliance",
-    "StatusReply", "TrainingTile", "accused_officers", "activation_report", "activity_list", "allegation_get",
+    "StatusReply", "TrainingTile", "UnlinkedAccount", "accused_officers", "activation_report", "activity_list",
+    "allegation_get",
     "allegations_for", "assignment_history", "attendance_get", "attendance_list", "camera_assignments",
     "camera_get", "camera_list", "can_comment", "can_read_complaints", "can_see_flags", "comments_for",
     "complainant_for", "complaint_aggregate", "complaint_get", "complaint_list", "complaint_status",
@@ -127,5 +130,5 @@ __all__ = [
     "recording_list", "session_attendance", "session_get", "session_list",
     "stop_equity", "stop_get", "stop_import_batch_list", "stop_list",
     "summary_for", "survey_result_list", "survey_series", "timeline_for", "unit_get", "unit_list", "unit_on",
-    "wave_get", "wave_list", "window_rule",
+    "unlinked_cleared_accounts", "wave_get", "wave_list", "window_rule",
 ]

@@ -9,6 +9,9 @@ Two rules go beyond the label:
   complaints have no identity to show.
 * **The public status lookup** (`complaint_status`) is the one read without a user: it answers a reference
   code with the stage and stage dates only, in a shape that is the same for unknown codes.
+
+The first rule knows an officer's account only through `Officer.user`, so `unlinked_cleared_accounts` lists the
+accounts it cannot yet protect: staff who read complaint files and are linked to no roster entry.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear, Lower
 from django.utils import timezone
 
+from safecity.core import selectors as core_selectors
+from safecity.core.models import Affiliation, Agency, User
 from safecity.core.permissions import active_assignments, visibility_filter
-from safecity.core.roles import Module, Role, Sensitivity
+from safecity.core.roles import ROLE_CLEARANCES, VIEW, Module, Role, Sensitivity, role_allows
 from safecity.policing import complaint_rules
 from safecity.policing.models import (
     Allegation,
@@ -107,6 +112,62 @@ def is_accused(user: Any, complaint: Complaint) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return Allegation.objects.filter(complaint=complaint, officer__user=user).exists()
+
+
+# Roles that read complaint files (cleared for personnel files, with the module's view right) and whose holders
+# can themselves be named in one, so the accused-officer wall must know their account. Taken from the role
+# tables, so a role cleared later is covered unless it is struck here. The oversight role is struck: board
+# members and outside auditors are civilians from outside the agency, with no roster entry for an allegation
+# to name (an agency that puts an internal auditor on the roster links that account like any other).
+ROSTER_CLEARED_ROLES = frozenset(
+    Role(role) for role, mask in ROLE_CLEARANCES.items()
+    if mask & Sensitivity.PERSONNEL and role_allows(role, Module.POLICING, VIEW)) - {Role.OVERSIGHT}
+
+
+@dataclass(frozen=True)
+class UnlinkedAccount:
+    """An account that reads the agency's complaint files but is linked to none of its officers."""
+
+    user: User
+    roles: list[str]  # labels of the roles that clear it, in the agency
+    matches: list[Officer]  # the agency's unlinked officers with the account's first and last name
+
+
+def unlinked_cleared_accounts(*, user: Any, agency: Agency) -> list[UnlinkedAccount]:
+    """Active accounts of agency employees (`Affiliation.AGENCY`) holding a role of `ROSTER_CLEARED_ROLES` in
+    `agency` that no officer of the agency is linked to (`Officer.user`). `is_accused` recognises an officer's
+    own account only through that link, so such an account reads complaints against its holder in full until it
+    is linked. Empty unless `user` administers the agency's accounts, and for an agency without officers (no
+    complaint there can name anyone). Contractors, partners and the public are left out: they are not the
+    agency's employees, so not on its roster."""
+    if not core_selectors.managed_agencies(user=user).filter(pk=agency.pk).exists():
+        return []
+    officers = Officer.objects.restrict(user, "view").filter(agency=agency)
+    if not officers.exists():
+        return []
+    now = timezone.now()
+    roles = sorted(ROSTER_CLEARED_ROLES)
+    accounts = list(core_selectors.managed_users(user=user).filter(
+        Q(role_assignments__expires_at__isnull=True) | Q(role_assignments__expires_at__gt=now),
+        role_assignments__agency=agency, role_assignments__role__in=roles, is_active=True,
+        affiliation=Affiliation.AGENCY,
+    ).exclude(pk__in=officers.filter(user__isnull=False).values("user_id")).distinct().order_by("username"))
+    if not accounts:
+        return []
+    # A likely roster entry to link: an unlinked officer with the same first and last name.
+    lasts = sorted({a.last_name.strip().lower() for a in accounts if a.last_name.strip()})
+    by_name: dict[tuple[str, str], list[Officer]] = {}
+    for o in officers.filter(user__isnull=True).annotate(last_lower=Lower("last_name")).filter(
+            last_lower__in=lasts).order_by("last_name", "first_name", "id"):
+        by_name.setdefault((o.first_name.strip().lower(), o.last_name.strip().lower()), []).append(o)
+    found = []
+    for account in accounts:
+        held = sorted({str(Role(a.role).label) for a in account.role_assignments.all()
+                       if a.agency_id == agency.pk and a.role in ROSTER_CLEARED_ROLES
+                       and (a.expires_at is None or a.expires_at > now)})
+        name = (account.first_name.strip().lower(), account.last_name.strip().lower())
+        found.append(UnlinkedAccount(user=account, roles=held, matches=by_name.get(name, []) if all(name) else []))
+    return found
 
 
 def complainant_for(*, user: Any, complaint: Complaint) -> Complainant | None:
@@ -287,5 +348,6 @@ __all__ = [
     "COMMENT_ROLES", "ComplaintAggregate", "ComplaintsTile", "StatusReply", "StatusStage", "accused_officers",
     "allegation_get", "allegations_for", "can_comment", "can_read_complaints", "comments_for", "complainant_for",
     "complaint_aggregate", "complaint_get", "complaint_list", "complaint_status", "dashboard_complaints",
-    "due_soon", "investigators", "is_accused", "normalise_reference", "overdue", "summary_for", "timeline_for",
+    "ROSTER_CLEARED_ROLES", "UnlinkedAccount", "due_soon", "investigators", "is_accused", "normalise_reference",
+    "overdue", "summary_for", "timeline_for", "unlinked_cleared_accounts",
 ]

@@ -52,9 +52,13 @@ def make_recording(agency: Agency, officer: Officer, start: str, end: str, *, ca
 
 
 def make_stop(agency: Agency, officer: Officer, *, day: dt.date, time: dt.time | None) -> Stop:
-    """A stop row for the camera tests (the stops area builds its own actions; this writes one directly,
-    as a test fixture, because no stop action exists on this branch)."""
-    return Stop.objects.create(agency=agency, stop_id=f"S{next(_serial):06d}", date=day, time=time, officer=officer)
+    """One stop by the officer (`time` None: not recorded), through `stop_bulk_create`."""
+    stop_id = f"S{next(_serial):06d}"
+    added = actions.stop_bulk_create(actor=SYSTEM, agency=agency,
+                                     rows=[{"stop_id": stop_id, "date": day, "time": time, "officer_id": officer.pk}])
+    if added != 1:  # the action skips a stop id already stored; a test must not get someone else's stop
+        raise ValueError(f"stop {stop_id} already exists in {agency.ori}")
+    return Stop.objects.get(agency=agency, stop_id=stop_id)
 
 
 def attend(agency: Agency, officer: Officer, **link: Any) -> OfficerEvent:

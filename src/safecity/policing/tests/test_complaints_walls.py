@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from safecity.conftest import make_persona, verified_client
-from safecity.core.models import AuditEvent
+from safecity.conftest import PASSWORD, make_persona, verified_client
+from safecity.core import actions as core_actions
+from safecity.core.actors import SYSTEM
+from safecity.core.models import Agency, AuditEvent, User
 from safecity.core.roles import Role
+from safecity.policing import actions, selectors
 from safecity.policing.models import Allegation, Complaint, ComplaintComment
 from safecity.policing.tests.factories import make_officer
 from safecity.policing.tests.factories_complaints import advance, make_complaint
@@ -35,9 +38,6 @@ def world(agency_a: Any, agency_b: Any) -> dict[str, Any]:
     investigator = make_officer(agency_a, last_name="Investigates")
     complaint = make_complaint(agency_a, [sergeant, plain], name=NAME, summary=SUMMARY)
     advance(complaint, "investigating", investigator=investigator, on=dt.date(2026, 1, 9))
-    from safecity.core.actors import SYSTEM
-    from safecity.policing import actions
-
     actions.complaint_extend(actor=SYSTEM, complaint=complaint, due_on=dt.date(2027, 1, 1),
                              reason=f"{NAME} is in hospital until December")
     actions.complaint_comment(actor=SYSTEM, complaint=complaint, body=f"Board: call {NAME} on {CONTACT}.")
@@ -311,3 +311,81 @@ def test_a_complaint_that_lost_its_label_stays_hidden_and_every_read_is_still_au
     assert admin.get(f"{API}{c.public_id}").status_code == 200
     assert admin.get(f"{BASE}{c.public_id}/").status_code == 200
     assert AuditEvent.objects.filter(action="record.read", object_id=str(c.pk), actor_name="reads").count() == 2
+
+
+# ---- accounts the accused-officer wall does not know yet ---------------------------------------------------
+
+WALL = "Withheld: an officer accused in a complaint never sees who made it."
+OFFICERS = "/m/policing/officers/"
+
+
+def _account(username: str, agency: Agency, role: str, *, first: str = "", last: str = "",
+             affiliation: str = "agency", expires: dt.datetime | None = None) -> User:
+    user = core_actions.user_create(actor=SYSTEM, username=username, email=f"{username}@example.org",
+                                    password=PASSWORD, first_name=first, last_name=last, home_agency=agency,
+                                    affiliation=affiliation)
+    core_actions.role_grant(actor=SYSTEM, user=user, agency=agency, role=role, expires_at=expires)
+    return User.objects.get(pk=user.pk)
+
+
+def test_unlinked_accounts_that_read_complaints_are_listed_until_linked(agency_a: Any, agency_b: Any,
+                                                                         world: dict[str, Any]) -> None:
+    """A captain with command whose account is not on their roster entry reads complaints against them in full;
+    the officers page tells the administrator, who links it there, and the wall then applies."""
+    from django.utils import timezone
+
+    viewer = make_persona("adm_viewer", agency_a, Role.ADMIN)
+    make_officer(agency_a, last_name="Viewerton", user=viewer)  # linked: not listed
+    captain = _account("cmd_unlinked", agency_a, Role.COMMAND, first="Una", last="Linkless")
+    entry = make_officer(agency_a, first_name="Una", last_name="Linkless", rank="captain")
+    admin = _account("adm_unlinked", agency_a, Role.ADMIN)
+    make_persona("board_civilian", agency_a, Role.OVERSIGHT)  # a board member: no roster entry to link
+    make_persona("analyst_a", agency_a, Role.ANALYST)  # not cleared for complaint files
+    _account("vendor_admin", agency_a, Role.ADMIN, affiliation="contractor")  # not an agency employee
+    _account("lapsed_cmd", agency_a, Role.COMMAND, expires=timezone.now() - dt.timedelta(days=1))
+    make_persona("cmd_b", agency_b, Role.COMMAND)
+    complaint = make_complaint(agency_a, [entry], name="Sam Sayer", summary="Shouted at me on Oak Street.")
+    captain_client = verified_client(captain)
+    page = _page(captain_client, complaint)[1]
+    assert "Sam Sayer" in page and WALL not in page  # the gap: the wall does not know the captain's account
+
+    listed = selectors.unlinked_cleared_accounts(user=viewer, agency=agency_a)
+    assert [a.user.username for a in listed] == ["adm_unlinked", "cmd_unlinked"]
+    assert listed[1].matches == [entry] and listed[1].roles == ["Command staff"]
+    assert listed[0].matches == [] and listed[0].roles == ["Agency administrator"]
+    # only an administrator of the agency's accounts may ask, and only about that agency
+    assert selectors.unlinked_cleared_accounts(user=world["sergeant_user"], agency=agency_a) == []
+    assert selectors.unlinked_cleared_accounts(user=viewer, agency=agency_b) == []
+    admin_b = make_persona("adm_b", agency_b, Role.ADMIN)
+    assert [a.user.username for a in selectors.unlinked_cleared_accounts(user=admin_b, agency=agency_b)] == [
+        "adm_b", "cmd_b"]
+
+    client = verified_client(viewer)
+    roster = client.get(OFFICERS).content.decode()
+    assert "2 accounts with access to complaints are not linked to a roster entry" in roster
+    assert f"{OFFICERS}{entry.public_id}/edit/" in roster and "adm_unlinked" in roster
+    for absent in ("vendor_admin", "board_civilian", "lapsed_cmd", "analyst_a", "cmd_b", "sgt_accused"):
+        assert absent not in roster, absent
+    assert "not linked to a roster entry" not in captain_client.get(OFFICERS).content.decode()  # not an admin
+
+    form = {"first_name": "Una", "last_name": "Linkless", "status": "active", "badge_number": entry.badge_number}
+    assert client.post(f"{OFFICERS}{entry.public_id}/edit/", {**form, "account": str(captain.pk)}).status_code == 302
+    assert [a.user.username for a in selectors.unlinked_cleared_accounts(user=viewer, agency=agency_a)] == [
+        "adm_unlinked"]
+    assert "1 account with access to complaints is not linked" in client.get(OFFICERS).content.decode()
+    page = _page(captain_client, complaint)[1]
+    assert WALL in page and "Sam Sayer" not in page and "Oak Street" not in page  # linked: the wall applies
+
+    actions.officer_update(actor=SYSTEM, officer=make_officer(agency_a, last_name="Adminson"), user=admin)
+    assert selectors.unlinked_cleared_accounts(user=viewer, agency=agency_a) == []
+    assert "not linked to a roster entry" not in client.get(OFFICERS).content.decode()
+
+
+def test_an_agency_without_officers_has_no_one_to_link(agency_a: Any) -> None:
+    """No complaint can name anyone where there is no roster, so its administrators are not listed."""
+    city = core_actions.agency_create(actor=SYSTEM, ori="ZZ0000003", name="Alpha City Hall", agency_type="city",
+                                      jurisdiction="Alpha", state="ZZ")
+    admin = make_persona("city_admin", city, Role.ADMIN)
+    assert selectors.unlinked_cleared_accounts(user=admin, agency=city) == []
+    make_officer(city, last_name="Firstly")
+    assert [a.user.username for a in selectors.unlinked_cleared_accounts(user=admin, agency=city)] == ["city_admin"]

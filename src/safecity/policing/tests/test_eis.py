@@ -151,7 +151,7 @@ def test_oversight_reads_but_cannot_act_analyst_and_officer_see_nothing(agency_a
     assert a.get(f"/api/v1/policing/eis/flags/{flag.public_id}").status_code == 404
     # The flagged officer's own account (officer role) never reaches a flag.
     me = make_persona("flagged_self", agency_a, Role.OFFICER)
-    Officer.objects.filter(pk=flag.officer_id).update(user=me)
+    actions.officer_update(actor=SYSTEM, officer=flag.officer, user=me)
     o = verified_client(me)
     assert o.get(f"/m/policing/eis/{flag.public_id}/").status_code == 403
     assert o.get("/api/v1/policing/eis/flags/").status_code == 403
@@ -222,12 +222,13 @@ def test_pursuit_form_names_bad_fields_and_saves_good_input(agency_a: Any, squad
 @pytest.fixture
 def planted(agency_a: Any) -> dict[str, Any]:
     """80 officers in four units; each with a latent risk (log-normal, mean 1). Uses of force and complaints in
-    the year before AS_OF and sustained complaints in the year after are drawn in proportion to it."""
+    the year before AS_OF and sustained complaints in the year after are drawn in proportion to it. The whole
+    roster comes first, so a sustained complaint always has an officer who is not accused to investigate it."""
     rng = random.Random(11)
     units = [make_unit(agency_a, code=f"U{i}", name=f"Unit {i}") for i in range(4)]
+    roster = [make_officer(agency_a, unit=units[i % 4], hire_date=dt.date(2012, 1, 1)) for i in range(80)]
     risk: dict[int, float] = {}
-    for i in range(80):
-        o = make_officer(agency_a, unit=units[i % 4], hire_date=dt.date(2012, 1, 1))
+    for o in roster:
         r = rng.lognormvariate(-0.32, 0.8)
         risk[o.pk] = r
 
