@@ -25,9 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from safecity.core.actors import DEMO
-from safecity.core.models import Agency, District
+from safecity.core.models import Agency, District, User
 from safecity.policing.actions import assignment_start, officer_create, unit_create
-from safecity.policing.models import Officer, Unit
+from safecity.policing.models import Officer, Rank, Unit
 
 HISTORY_YEARS = 3
 RISK_SIGMA = 0.8
@@ -106,6 +106,22 @@ def build_roster(*, agency: Agency, seed: int = 2026, per_district: int = 48) ->
     return officers
 
 
+# The demo's chief and administrator accounts on the roster and linked to it, so the accused-officer wall
+# recognises them (docs/policing.md): an account with access to complaints and no roster link is listed on the
+# officers page as a gap. Added after every other part, so no random draw of the demo data changes.
+COMMAND_STAFF = [("chief", "RPD00001C", "Casey", "Chief", Rank.CHIEF, "Office of the Chief"),
+                 ("admin", "RPD00002A", "Alex", "Admin", Rank.CIVILIAN, "Agency administration")]
+
+
+def _command_staff(agency: Agency) -> None:
+    for username, employee_id, first, last, rank, duty in COMMAND_STAFF:
+        user = User.objects.filter(username=username).first()
+        if user is None or Officer.objects.filter(agency=agency, employee_id=employee_id).exists():
+            continue
+        officer_create(actor=DEMO, agency=agency, employee_id=employee_id, first_name=first, last_name=last,
+                       rank=rank, hire_date=timezone.localdate() - dt.timedelta(days=8000), user=user, duty=duty)
+
+
 def build_policing(*, agency: Agency, seed: int = 2026, out: IO[str] | None = None) -> None:
     from importlib import import_module
 
@@ -115,5 +131,6 @@ def build_policing(*, agency: Agency, seed: int = 2026, out: IO[str] | None = No
         module_name, _, attr = path.partition(":")
         build: Any = getattr(import_module(module_name), attr)
         build(agency=agency, officers=officers, seed=seed, start=start, end=end, out=out)
+    _command_staff(agency)
     if out is not None:
         out.write(f"Policing: {len(officers)} officers in {Unit.objects.filter(agency=agency).count()} units.\n")

@@ -27,3 +27,25 @@ def test_roster_is_built_once_with_histories_and_a_mean_one_risk(agency_a: Any) 
     assert Assignment.objects.filter(agency=agency_a, ended__isnull=False).exists()  # some transfers
     risks = [officer_risk(o) for o in officers]
     assert 0.6 < sum(risks) / len(risks) < 1.5 and max(risks) > 2 * min(risks)
+
+
+def test_command_staff_accounts_are_on_the_roster_so_the_wall_knows_them(agency_a: Any) -> None:
+    from safecity.conftest import make_persona
+    from safecity.core.roles import Role
+    from safecity.demo.policing import _command_staff
+    from safecity.policing import selectors
+
+    from safecity.core import actions
+    from safecity.core.actors import SYSTEM
+
+    actions.agency_population_set(actor=SYSTEM, agency=agency_a, year=2026, population=600_000, source="test")
+    _geography(agency_a, random.Random(1))
+    assert build_roster(agency=agency_a, seed=3, per_district=4)
+    admin = make_persona("admin", agency_a, Role.ADMIN)
+    make_persona("chief", agency_a, Role.COMMAND)
+    assert {a.user.username for a in selectors.unlinked_cleared_accounts(user=admin, agency=agency_a)} == {
+        "admin", "chief"}
+    _command_staff(agency_a)
+    _command_staff(agency_a)  # idempotent
+    assert selectors.unlinked_cleared_accounts(user=admin, agency=agency_a) == []
+    assert Officer.objects.get(agency=agency_a, user__username="chief").rank == "chief"
