@@ -1,9 +1,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from ninja import Field, Schema
+
+
+class RecordOut(Schema):
+    """Base of an agency-owned record's API answer (`core.models.ProtectedModel`): a declared `id` is the
+    record's public id and a declared `agency` its agency's ORI, never the database keys."""
+
+    @staticmethod
+    def resolve_id(obj: Any) -> uuid.UUID:
+        return uuid.UUID(str(obj.public_id))
+
+    @staticmethod
+    def resolve_agency(obj: Any) -> str:
+        return str(obj.agency.ori)
 
 
 class AgencyOut(Schema):

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from safecity.core import resultcache
 from safecity.core.roles import Module
+from safecity.core.schemas import RecordOut
 from safecity.incidents.stats.categories import CHOICES, UNIT_MODES
 from safecity.incidents.stats.compstat import Compstat, compstat
 from safecity.incidents.stats.firearm import Firearm, firearm_violence
@@ -26,7 +27,7 @@ from safecity.incidents.stats.trends import Trends, trends
 from safecity.incidents.stats.upticks import Upticks, upticks
 
 
-class IncidentOut(Schema):
+class IncidentOut(RecordOut):
     id: uuid.UUID
     agency: str
     incident_number: str
@@ -43,14 +44,6 @@ class IncidentOut(Schema):
     is_violent: bool
     victim_count: int
     sensitivity: list[str]
-
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return obj.public_id
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return obj.agency.ori
 
     @staticmethod
     def resolve_primary_offense_name(obj: Any) -> str | None:

@@ -72,8 +72,11 @@ class ColumnMapping:
 
 
 def load_mapping(path: Path | None, label: str, fields: Sequence[str]) -> ColumnMapping:
-    if path is None:
-        return ColumnMapping({}, label, fields)
+    return ColumnMapping(read_mapping_file(path, label) if path else {}, label, fields)
+
+
+def read_mapping_file(path: Path, label: str) -> dict[str, Any]:
+    """A mapping file's settings (TOML when it ends in .toml, else JSON); a bad file names `label`."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -85,7 +88,7 @@ def load_mapping(path: Path | None, label: str, fields: Sequence[str]) -> Column
         raise ImportFailure(label, f"{path.name} is not valid {'TOML' if toml else 'JSON'}: {exc}") from None
     if not isinstance(spec, dict):
         raise ImportFailure(label, f"{path.name} must hold a table of settings")
-    return ColumnMapping(spec, label, fields)
+    return spec
 
 
 def parse_date(text: str, fmt: str = "") -> dt.date | None:

@@ -26,8 +26,6 @@ nothing, a changed row is updated in place with its before/after history.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import tomllib
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -37,6 +35,7 @@ from safecity.core.importing.reading import SourceInfo
 from safecity.core.importing.spec import Format, ImportOptions, PreviewColumn, RecordType
 from safecity.core.importing.store import ModelStore
 from safecity.core.roles import Module
+from safecity.policing.import_columns import read_mapping_file
 from safecity.policing.models import Stop, StopImportBatch, StopImportRowError
 from safecity.policing.stops_opp import OPP_FIELDS, ValueProblems, is_missing, standardise
 
@@ -97,20 +96,7 @@ class StopMapping:
 
 
 def load_stop_mapping(path: Path | None, label: str = "--mapping") -> StopMapping:
-    if path is None:
-        return StopMapping({}, label)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailure(label, f"cannot read {path}: {exc.strerror or exc}") from None
-    toml = path.suffix.lower() == ".toml"
-    try:
-        spec = tomllib.loads(raw.decode("utf-8")) if toml else json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ImportFailure(label, f"{path.name} is not valid {'TOML' if toml else 'JSON'}: {exc}") from None
-    if not isinstance(spec, dict):
-        raise ImportFailure(label, f"{path.name} must hold a table of settings")
-    return StopMapping(spec, label)
+    return StopMapping(read_mapping_file(path, label) if path else {}, label)
 
 
 class StopPlan(CsvPlan):

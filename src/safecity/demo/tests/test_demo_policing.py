@@ -31,12 +31,11 @@ def test_roster_is_built_once_with_histories_and_a_mean_one_risk(agency_a: Any) 
 
 def test_command_staff_accounts_are_on_the_roster_so_the_wall_knows_them(agency_a: Any) -> None:
     from safecity.conftest import make_persona
+    from safecity.core import actions
+    from safecity.core.actors import SYSTEM
     from safecity.core.roles import Role
     from safecity.demo.policing import _command_staff
     from safecity.policing import selectors
-
-    from safecity.core import actions
-    from safecity.core.actors import SYSTEM
 
     actions.agency_population_set(actor=SYSTEM, agency=agency_a, year=2026, population=600_000, source="test")
     _geography(agency_a, random.Random(1))

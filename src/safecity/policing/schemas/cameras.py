@@ -8,24 +8,20 @@ from typing import Any
 
 from ninja import Schema
 
+from safecity.core.schemas import RecordOut
 
-class CameraOut(Schema):
+
+class CameraOut(RecordOut):
     id: uuid.UUID
     agency: str
     serial: str
     model: str
     status: str
 
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return uuid.UUID(str(obj.public_id))
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
 
-class RecordingOut(Schema):
+
+class RecordingOut(RecordOut):
     id: uuid.UUID
     agency: str
     external_id: str
@@ -37,14 +33,6 @@ class RecordingOut(Schema):
     cad_number: str
     legal_hold: bool
     purged_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return uuid.UUID(str(obj.public_id))
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
     @staticmethod
     def resolve_officer_id(obj: Any) -> uuid.UUID:

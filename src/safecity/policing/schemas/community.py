@@ -8,12 +8,14 @@ from typing import Any
 
 from ninja import Schema
 
+from safecity.core.schemas import RecordOut
+
 
 def _uuid(obj: Any) -> uuid.UUID:
     return uuid.UUID(str(obj.public_id))
 
 
-class ProjectOut(Schema):
+class ProjectOut(RecordOut):
     id: uuid.UUID
     agency: str
     title: str
@@ -40,10 +42,6 @@ class ProjectOut(Schema):
     @staticmethod
     def resolve_id(obj: Any) -> uuid.UUID:
         return _uuid(obj)
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
     @staticmethod
     def resolve_beat(obj: Any) -> str | None:
@@ -98,7 +96,7 @@ class AssessmentOut(Schema):
     links: list[LinkOut]
 
 
-class MeetingOut(Schema):
+class MeetingOut(RecordOut):
     id: uuid.UUID
     agency: str
     date: dt.date
@@ -113,10 +111,6 @@ class MeetingOut(Schema):
     @staticmethod
     def resolve_id(obj: Any) -> uuid.UUID:
         return _uuid(obj)
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
     @staticmethod
     def resolve_district(obj: Any) -> str | None:
@@ -140,7 +134,7 @@ class ConcernOut(Schema):
     description: str
 
 
-class FollowUpOut(Schema):
+class FollowUpOut(RecordOut):
     id: uuid.UUID
     agency: str
     meeting: uuid.UUID
@@ -154,10 +148,6 @@ class FollowUpOut(Schema):
     @staticmethod
     def resolve_id(obj: Any) -> uuid.UUID:
         return _uuid(obj)
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
     @staticmethod
     def resolve_meeting(obj: Any) -> uuid.UUID:
@@ -181,7 +171,7 @@ class MeetingDetailOut(MeetingOut):
         return list(obj.follow_ups.select_related("meeting", "agency").order_by("due", "id"))
 
 
-class WaveOut(Schema):
+class WaveOut(RecordOut):
     id: uuid.UUID
     agency: str
     code: str
@@ -196,9 +186,6 @@ class WaveOut(Schema):
     def resolve_id(obj: Any) -> uuid.UUID:
         return _uuid(obj)
 
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
 
 class SurveyPointOut(Schema):

@@ -9,10 +9,11 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from safecity.core.schemas import RecordOut
 from safecity.policing import complaint_rules, selectors
 
 
-class AllegationOut(Schema):
+class AllegationOut(RecordOut):
     id: uuid.UUID
     officer_employee_id: str
     officer_name: str
@@ -22,10 +23,6 @@ class AllegationOut(Schema):
     finding_meaning: str
     finding_date: dt.date | None
     discipline: str
-
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return uuid.UUID(str(obj.public_id))
 
     @staticmethod
     def resolve_officer_employee_id(obj: Any) -> str:
@@ -44,7 +41,7 @@ class AllegationOut(Schema):
         return complaint_rules.FINDING_MEANINGS.get(obj.finding, "")
 
 
-class ComplaintOut(Schema):
+class ComplaintOut(RecordOut):
     id: uuid.UUID
     agency: str
     reference: str
@@ -59,14 +56,6 @@ class ComplaintOut(Schema):
     discipline_limit_on: dt.date | None
     closed_on: dt.date | None
     allegations: list[AllegationOut]
-
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return uuid.UUID(str(obj.public_id))
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
     @staticmethod
     def resolve_district(obj: Any) -> str | None:

@@ -8,8 +8,10 @@ from typing import Any
 
 from ninja import Schema
 
+from safecity.core.schemas import RecordOut
 
-class PursuitOut(Schema):
+
+class PursuitOut(RecordOut):
     id: uuid.UUID
     agency: str
     officer: uuid.UUID
@@ -20,19 +22,11 @@ class PursuitOut(Schema):
     injuries: bool
 
     @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return uuid.UUID(str(obj.public_id))
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
-
-    @staticmethod
     def resolve_officer(obj: Any) -> uuid.UUID:
         return uuid.UUID(str(obj.officer.public_id))
 
 
-class FlagOut(Schema):
+class FlagOut(RecordOut):
     id: uuid.UUID
     agency: str
     officer: uuid.UUID
@@ -45,14 +39,6 @@ class FlagOut(Schema):
     follow_up_due: dt.date | None
     follow_up_on: dt.date | None
     indicators: dict[str, Any]
-
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return uuid.UUID(str(obj.public_id))
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
     @staticmethod
     def resolve_officer(obj: Any) -> uuid.UUID:

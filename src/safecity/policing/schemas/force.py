@@ -8,6 +8,8 @@ from typing import Any
 
 from ninja import Schema
 
+from safecity.core.schemas import RecordOut
+
 
 class ForceSubjectOut(Schema):
     sequence: int
@@ -49,7 +51,7 @@ class ForceOfficerOut(Schema):
         return str(obj.officer.badge_number)
 
 
-class ForceIncidentOut(Schema):
+class ForceIncidentOut(RecordOut):
     id: uuid.UUID
     agency: str
     case_number: str
@@ -69,14 +71,6 @@ class ForceIncidentOut(Schema):
     force_types: list[str]
     worst_injury: str
     fbi_reportable: bool
-
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return uuid.UUID(str(obj.public_id))
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
     @staticmethod
     def resolve_district(obj: Any) -> str | None:

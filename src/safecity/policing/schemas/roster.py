@@ -6,10 +6,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from ninja import Schema
+from safecity.core.schemas import RecordOut
 
 
-class OfficerOut(Schema):
+class OfficerOut(RecordOut):
     id: uuid.UUID
     agency: str
     employee_id: str
@@ -21,14 +21,6 @@ class OfficerOut(Schema):
     status: str
     hire_date: dt.date | None
     separation_date: dt.date | None
-
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return uuid.UUID(str(obj.public_id))
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
     @staticmethod
     def resolve_unit(obj: Any) -> str | None:

@@ -8,8 +8,10 @@ from typing import Any
 
 from ninja import Schema
 
+from safecity.core.schemas import RecordOut
 
-class StopOut(Schema):
+
+class StopOut(RecordOut):
     id: uuid.UUID
     agency: str
     stop_id: str
@@ -33,14 +35,6 @@ class StopOut(Schema):
     search_conducted: bool | None
     search_basis: str
     contraband_found: bool | None
-
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return uuid.UUID(str(obj.public_id))
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
     @staticmethod
     def resolve_district(obj: Any) -> str | None:

@@ -9,8 +9,10 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from safecity.core.schemas import RecordOut
 
-class CourseOut(Schema):
+
+class CourseOut(RecordOut):
     id: uuid.UUID
     agency: str
     code: str
@@ -20,16 +22,10 @@ class CourseOut(Schema):
     delivery: str
     active: bool
 
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return uuid.UUID(str(obj.public_id))
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
 
-class AttendanceOut(Schema):
+
+class AttendanceOut(RecordOut):
     id: uuid.UUID
     agency: str
     officer_id: uuid.UUID
@@ -40,14 +36,6 @@ class AttendanceOut(Schema):
     hours: Decimal
     score: Decimal | None
     passed: bool
-
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return uuid.UUID(str(obj.public_id))
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
     @staticmethod
     def resolve_officer_id(obj: Any) -> uuid.UUID:
@@ -66,7 +54,7 @@ class AttendanceOut(Schema):
         return str(obj.course.topic)
 
 
-class SessionOut(Schema):
+class SessionOut(RecordOut):
     id: uuid.UUID
     agency: str
     course: str
@@ -77,14 +65,6 @@ class SessionOut(Schema):
     location: str
     attended: int = Field(description="Completions recorded for the session that you may read.")
     passed: int = Field(description="Of those, the passed ones (only these count toward a requirement).")
-
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return uuid.UUID(str(obj.public_id))
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
     @staticmethod
     def resolve_course(obj: Any) -> str:
@@ -99,7 +79,7 @@ class SessionOut(Schema):
         return str(obj.course.topic)
 
 
-class UnitOut(Schema):
+class UnitOut(RecordOut):
     id: uuid.UUID
     agency: str
     code: str
@@ -107,14 +87,6 @@ class UnitOut(Schema):
     parent: str | None
     district: str | None
     active: bool
-
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return uuid.UUID(str(obj.public_id))
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.ori)
 
     @staticmethod
     def resolve_parent(obj: Any) -> str | None:
