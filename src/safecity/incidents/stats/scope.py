@@ -244,7 +244,7 @@ def latest_date(user: Any, scope: Scope) -> dt.date:
     ids = sorted(a.pk for a in scope.agencies)
 
     def compute() -> dt.date | None:
-        return Incident.objects.restrict(user, AGGREGATE).filter(  # type: ignore[no-any-return]
+        return Incident.objects.restrict(user, AGGREGATE).filter(
             agency__in=ids, occurred_date__lte=today()).aggregate(m=Max("occurred_date"))["m"]
 
     # Every analysis page without an as-of asks this; on PostgreSQL the MAX over the visible incidents was a
