@@ -57,6 +57,8 @@ def force_fbi(request: HttpRequest, q: Query[FbiQuery]) -> Any:
         document = selectors.fbi_month(user=request.user, ori=q.agency, year=day.year, month=day.month)
     except ObjectDoesNotExist:
         raise ValidationError({"agency": "No agency with that ORI that you may export."}) from None
+    except ValueError as exc:  # a record the file's schema refuses: name it instead of failing with a 500
+        raise ValidationError({"month": str(exc)}) from None
     record_export(actor=request.user, what="policing.useofforceincident.fbi",
                   rows=sum("Incident" in item for item in document), fmt="json")
     return document

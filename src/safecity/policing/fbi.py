@@ -1,12 +1,14 @@
 """The FBI National Use-of-Force Data Collection bulk file for one agency and month, and its JSON Schema.
 
-Shape (Flat File & Bulk Load Technical Specification v4.0, UoF-DOC-37001-4.0, as the reference summarises it):
-each submission is an object with `Action` ("Add" / "Remove"), `ActionTime` and the payload under `Incident`,
-which nests its `Subject` and `Officer` arrays. I1 `agency_ori` (9 characters, mandatory), I2
-`agency_case_number`, I3 `incident_date` are the specification's names; the other element names below are
-ours in the same style, written from the collection's element list (the specification itself was not at hand;
-see docs/policing.md). A month with no reportable incident gets one zero report instead, so the FBI can tell
-"nothing happened" from "nothing was sent".
+What we could check (docs/policing.md, "FBI export", has the element-by-element table; `ELEMENTS` below is the
+same list as data): the wrapper of every submission — Data Element 1 `Action`, 2 `ActionTime` (written
+MM/DD/YYYY HH:MM:SS), 3 the payload under `Incident`, or under `ZeroReport` for a month with nothing to report —
+and the Incident segment's first elements I1 `agency_ori` (9 characters), I2 `agency_case_number`, I3
+`incident_date`, with the Subject and Officer segments nested inside the Incident. The sources are In-Synch's
+walk-throughs of the FBI submission and of the zero report, and the visible part of the Flat File & Bulk Load
+Technical Specification v4.0 (UoF-DOC-37001-4.0); the specification's element tables and example construction
+could not be read. Every other element name and every code value is ours and marked unverified — check them
+against v4.0 before a first submission.
 
 Officers appear only through the collection's officer attributes (sex, race, age, years of service, on duty,
 injury, firearm discharged, force types) — never a name, badge or employee number.
@@ -16,16 +18,69 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
 from safecity.policing.models import Injury, UseOfForceIncident
 
+VERIFIED = "verified"
+PARTLY = "partly verified"
+UNVERIFIED = "unverified"
+
+_SUBMISSION_POST = "In-Synch, FBI Use of Force Submission - Explained"
+_ZERO_POST = "In-Synch, Use of Force - How to Report Nothing"
+_PA_POST = "In-Synch, Use of Force - Incident Information (Pennsylvania)"
+
+
+@dataclass(frozen=True)
+class Element:
+    """One element we emit, where it sits, and how far it was checked against published material."""
+
+    path: str  # as emitted: "Action" (no dot: the submission wrapper), "Incident.agency_ori" (segment.name)
+    spec: str  # the data element number as the source numbers it ("I1", "DE2"), "" when not seen
+    status: str  # VERIFIED, PARTLY or UNVERIFIED
+    source: str  # where the checked part was read
+
+
+def _ours(path: str) -> Element:
+    return Element(path, "", UNVERIFIED, "")
+
+
+ELEMENTS: tuple[Element, ...] = (
+    Element("Action", "DE1", VERIFIED, f"{_SUBMISSION_POST}; {_ZERO_POST} (values AddOnly, Add, Remove)"),
+    Element("ActionTime", "DE2", PARTLY, f"{_SUBMISSION_POST}; format from {_ZERO_POST}; time zone not stated"),
+    Element("Incident", "DE3", VERIFIED, f"{_SUBMISSION_POST} (payload identifier)"),
+    Element("ZeroReport", "DE3", VERIFIED, f"{_ZERO_POST} (payload identifier; its contents not seen)"),
+    Element("Incident.agency_ori", "I1", VERIFIED, f"{_SUBMISSION_POST} (mandatory, 9 characters)"),
+    Element("Incident.agency_case_number", "I2", VERIFIED, f"{_SUBMISSION_POST} (mandatory)"),
+    Element("Incident.incident_date", "I3", PARTLY, f"name: {_SUBMISSION_POST}; MM/DD/YYYY only from {_PA_POST}"),
+    *(_ours(f"Incident.{n}") for n in (
+        "incident_time", "total_officers_applying_force", "location", "reason_for_initial_contact",
+        "officer_approached", "ambush", "supervisor_on_scene", "supervisor_consulted", "most_serious_offense",
+        "subjects_died", "subjects_seriously_injured")),
+    Element("Incident.Subject", "", PARTLY, f"nesting: {_SUBMISSION_POST}; the key name is ours"),
+    Element("Incident.Officer", "", PARTLY, f"nesting: {_SUBMISSION_POST}; the key name is ours"),
+    *(_ours(f"Subject.{n}") for n in (
+        "subject_sequence_number", "sex", "race", "ethnicity", "age", "height_inches", "weight_pounds", "impaired",
+        "impairment_type", "perceived_threat", "armed", "resisted", "resistance_type", "force_types", "injury")),
+    *(_ours(f"Officer.{n}") for n in (
+        "officer_sequence_number", "sex", "race", "age", "years_of_service", "on_duty", "injured",
+        "firearm_discharged", "force_types")),
+    *(_ours(f"ZeroReport.{n}") for n in ("agency_ori", "year", "month")),
+)
+
+# Data Element 2 as the zero-report walk-through gives it (mm/dd/yyyy hh:mm:ss); the incident date follows the
+# same month-first order (the Pennsylvania page's MM/DD/YYYY).
+ACTION_TIME_FORMAT = "%m/%d/%Y %H:%M:%S"
+DATE_FORMAT = "%m/%d/%Y"
+_MMDDYYYY = r"(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])/[0-9]{4}"
+
 _BOOL_OR_NULL = {"type": ["boolean", "null"]}
 _STR = {"type": "string"}
 _INT_OR_NULL = {"type": ["integer", "null"], "minimum": 0}
-_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_DATE = {"type": "string", "pattern": f"^{_MMDDYYYY}$"}
 _ORI = {"type": "string", "pattern": r"^[A-Z0-9]{9}$"}
 _INJURY = {"enum": [c.value for c in Injury]}
 
@@ -88,7 +143,7 @@ ZERO_REPORT_SCHEMA: dict[str, Any] = {
     "properties": {"agency_ori": _ORI, "year": {"type": "integer", "minimum": 2019},
                    "month": {"type": "integer", "minimum": 1, "maximum": 12}},
 }
-_SUBMISSION_BASE = {"Action": {"enum": ["Add", "Remove"]}, "ActionTime": {"type": "string", "format": "date-time"}}
+_ACTION_TIME = {"type": "string", "pattern": f"^{_MMDDYYYY} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"}
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "FBI National Use-of-Force Data Collection bulk submission (one agency, one month)",
@@ -96,9 +151,11 @@ SCHEMA: dict[str, Any] = {
     "minItems": 1,
     "items": {"oneOf": [
         {"type": "object", "additionalProperties": False, "required": ["Action", "ActionTime", "Incident"],
-         "properties": {**_SUBMISSION_BASE, "Incident": INCIDENT_SCHEMA}},
+         "properties": {"Action": {"enum": ["Add", "Remove"]}, "ActionTime": _ACTION_TIME,
+                        "Incident": INCIDENT_SCHEMA}},
         {"type": "object", "additionalProperties": False, "required": ["Action", "ActionTime", "ZeroReport"],
-         "properties": {**_SUBMISSION_BASE, "ZeroReport": ZERO_REPORT_SCHEMA}},
+         "properties": {"Action": {"enum": ["AddOnly", "Add", "Remove"]}, "ActionTime": _ACTION_TIME,
+                        "ZeroReport": ZERO_REPORT_SCHEMA}},
     ]},
 }
 
@@ -136,7 +193,7 @@ def incident_payload(incident: UseOfForceIncident) -> dict[str, Any]:
     return {
         "agency_ori": incident.agency.ori,
         "agency_case_number": incident.case_number,
-        "incident_date": local.date().isoformat(),
+        "incident_date": local.strftime(DATE_FORMAT),
         "incident_time": local.strftime("%H:%M"),
         "total_officers_applying_force": incident.officers_applying_force or len(officers),
         "location": {"address": incident.location, "latitude": incident.lat, "longitude": incident.lng,
@@ -155,7 +212,8 @@ def incident_payload(incident: UseOfForceIncident) -> dict[str, Any]:
 def month_submission(*, ori: str, year: int, month: int, incidents: Iterable[UseOfForceIncident],
                      now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """The month's submissions: one per reportable incident, or a single zero report when there were none."""
-    stamp = (now or timezone.now()).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The zone of ActionTime is not stated in what we read; UTC keeps successive actions in order across a DST change.
+    stamp = (now or timezone.now()).astimezone(dt.UTC).strftime(ACTION_TIME_FORMAT)
     items = [{"Action": "Add", "ActionTime": stamp, "Incident": incident_payload(i)} for i in incidents]
     if not items:
         items = [{"Action": "Add", "ActionTime": stamp,

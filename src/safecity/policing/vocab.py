@@ -1,8 +1,9 @@
 """Vocabularies of the use-of-force and body-worn-camera records.
 
 The force-incident words follow the FBI National Use-of-Force Data Collection's categories as the reference
-(docs/policing.md, "Use of force") describes them; our codes are short slugs, and the export maps them to the
-collection's words. The list of force types is ours (the collection's own code list was not at hand).
+(docs/policing.md, "Use of force") describes them; our codes are short slugs, and the FBI export writes them as
+they are — the collection's own code values were not read (docs/policing.md, "FBI export"). The list of force
+types is ours.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.db import models
 class ContactReason(models.TextChoices):
     CALL = "call_for_service", "Call for service"
     TRAFFIC = "traffic_stop", "Traffic stop"
-    SUSPICIOUS = "suspicious_activity", "Unusual or suspicious activity (Terry stop)"
+    SUSPICIOUS = "suspicious_activity", "Unlawful or suspicious activity"
     WARRANT = "warrant_service", "Warrant service"
     INVESTIGATION = "investigation", "Investigative activity"
     EMERGENCY = "emergency", "Medical or mental-health emergency"

@@ -103,7 +103,7 @@ def test_fbi_month_has_exactly_the_reportable_incidents_and_conforms_to_the_sche
     assert fbi.validate(doc) == []
     assert [d["Incident"]["agency_case_number"] for d in doc] == ["A-1", "A-2"]
     first = doc[0]["Incident"]
-    assert (first["agency_ori"], first["incident_date"], first["incident_time"]) == (agency_a.ori, "2025-03-02",
+    assert (first["agency_ori"], first["incident_date"], first["incident_time"]) == (agency_a.ori, "03/02/2025",
                                                                                      "01:00")
     assert (first["subjects_died"], first["subjects_seriously_injured"], first["total_officers_applying_force"]) == \
         (1, 0, 2)
@@ -119,7 +119,7 @@ def test_a_month_without_reportable_incidents_gets_one_zero_report(agency_a: Any
     doc = selectors.fbi_month(user=alice_admin, ori=agency_a.ori, year=2025, month=2)
     assert fbi.validate(doc) == []
     assert len(doc) == 1 and doc[0]["ZeroReport"] == {"agency_ori": agency_a.ori, "year": 2025, "month": 2}
-    assert doc[0]["Action"] == "Add" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", doc[0]["ActionTime"])
+    assert doc[0]["Action"] == "Add" and re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", doc[0]["ActionTime"])
 
 
 def test_the_schema_refuses_what_the_collection_would(agency_a: Any, alice_admin: Any) -> None:
