@@ -140,7 +140,8 @@ SESSIONS = RecordKit(
         Column("location", "Location", lambda s: s.location or "—", sort=("location", "-date", "id")),
         Column("attended", "Attended", sort=("attended", "-date", "id")),
         Column("passed", "Passed", sort=("passed", "-date", "id")),
-        Column("agency", "Agency", "agency.ori", sort=("agency__ori", "-date", "id")),
+        # No agency column on the page: it pushed "Passed" out of sight at 1366 px, and a session's agency is
+        # on its own page, in the CSV and a filter ("More filters").
     ),
     filters=(
         Choice("course", "Course", lookup="course__code", choices=_courses),
