@@ -23,40 +23,49 @@ import json
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from safecity.core.importing.errors import ImportFailure
 
-MAPPING_KEYS = frozenset({"name", "citation", "timestamp_format", "date_format", "columns", "values"})
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
 US_TIMESTAMPS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p")
 TIMESTAMP_HELP = "YYYY-MM-DD HH:MM[:SS] with or without a UTC offset, or MM/DD/YYYY HH:MM[:SS]"
 
 
 class ColumnMapping:
-    """Which column holds each field (default: the field's own name) and how its values are recoded."""
+    """Which column holds each field (default: the field's own name) and how its values are recoded, read from a
+    mapping file's settings. Subclasses name their format settings (`FORMATS`, setting: default) and how their
+    messages call a field and a recoded value."""
+
+    FORMATS: ClassVar[dict[str, str]] = {"timestamp_format": "", "date_format": ""}
+    FIELD_WORD: ClassVar[str] = "field"
+    VALUE_WORD: ClassVar[str] = "our value"
 
     def __init__(self, spec: dict[str, Any], label: str, fields: Sequence[str]) -> None:
-        unknown = sorted(set(spec) - MAPPING_KEYS)
+        self.label = label
+        keys = {"name", "citation", "columns", "values", *self.FORMATS}
+        unknown = sorted(set(spec) - keys)
         if unknown:
             raise ImportFailure(f"{label}: {unknown[0]}", f"unknown setting; expected one of "
-                                                          f"{', '.join(sorted(MAPPING_KEYS))}")
+                                                          f"{', '.join(sorted(keys))}")
         self.name = str(spec.get("name", ""))
-        self.timestamp_format = str(spec.get("timestamp_format", ""))
-        self.date_format = str(spec.get("date_format", ""))
-        for setting, fmt in (("timestamp_format", self.timestamp_format), ("date_format", self.date_format)):
+        self.timestamp_format = self.date_format = self.time_format = ""
+        for setting, default in self.FORMATS.items():
+            fmt = str(spec.get(setting, default))
             if fmt and "%" not in fmt:
                 raise ImportFailure(f"{label}: {setting}", f"{fmt!r} is not a strptime format (e.g. %m/%d/%Y)")
+            setattr(self, setting, fmt)
         columns, values = spec.get("columns", {}), spec.get("values", {})
         if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-            raise ImportFailure(f"{label}: columns", "must be a table of field = column name")
+            raise ImportFailure(f"{label}: columns", f"must be a table of {self.FIELD_WORD} = column name")
         if not isinstance(values, dict) or not all(isinstance(v, dict) for v in values.values()):
-            raise ImportFailure(f"{label}: values", "must be a table per field of file value = our value")
+            raise ImportFailure(f"{label}: values",
+                                f"must be a table per {self.FIELD_WORD} of file value = {self.VALUE_WORD}")
         for name in [*columns, *values]:
             if name not in fields:
-                raise ImportFailure(f"{label}: {name}", f"not a field this importer reads; expected one of "
-                                                        f"{', '.join(fields)}")
+                raise ImportFailure(f"{label}: {name}", f"not {_article(self.FIELD_WORD)} {self.FIELD_WORD} "
+                                                        f"this importer reads; expected one of {', '.join(fields)}")
         self.explicit: dict[str, str] = {str(k): str(v) for k, v in columns.items()}
         self.values: dict[str, dict[str, str]] = {
             field: {str(k).strip().lower(): str(v) for k, v in table.items()} for field, table in values.items()}
@@ -64,11 +73,18 @@ class ColumnMapping:
     def column(self, field: str) -> str:
         return self.explicit.get(field, field)
 
+    def recode(self, field: str, text: str) -> str:
+        table = self.values.get(field)
+        return table.get(text.strip().lower(), text) if table else text
+
     def get(self, row: dict[str, str], field: str) -> str:
         """The field's value in a row, stripped and recoded ('' when the file has no such column)."""
         text = row.get(self.column(field), "").strip()
-        table = self.values.get(field)
-        return table.get(text.lower(), text) if table and text else text
+        return self.recode(field, text) if text else text
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "AEIOUaeiou" else "a"
 
 
 def load_mapping(path: Path | None, label: str, fields: Sequence[str]) -> ColumnMapping:

@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from safecity.core.importing.csvplan import CsvPlan, CsvRecord
-from safecity.core.importing.errors import ImportFailure, RowError, RowRejected
+from safecity.core.importing.errors import RowError, RowRejected
 from safecity.core.importing.reading import SourceInfo
 from safecity.core.importing.spec import Format, ImportOptions, PreviewColumn, RecordType
 from safecity.core.importing.store import ModelStore
 from safecity.core.roles import Module
-from safecity.policing.import_columns import read_mapping_file
+from safecity.policing.import_columns import ColumnMapping, read_mapping_file
 from safecity.policing.models import Stop, StopImportBatch, StopImportRowError
 from safecity.policing.stops_opp import OPP_FIELDS, ValueProblems, is_missing, standardise
 
@@ -45,7 +45,6 @@ MAPPINGS_DIR = Path(__file__).resolve().parent / "data" / "mappings"
 KEY = "stop_id"
 DEFAULT_KEY_COLUMN = "raw_row_number"  # the OPP's id of a row
 REQUIRED = ("date", "subject_race")
-MAPPING_KEYS = frozenset({"name", "citation", "date_format", "time_format", "columns", "values"})
 # What the store fingerprints and writes (FKs by their id columns).
 FIELDS = ("date", "time", "location", "lat", "lng", "district_id", "beat_id", "subject_race", "subject_sex",
           "subject_age", "type", "officer_id", "reason_for_stop", "violation", "arrest_made", "citation_issued",
@@ -53,46 +52,20 @@ FIELDS = ("date", "time", "location", "lat", "lng", "district_id", "beat_id", "s
           "search_basis", "contraband_found", "contraband_drugs", "contraband_weapons", "contraband_other")
 
 
-class StopMapping:
+class StopMapping(ColumnMapping):
     """Which column holds each OPP field and how its values are recoded (the default: OPP names as they are)."""
 
+    FORMATS: ClassVar[dict[str, str]] = {"date_format": "%Y-%m-%d", "time_format": ""}
+    FIELD_WORD: ClassVar[str] = "OPP field"
+    VALUE_WORD: ClassVar[str] = "OPP value"
+
     def __init__(self, spec: dict[str, Any], label: str) -> None:
-        self.label = label
-        unknown = sorted(set(spec) - MAPPING_KEYS)
-        if unknown:
-            raise ImportFailure(f"{label}: {unknown[0]}", f"unknown setting; expected one of "
-                                                          f"{', '.join(sorted(MAPPING_KEYS))}")
-        self.name = str(spec.get("name", ""))
-        self.date_format = str(spec.get("date_format", "%Y-%m-%d"))
-        self.time_format = str(spec.get("time_format", ""))
-        for setting, fmt in (("date_format", self.date_format), ("time_format", self.time_format)):
-            if fmt and "%" not in fmt:
-                raise ImportFailure(f"{label}: {setting}", f"{fmt!r} is not a strptime format (e.g. %m/%d/%Y)")
-        columns = spec.get("columns", {})
-        values = spec.get("values", {})
-        if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-            raise ImportFailure(f"{label}: columns", "must be a table of OPP field = column name")
-        if not isinstance(values, dict) or not all(isinstance(v, dict) for v in values.values()):
-            raise ImportFailure(f"{label}: values", "must be a table per OPP field of file value = OPP value")
-        known = {KEY, *OPP_FIELDS}
-        for name in [*columns, *values]:
-            if name not in known:
-                raise ImportFailure(f"{label}: {name}", f"not an OPP field this importer reads; expected one of "
-                                                        f"{', '.join(sorted(known))}")
-        self.explicit: dict[str, str] = {str(k): str(v) for k, v in columns.items()}
-        self.values: dict[str, dict[str, str]] = {
-            field: {str(k).strip().lower(): str(v) for k, v in table.items()} for field, table in values.items()}
+        super().__init__(spec, label, sorted({KEY, *OPP_FIELDS}))
 
     def column(self, field: str) -> str:
         if field == KEY:
             return self.explicit.get(KEY, DEFAULT_KEY_COLUMN)
         return self.explicit.get(field, field)
-
-    def recode(self, field: str, text: str) -> str:
-        table = self.values.get(field)
-        if not table:
-            return text
-        return table.get(text.strip().lower(), text)
 
 
 def load_stop_mapping(path: Path | None, label: str = "--mapping") -> StopMapping:
