@@ -346,6 +346,13 @@ class ShownRule:
     rule: Rule
     review_reason: str
     cells: tuple[RuleValue, ...]  # the pack's own fields, in `value_fields` order
+    fields: tuple[str, ...] = ()  # the names of those fields
+
+    @property
+    def named_cells(self) -> list[tuple[str, RuleValue, bool]]:
+        """(field, value, whether it is long text that may wrap on the page)."""
+        return [(f.replace("_", " "), v, isinstance(v, str) and len(v) > 24)
+                for f, v in zip(self.fields, self.cells, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -356,6 +363,12 @@ class PackReport:
     pack: RulePack | None  # None when the file does not load
     rules: tuple[ShownRule, ...]
     problems: tuple[str, ...]  # "file:line: ..." when the pack does not load
+
+    @property
+    def headings(self) -> list[str]:
+        """The pack's field names as column headings ("period_months" → "period months", so a heading can
+        wrap instead of widening the table)."""
+        return [f.replace("_", " ") for f in self.pack.value_fields] if self.pack else []
 
     @property
     def needing_review(self) -> int:
@@ -382,7 +395,8 @@ def report(on: dt.date, today: dt.date | None = None) -> list[PackReport]:
         except RulePackError as exc:
             found.append(PackReport(spec, None, (), tuple(exc.problems)))
             continue
-        shown = tuple(ShownRule(r, r.review_reason(day), tuple(r.values.get(f, "") for f in loaded.value_fields))
+        shown = tuple(ShownRule(r, r.review_reason(day), tuple(r.values.get(f, "") for f in loaded.value_fields),
+                                tuple(loaded.value_fields))
                       for r in loaded.in_force(on))
         found.append(PackReport(spec, loaded, shown, ()))
     return found

@@ -261,3 +261,9 @@ def derive(*, offenses: Sequence[tuple[str, Sequence[str]]], victims: Sequence[V
         is_shooting=of.is_shooting, is_fatal=fatal, sensitivity=mask, offense_count=len(offenses),
         victim_count=len(victims), offense_firearm=of.offense_firearm, victim_fatal=victim_fatal,
         victim_shot=victim_shot)
+
+
+# NIBRS data element 4, exceptional clearance: N (not applicable) and the five reasons A-E.
+CLEARED_EXCEPTIONALLY = [("N", "N — not cleared exceptionally"), ("A", "A — death of offender"),
+                         ("B", "B — prosecution declined"), ("C", "C — in custody of another jurisdiction"),
+                         ("D", "D — victim refused to cooperate"), ("E", "E — juvenile, no custody")]

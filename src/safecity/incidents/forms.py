@@ -10,12 +10,10 @@ from safecity.core import selectors as core_selectors
 from safecity.core.roles import ADD, Module
 from safecity.incidents.actions import OffenseIn
 from safecity.incidents.codes import current_codes
+from safecity.incidents.facts import CLEARED_EXCEPTIONALLY
 from safecity.incidents.models import Incident
 
 DATETIME = {"type": "datetime-local"}
-CLEARED_EXCEPTIONALLY = [("N", "N — not cleared exceptionally"), ("A", "A — death of offender"),
-                         ("B", "B — prosecution declined"), ("C", "C — in custody of another jurisdiction"),
-                         ("D", "D — victim refused to cooperate"), ("E", "E — juvenile, no custody")]
 
 
 def _codes(text: str) -> list[str]:

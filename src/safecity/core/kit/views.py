@@ -29,7 +29,7 @@ from django.utils.http import urlencode
 
 from safecity.core import pagination
 from safecity.core import selectors as core_selectors
-from safecity.core.kit.base import RecordKit
+from safecity.core.kit.base import Column, RecordKit
 from safecity.core.kit.exports import export_csv
 from safecity.core.kit.filters import SORT_PARAM
 from safecity.core.kit.forms import applied
@@ -141,6 +141,16 @@ def _fields_fingerprint(form: forms.Form) -> str:
                  for name, f in form.fields.items()])
 
 
+# Text longer than this may wrap on a desktop; shorter values (codes, dates, names, numbers) stay on one line.
+WRAP_AFTER = 24
+
+
+def _cell(col: Column, value: Any) -> tuple[Column, Any, bool]:
+    """A list cell: (column, value, whether it may wrap). USWDS keeps every cell of a scrolling table on one
+    line, so one long free-text column (a complaint's allegations) pushed the numbers out of sight."""
+    return col, value, isinstance(value, str) and len(value) > WRAP_AFTER
+
+
 def list_view(kit: RecordKit) -> View:
     @module_required(kit.module)
     def view(request: HttpRequest) -> HttpResponse:
@@ -150,7 +160,7 @@ def list_view(kit: RecordKit) -> View:
         records = kit.filtered(user=request.user, data=data) if valid else kit.model._default_manager.none()
         page = KitPaginator(records, kit.page_size, kit=kit, user=request.user).get_page(request.GET.get("page"))
         rows = _LazyRows(lambda: [{"object": obj, "url": reverse(f"{kit.namespace}:detail", args=[obj.public_id]),
-                                   "cells": [(col, col.get(obj)) for col in kit.columns]} for obj in page])
+                                   "cells": [_cell(col, col.get(obj)) for col in kit.columns]} for obj in page])
 
         # The table and the paging links are a function of the query string and the rows the query reads:
         # rendered once per (query, visibility, data version) and then read from this process's memory

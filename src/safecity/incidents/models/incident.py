@@ -10,7 +10,7 @@ from safecity.core.models import Agency, Beat, District, ProtectedModel
 
 # The firearm rule lives with the other derived facts (incidents.facts); re-exported for existing imports.
 from safecity.incidents.bias import bias_motivation_names
-from safecity.incidents.facts import BIAS_NONE
+from safecity.incidents.facts import BIAS_NONE, CLEARED_EXCEPTIONALLY
 from safecity.incidents.facts import FIREARM_WEAPON_CODES as FIREARM_WEAPON_CODES
 from safecity.incidents.facts import involves_firearm as involves_firearm
 from safecity.incidents.models.codes import OffenseCode
@@ -72,6 +72,12 @@ class Incident(ProtectedModel):
 
     def __str__(self) -> str:
         return f"{self.agency.ori}-{self.incident_number}"
+
+    @property
+    def cleared_exceptionally_label(self) -> str:
+        """The exceptional-clearance code with its meaning ("B — prosecution declined"); "N" when blank."""
+        code = self.cleared_exceptionally or "N"
+        return dict(CLEARED_EXCEPTIONALLY).get(code, code)
 
 
 def no_bias() -> list[str]:

@@ -283,6 +283,7 @@ def test_incident_page_has_a_map_and_its_victims_in_words(city: dict[str, Any], 
     assert response.status_code == 200
     assert "Victim 1: person, age unknown, injured — shot; offenses: 13A Aggravated Assault" in html
     assert "handgun (12)" in html
+    assert "N — not cleared exceptionally" in html  # the clearance code with its meaning
     config = json.loads(re.search(r'<script id="incident-map-config" type="application/json">(.*?)</script>',
                                   html, re.S)[1])  # type: ignore[index]
     (point,) = config["layers"]["incidents"]["features"]

@@ -83,10 +83,13 @@ def officer_training(*, user: Any, officer: Officer) -> QuerySet[Attendance]:
 # ---- compliance -------------------------------------------------------------------------------------------
 
 
+NO_UNIT = "No unit on record"  # listed after the units
+
+
 @dataclass(frozen=True)
 class OfficerCompliance:
     officer: Officer
-    unit: str  # "Name (CODE)" of the officer's current unit, "—" without one
+    unit: str  # "Name (CODE)" of the officer's current unit, NO_UNIT without one
     result: Compliance
 
     @property
@@ -135,13 +138,13 @@ def compliance_report(*, user: Any, agency: Agency, as_of: dt.date | None = None
     ).values_list("officer_id", "completed_on", "hours", "course__topic")
     for officer_id, completed_on, hours, topic in rows:
         credits[officer_id].append(Credit(completed_on, float(hours), topic))
-    results = [OfficerCompliance(o, f"{o.unit.name} ({o.unit.code})" if o.unit else "—",
+    results = [OfficerCompliance(o, f"{o.unit.name} ({o.unit.code})" if o.unit else NO_UNIT,
                                  officer_compliance(rule.requirement, credits.get(o.pk, []), day))
                for o in officers]
     by_unit: dict[str, list[Compliance]] = defaultdict(list)
     for r in results:
         by_unit[r.unit].append(r.result)
-    units = [rollup(label, items) for label, items in sorted(by_unit.items())]
+    units = [rollup(label, by_unit[label]) for label in sorted(by_unit, key=lambda u: (u == NO_UNIT, u))]
     return ComplianceReport(agency=agency, as_of=day, rule=rule, officers=results, units=units,
                             total=rollup(f"{agency.name} ({agency.ori})", (r.result for r in results)))
 

@@ -10,6 +10,7 @@ from typing import Any
 from django import template
 
 from safecity.policing import selectors
+from safecity.policing.models import Topic
 
 register = template.Library()
 
@@ -31,3 +32,10 @@ def session_roster(context: dict[str, Any], session: Any) -> Roster:
     rows = list(selectors.session_attendance(user=context["request"].user, session=session))
     passed = [a for a in rows if a.passed]
     return Roster(rows=rows, passed=len(passed), hours=sum((a.hours for a in passed), Decimal("0")))
+
+
+@register.filter
+def topic_names(label: str) -> str:
+    """A requirement's topic label as the analytics module writes it ("firearms + driving") in words."""
+    names = dict(Topic.choices)
+    return " + ".join(str(names.get(code, code)) for code in label.split(" + "))

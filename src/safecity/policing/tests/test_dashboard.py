@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import unescape
 from typing import Any
 
 import pytest
@@ -32,3 +33,19 @@ def test_every_card_is_drawn_and_personnel_cards_need_the_clearance(agency_a: An
 
 def test_the_start_page_is_refused_to_roles_without_the_module(persona: Any) -> None:
     assert verified_client(persona(Role.CASEWORKER)).get("/m/policing/").status_code == 403
+
+
+def test_training_card_speaks_in_names_not_codes(agency_a: Any, persona: Any) -> None:
+    """The card names the agency and the rule as a person reads them, and an officer without a unit is
+    counted under "No unit on record", listed after the units."""
+    from safecity.policing.selectors.training import NO_UNIT, compliance_report
+
+    make_officer(agency_a)
+    command = persona(Role.COMMAND)
+    report = compliance_report(user=command, agency=agency_a)
+    assert report.rule is not None, f"no training rule for state {agency_a.state!r}: pick a fixture state with one"
+    html = verified_client(command).get("/m/policing/").content.decode()
+    card = unescape(html[html.index(">Training compliance</h2>"):html.index("Open the compliance report")])
+    assert f"{agency_a.name}: " in card and report.rule.name in card
+    assert f"{agency_a.ori}:" not in card and report.rule.key not in card
+    assert NO_UNIT in card

@@ -174,6 +174,7 @@ def test_compliance_page_csv_and_api(agency_a: Any, agency_b: Any, persona: Any,
     body = page.content.decode()
     assert page.status_code == 200 and "1 of 3 officers compliant (33.3%)" in body and "Theirs" not in body
     assert "lapses 2026-07-01" in body and "Needs review" in body  # ZZ-demo is a fictional, unverified rule
+    assert "at least 2 h in De-escalation" in body and "de_escalation" not in body  # topics in words
     only_out = client.get("/m/policing/training/", {"as_of": "2026-06-30", "out_only": "true", "sort": "-short"})
     text = only_out.content.decode()
     assert "Exact" not in text and text.index("Old") < text.index("Short")  # 24 short before 8 short
