@@ -5,22 +5,30 @@ complaint, anywhere in the file) make one complaint with its allegations. Requir
 `received_on`, `source` (civilian, anonymous, third_party, internal; also "named", "third party"),
 `employee_id` (the accused officer) and `category` (an allegation category of the rule pack
 `policing.complaint_categories`, by code or label). Optional: `finding`, `finding_date`, `discipline` (per
-allegation) and `status`, `closed_on`, `occurred_on`, `channel` (per complaint: on every row of the complaint
-or only some, but never two different values) and the complainant's identity, `complainant_name`,
-`complainant_contact`, `complainant_race`, `complainant_sex`, `complainant_age`, `complainant_relationship`.
+allegation) and, per complaint (on every row of the complaint or only some, but never two different values),
+`status`, `closed_on`, `occurred_on`, `channel`, `summary` (free text, at most `actions.SUMMARY_MAX`
+characters), `location` (at most `actions.LOCATION_MAX`), `district` (one of the agency's districts, by code
+or name), `investigator_employee_id` (an officer of the agency who is not accused in the complaint) and the
+complainant's identity, `complainant_name`, `complainant_contact`, `complainant_race`, `complainant_sex`,
+`complainant_age`, `complainant_relationship`.
 
 The stage follows the workflow's rules (`complaint_rules`): without a `status` the complaint is received, or
-under investigation once a finding is present (findings are recorded from that stage on), or closed when a
-`closed_on` is given (which needs a finding on every allegation); a `status` below what the findings need is
-refused. The stages in between are put on the timeline dated on receipt, the review stage on the latest
-finding date, closing on `closed_on` (else the latest finding date); deadlines come from the rule pack.
+assigned when an investigator is named (the workflow names one on assignment), or under investigation once a
+finding is present (findings are recorded from that stage on), or closed when a `closed_on` is given (which
+needs a finding on every allegation); a `status` below what the findings or the investigator need is refused.
+The stages in between are put on the timeline dated on receipt, the review stage on the latest finding date,
+closing on `closed_on` (else the latest finding date); deadlines come from the rule pack.
 
 The complainant's identity goes only into the separate `Complainant` record, never into an error, the
 preview, the audit trail or the change history: an error about an identity column says so without its value,
 and a line the reader cannot split into columns is reported without its text when the file has identity
-columns. A complaint with any bad row is not imported (its other rows are named in one more error), so a
-complaint is never stored with part of its allegations. Re-importing a file changes nothing; a complaint
-whose rows changed is updated to match the file (`policing.actions.complaints_import`).
+columns. The summary may identify the complainant too, so it is treated the same way (stored on the complaint,
+shown in no error, preview or audit event, and withheld from the change history by the model's
+`history_withheld`). A complaint with any bad row is not imported (its other rows are named in one more
+error), so a complaint is never stored with part of its allegations. Re-importing a file changes nothing; a
+complaint whose rows changed is updated to match the file (`policing.actions.complaints_import`); its summary,
+location, district and investigator only when the file has their columns, so a file without them leaves what
+was recorded in safecity.
 """
 
 from __future__ import annotations
@@ -37,13 +45,20 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from safecity.core import selectors as core_selectors
 from safecity.core.actors import Actor
 from safecity.core.importing.errors import ImportFailure, RowError, RowRejected
 from safecity.core.importing.reading import CsvSource, SourceInfo
 from safecity.core.importing.spec import Encoded, Format, ImportOptions, Plan, PreviewColumn, RecordType, Rows
 from safecity.core.roles import Module
 from safecity.policing import actions, complaint_rules
-from safecity.policing.actions import ComplainantIn, ImportedAllegation, ImportedComplaint
+from safecity.policing.actions import (
+    LOCATION_MAX,
+    SUMMARY_MAX,
+    ComplainantIn,
+    ImportedAllegation,
+    ImportedComplaint,
+)
 from safecity.policing.import_columns import load_mapping, parse_date
 from safecity.policing.models import (
     Complaint,
@@ -60,7 +75,13 @@ IDENTITY = ("complainant_name", "complainant_contact", "complainant_race", "comp
             "complainant_relationship")
 IDENTITY_LENGTHS = {"complainant_name": 160, "complainant_contact": 200, "complainant_race": 30,
                     "complainant_sex": 10, "complainant_relationship": 80}
-PER_COMPLAINT = ("received_on", "source", "status", "closed_on", "occurred_on", "channel", *IDENTITY)
+# Optional per-complaint details: column → the name `ImportedComplaint.fields_in_file` gives it.
+DETAILS = {"summary": "summary", "location": "location", "district": "district",
+           "investigator_employee_id": "investigator"}
+# Columns whose values never appear in an error, the preview or the audit trail: the identity and the summary
+# (free text, which may name the complainant).
+WITHHELD_FIELDS = (*IDENTITY, "summary")
+PER_COMPLAINT = ("received_on", "source", "status", "closed_on", "occurred_on", "channel", *DETAILS, *IDENTITY)
 PER_ALLEGATION = ("employee_id", "category", "finding", "finding_date", "discipline")
 READS = ("complaint_number", *PER_COMPLAINT, *PER_ALLEGATION)
 REQUIRED = ("complaint_number", "received_on", "source", "employee_id", "category")
@@ -89,6 +110,22 @@ FINDINGS = _words(Finding.choices, {"": Finding.PENDING})
 STATUSES = _words(ComplaintStatus.choices)
 
 
+def _spelling(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def district_spellings(districts: Iterable[tuple[int, str, str]]) -> dict[str, int | None]:
+    """How a file may name a district (pk, code, name): its code or its name, ignoring case and repeated
+    spaces. A code wins over another district's name; a name two districts share maps to None (ambiguous)."""
+    rows = list(districts)
+    codes = {_spelling(code): pk for pk, code, _ in rows}
+    names: dict[str, int | None] = {}
+    for pk, _, name in rows:
+        key = _spelling(name)
+        names[key] = None if key in names and names[key] != pk else pk
+    return {**names, **codes}
+
+
 @dataclass(slots=True)
 class Group:
     """The rows of one complaint number, in file order (line, values)."""
@@ -104,12 +141,20 @@ class Prepared:
     employee_ids: list[str]
 
 
+# Fields added to ImportedComplaint after fingerprints were first stored: left out while empty, so a complaint
+# without them keeps the fingerprint it had (re-importing an older file still changes nothing).
+LATER_FIELDS = ("summary", "location", "district_id", "investigator_id", "fields_in_file")
+
+
 def fingerprint(complaint: ImportedComplaint) -> str:
-    """A keyed hash of everything the file says about a complaint (its identity included): the key, derived
-    from SECRET_KEY with a purpose string, keeps anyone who can read the stored hash from testing guessed
-    names against it."""
+    """A keyed hash of everything the file says about a complaint (its identity and summary included): the key,
+    derived from SECRET_KEY with a purpose string, keeps anyone who can read the stored hash from testing
+    guessed names against it."""
     data = dataclasses.asdict(complaint)
     data.pop("fingerprint")
+    for name in LATER_FIELDS:
+        if not data[name]:
+            data.pop(name)
     text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
     key = hmac.new(settings.SECRET_KEY.encode(), FINGERPRINT_PURPOSE, hashlib.sha256).digest()
     return hashlib.blake2b(text.encode(), key=key, digest_size=16).hexdigest()
@@ -154,9 +199,13 @@ class ComplaintPlan(Plan):
         self.expected = f"a CSV of complaint allegations ({', '.join(self.columns)})"
         self.store = ComplaintStore(opts.agency, opts.actor)
         self.ori = opts.agency.ori
-        self.officers = dict(Officer.objects.filter(agency=opts.agency).values_list("employee_id", "pk"))
+        self.officers: dict[str, int] = dict(Officer.objects.filter(agency=opts.agency)
+                                             .values_list("employee_id", "pk"))
+        self.districts = district_spellings(core_selectors.district_list(user=opts.actor, agency=opts.agency)
+                                            .values_list("pk", "code", "name"))
         self.today = timezone.localdate()
         self.identity: tuple[str, ...] = ()  # the identity fields the file has columns for (known once read)
+        self.details: tuple[str, ...] = ()  # the optional detail columns the file has (known once read)
         self._categories: dict[dt.date, dict[str, str]] = {}
 
     # ---- reading: every row, grouped by complaint number ------------------------------------------------
@@ -170,10 +219,12 @@ class ComplaintPlan(Plan):
             raise ImportFailure("FILE", f"this does not look like {self.expected}: column {missing[0]!r} is "
                                         f"missing (found: {shown})")
         self.identity = tuple(f for f in IDENTITY if self.mapping.column(f) in reader.header)
+        self.details = tuple(f for f in DETAILS if self.mapping.column(f) in reader.header)
         if self.identity and "complainant_name" not in self.identity:
             raise ImportFailure("FILE", f"the complainant columns ({', '.join(self.identity)}) need the "
                                         f"{self.mapping.column('complainant_name')!r} column too")
-        errors = [self._quiet(e) for e in reader.errors] if self.identity else list(reader.errors)
+        quiet = bool(self.identity) or "summary" in self.details
+        errors = [self._quiet(e) for e in reader.errors] if quiet else list(reader.errors)
         groups: dict[str, Group] = {}
         items: list[tuple[int, Group | RowRejected]] = []
         for row in rows:
@@ -213,7 +264,8 @@ class ComplaintPlan(Plan):
         first = record.rows[0][0]
 
         def problem(line: int, field: str, value: str, reason: str) -> None:
-            errors.append(RowError(line, column(field), WITHHELD if field in IDENTITY and value else value, reason))
+            errors.append(RowError(line, column(field), WITHHELD if field in WITHHELD_FIELDS and value else value,
+                                   reason))
 
         level: dict[str, tuple[int, str]] = {}  # field → (line, value) where the complaint's value was first given
         for line, row in record.rows:
@@ -256,7 +308,12 @@ class ComplaintPlan(Plan):
             problem(channel_line, "channel", channel_text,
                     f"unknown channel; use one of {', '.join(ComplaintChannel.values)}")
 
+        summary = self._text(level, "summary", SUMMARY_MAX, problem)
+        location = self._text(level, "location", LOCATION_MAX, problem)
+        district_id = self._district(level, problem)
+
         allegations, employee_ids = self._allegations(record, received, problem)
+        investigator_id = self._investigator(record, level, problem)
         steps = self._stages(record, level, received, allegations, problem, date)
         complainant = self._complainant(record, level, source, problem)
         if errors:
@@ -265,9 +322,47 @@ class ComplaintPlan(Plan):
         complaint = ImportedComplaint(
             number=record.key, fingerprint="", received_on=received, source=source, allegations=allegations,
             steps=steps, occurred_on=occurred, channel=channel, complainant=complainant,
-            identity_in_file=bool(self.identity))
+            identity_in_file=bool(self.identity), summary=summary, location=location, district_id=district_id,
+            investigator_id=investigator_id, fields_in_file=tuple(DETAILS[f] for f in self.details))
         complaint.fingerprint = fingerprint(complaint)
         return Prepared(first, complaint, employee_ids)
+
+    @staticmethod
+    def _text(level: dict[str, tuple[int, str]], field: str, limit: int, problem: Any) -> str:
+        line, text = level.get(field, (0, ""))
+        if len(text) > limit:
+            # The text is not shown for the summary (problem() withholds it); the length helps either way.
+            problem(line, field, text, f"at most {limit} characters (this one has {len(text)})")
+            return ""
+        return text
+
+    def _district(self, level: dict[str, tuple[int, str]], problem: Any) -> int | None:
+        line, text = level.get("district", (0, ""))
+        if not text:
+            return None
+        found = self.districts.get(_spelling(text), 0)
+        if found is None:
+            problem(line, "district", text, f"more than one district of {self.ori} has this name; give its code")
+        elif not found:
+            problem(line, "district", text, f"no district with this code or name at {self.ori}")
+        return found or None
+
+    def _investigator(self, record: Group, level: dict[str, tuple[int, str]], problem: Any) -> int | None:
+        """The investigator's officer id, checked as `complaint_transition` checks an assignment: an officer of
+        the agency who is not accused in the complaint."""
+        line, employee = level.get("investigator_employee_id", (0, ""))
+        if not employee:
+            return None
+        officer = self.officers.get(employee)
+        if officer is None:
+            problem(line, "investigator_employee_id", employee, f"no officer with this employee id at {self.ori}")
+            return None
+        accused = [n for n, row in record.rows if self.mapping.get(row, "employee_id") == employee]
+        if accused:
+            problem(line, "investigator_employee_id", employee,
+                    f"an accused officer cannot investigate the complaint (accused on line {accused[0]})")
+            return None
+        return officer
 
     def _allegations(self, record: Group, received: dt.date | None, problem: Any) -> \
             tuple[list[ImportedAllegation], list[str]]:
@@ -331,12 +426,17 @@ class ComplaintPlan(Plan):
         closed_on = date("closed_on")
         decided = [a for a in allegations if a.finding != Finding.PENDING]
         finding_days = [a.finding_date for a in decided if a.finding_date is not None]
+        assigned = "investigator_employee_id" in level  # the workflow names the investigator on assignment
         if status is None:
             status = (ComplaintStatus.CLOSED if "closed_on" in level else
-                      ComplaintStatus.INVESTIGATING if decided else ComplaintStatus.RECEIVED)
+                      ComplaintStatus.INVESTIGATING if decided else
+                      ComplaintStatus.ASSIGNED if assigned else ComplaintStatus.RECEIVED)
         if decided and status in (ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED):
             problem(status_line, "status", status_text, "a complaint with a finding is at least under investigation "
                                                         "(findings are recorded from that stage on)")
+        elif assigned and status == ComplaintStatus.RECEIVED:
+            problem(status_line, "status", status_text, "a complaint with an investigator is at least assigned "
+                                                        "(the investigator is named on assignment)")
         if status == ComplaintStatus.CLOSED:
             for line, row in record.rows:
                 if FINDINGS.get(_slug(self.mapping.get(row, "finding"))) == Finding.PENDING:
@@ -399,9 +499,9 @@ class ComplaintPlan(Plan):
                              relationship=values["complainant_relationship"])
 
     def _withhold(self, record: Group, level: dict[str, tuple[int, str]], errors: list[RowError]) -> list[RowError]:
-        """The complaint's errors, with any identity value scrubbed even where it was typed into another
-        column, and one more error naming the complaint's other lines (they are not imported either)."""
-        secrets = [v for f, (_, v) in level.items() if f in IDENTITY and len(v) >= 3]
+        """The complaint's errors, with any identity or summary value scrubbed even where it was typed into
+        another column, and one more error naming the complaint's other lines (they are not imported either)."""
+        secrets = [v for f, (_, v) in level.items() if f in WITHHELD_FIELDS and len(v) >= 3]
         for error in errors:
             if any(s.lower() in error.value.lower() for s in secrets):
                 error.value = WITHHELD

@@ -31,6 +31,8 @@ from safecity.policing.actions.community import (
     wave_update,
 )
 from safecity.policing.actions.complaints import (
+    LOCATION_MAX,
+    SUMMARY_MAX,
     AllegationIn,
     ComplainantIn,
     ComplaintIn,
@@ -65,7 +67,8 @@ from safecity.policing.actions.training import (
 )
 
 __all__ = [
-    "ImportedAllegation", "ImportedComplaint", "complaints_import", "recordings_import",
+    "LOCATION_MAX", "SUMMARY_MAX", "ImportedAllegation", "ImportedComplaint", "complaints_import",
+    "recordings_import",
     "AllegationIn", "AttendanceRow", "ComplainantIn", "ComplaintIn", "InvalidTransition", "activity_add",
     "allegation_finding_set", "assignment_start", "attendance_bulk_record", "attendance_record", "camera_assign",
     "camera_create", "camera_update", "cameras_bulk_create", "complaint_comment", "complaint_create",

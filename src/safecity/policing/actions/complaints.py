@@ -46,6 +46,8 @@ from safecity.policing.selectors.complaints import (
 PERSONNEL = int(Sensitivity.PERSONNEL)
 IDENTITY = int(Sensitivity.PERSONNEL | Sensitivity.VICTIM_IDENTIFYING)
 MAX_TEXT = 5000
+LOCATION_MAX = 200  # Complaint.location's max_length
+SUMMARY_MAX = MAX_TEXT  # the summary is free text (a TextField); intake's form caps it here too
 
 
 class InvalidTransition(ValidationError):
@@ -122,8 +124,10 @@ def _problems(agency: Agency, c: ComplaintIn, today: dt.date, *, identity_requir
         errors["channel"] = f"Unknown channel {c.channel!r}; use one of {', '.join(ComplaintChannel.values)}."
     if c.district is not None and c.district.agency_id != agency.pk:
         errors["district"] = "The district belongs to another agency."
-    if len(c.summary) > MAX_TEXT:
-        errors["summary"] = f"At most {MAX_TEXT} characters."
+    if len(c.location) > LOCATION_MAX:
+        errors["location"] = f"At most {LOCATION_MAX} characters."
+    if len(c.summary) > SUMMARY_MAX:
+        errors["summary"] = f"At most {SUMMARY_MAX} characters."
     if c.source == ComplaintSource.ANONYMOUS and c.complainant is not None:
         errors["complainant"] = "An anonymous complaint keeps no identity; leave the complainant's details empty."
     elif identity_required and c.source in (ComplaintSource.CIVILIAN, ComplaintSource.THIRD_PARTY) and (
@@ -273,7 +277,10 @@ class ImportedComplaint:
     """One complaint of an imported file (`safecity import complaints`), as the importer prepared it: keyed by
     the agency's own complaint number, with the stages it has passed since receipt (each with the day it was
     reached; empty = still received) and, when the file has complainant columns (`identity_in_file`), the
-    complainant's identity, which replaces the stored one."""
+    complainant's identity, which replaces the stored one. Likewise the summary, location, district and
+    investigator replace the stored ones only when the file has their columns (`fields_in_file`: "summary",
+    "location", "district", "investigator"): a complaint re-imported from a file without them keeps what was
+    recorded in safecity."""
 
     number: str
     fingerprint: str
@@ -285,6 +292,11 @@ class ImportedComplaint:
     channel: str = ""
     complainant: ComplainantIn | None = None
     identity_in_file: bool = False
+    summary: str = ""
+    location: str = ""
+    district_id: int | None = None
+    investigator_id: int | None = None
+    fields_in_file: tuple[str, ...] = ()
 
     @property
     def status(self) -> str:
@@ -294,17 +306,33 @@ class ImportedComplaint:
 IMPORT_REASON = "Recorded by an import of the agency's complaint file."
 
 
+def _intake(c: ImportedComplaint, officers: Mapping[int, Officer],
+            districts: Mapping[int, District]) -> ComplaintIn:
+    """The imported complaint as intake describes it (its unknown officers and district left out)."""
+    return ComplaintIn(received_on=c.received_on, source=c.source, channel=c.channel, occurred_on=c.occurred_on,
+                       location=c.location, district=districts.get(c.district_id) if c.district_id else None,
+                       summary=c.summary, complainant=c.complainant,
+                       allegations=[AllegationIn(officer=officers[a.officer_id], category=a.category)
+                                    for a in c.allegations if a.officer_id in officers])
+
+
 def _imported_problems(agency: Agency, c: ImportedComplaint, officers: Mapping[int, Officer],
-                       today: dt.date) -> dict[str, str]:
+                       districts: Mapping[int, District], today: dt.date) -> dict[str, str]:
     errors: dict[str, str] = {}
     missing = [a for a in c.allegations if a.officer_id not in officers]
     if missing:
         errors["allegations"] = "An accused officer is not an officer of this agency."
-    intake = ComplaintIn(received_on=c.received_on, source=c.source, channel=c.channel, occurred_on=c.occurred_on,
-                         complainant=c.complainant,
-                         allegations=[AllegationIn(officer=officers[a.officer_id], category=a.category)
-                                      for a in c.allegations if a.officer_id in officers])
-    errors.update(_problems(agency, intake, today, identity_required=c.identity_in_file))
+    if c.district_id is not None and c.district_id not in districts:
+        errors["district"] = "Not a district of this agency."
+    errors.update(_problems(agency, _intake(c, officers, districts), today, identity_required=c.identity_in_file))
+    # The investigator is checked as `complaint_transition` checks it when a complaint is assigned.
+    if c.investigator_id is not None:
+        if c.investigator_id not in officers:
+            errors["investigator"] = "The investigator is not an officer of this agency."
+        elif any(a.officer_id == c.investigator_id for a in c.allegations):
+            errors["investigator"] = "An accused officer cannot investigate the complaint."
+        elif c.status == ComplaintStatus.RECEIVED:
+            errors["status"] = "A complaint with an investigator is at least assigned."
     for a in c.allegations:
         if a.finding not in Finding.values:
             errors["finding"] = f"Unknown finding; use one of {', '.join(Finding.values)}."
@@ -360,11 +388,15 @@ def complaints_import(*, actor: Actor, agency: Agency, new: Sequence[ImportedCom
             ensure_module(actor, Module.POLICING, "add", agency.pk)
             if changed:
                 ensure_module(actor, Module.POLICING, "change", agency.pk)
-        officers = Officer.objects.filter(agency=agency).in_bulk({a.officer_id for c in every for a in c.allegations})
+        officers = Officer.objects.filter(agency=agency).in_bulk(
+            {a.officer_id for c in every for a in c.allegations}
+            | {c.investigator_id for c in every if c.investigator_id is not None})
+        districts = District.objects.filter(agency=agency).defer("geometry").in_bulk(
+            {c.district_id for c in every if c.district_id is not None})
         errors: dict[str, str] = {}
         for c in every:
             errors.update({f"complaint {c.number}: {k}": v
-                           for k, v in _imported_problems(agency, c, officers, today).items()})
+                           for k, v in _imported_problems(agency, c, officers, districts, today).items()})
         taken = Complaint.objects.filter(agency=agency, external_number__in=[c.number for c in new])
         errors.update({f"complaint {number}: external_number": "Already imported for this agency."
                        for number in taken.values_list("external_number", flat=True)})
@@ -373,12 +405,9 @@ def complaints_import(*, actor: Actor, agency: Agency, new: Sequence[ImportedCom
         name = _actor_name(actor)
         rows, allegations, people, events = [], [], [], []
         for c in new:
-            intake = ComplaintIn(received_on=c.received_on, source=c.source, channel=c.channel,
-                                 occurred_on=c.occurred_on, complainant=c.complainant,
-                                 allegations=[AllegationIn(officer=officers[a.officer_id], category=a.category)
-                                              for a in c.allegations])
-            row, alls, person, event = _build(agency, intake, name)
+            row, alls, person, event = _build(agency, _intake(c, officers, districts), name)
             row.external_number, row.import_hash, row.import_batch_id = c.number, c.fingerprint, batch_id
+            row.investigator_id = c.investigator_id
             for a, given in zip(alls, c.allegations, strict=True):
                 a.finding, a.finding_date, a.discipline = given.finding, given.finding_date, given.discipline
             rows.append(row)
@@ -398,7 +427,7 @@ def complaints_import(*, actor: Actor, agency: Agency, new: Sequence[ImportedCom
         ComplaintEvent.objects.bulk_create([e for evs in events for e in evs], batch_size=1000)
         for pk, c in changed.items():
             _reimport(frame, Complaint.objects.select_related("agency").get(pk=pk, agency=agency), c, officers,
-                      batch_id, name)
+                      districts, batch_id, name)
         frame.touch(agency.pk)
         frame.extra.update({"agency": agency.ori, "batch": batch_id, "added": len(rows), "updated": len(changed),
                             "allegations": sum(len(c.allegations) for c in every)})
@@ -406,10 +435,20 @@ def complaints_import(*, actor: Actor, agency: Agency, new: Sequence[ImportedCom
 
 
 def _reimport(frame: Any, row: Complaint, c: ImportedComplaint, officers: Mapping[int, Officer],
-              batch_id: int | None, actor_name: str) -> None:
-    """A complaint imported before whose rows changed in the file: the file's values win."""
+              districts: Mapping[int, District], batch_id: int | None, actor_name: str) -> None:
+    """A complaint imported before whose rows changed in the file: the file's values win (for the optional
+    fields, only those the file has columns for)."""
     received_moved = row.received_on != c.received_on
     row.received_on, row.occurred_on, row.source, row.channel = c.received_on, c.occurred_on, c.source, c.channel
+    intake = _intake(c, officers, districts)
+    if "summary" in c.fields_in_file:
+        row.summary = intake.summary.strip()
+    if "location" in c.fields_in_file:
+        row.location = intake.location.strip()
+    if "district" in c.fields_in_file:
+        row.district = intake.district
+    if "investigator" in c.fields_in_file:
+        row.investigator_id = c.investigator_id
     row.import_hash, row.import_batch_id = c.fingerprint, batch_id
     row.discipline_limit_on = complaint_rules.discipline_limit(c.received_on)
     steps = [s for s in c.steps if s[0] == c.status]
@@ -619,7 +658,8 @@ def complaint_comment(*, actor: Actor, complaint: Complaint, body: str) -> Compl
 
 
 __all__ = [
-    "AllegationIn", "ComplainantIn", "ComplaintIn", "ImportedAllegation", "ImportedComplaint", "InvalidTransition",
+    "LOCATION_MAX", "SUMMARY_MAX", "AllegationIn", "ComplainantIn", "ComplaintIn", "ImportedAllegation",
+    "ImportedComplaint", "InvalidTransition",
     "allegation_finding_set", "complaint_comment", "complaint_create", "complaint_extend", "complaint_transition",
     "complaints_bulk_load", "complaints_import", "new_reference",
 ]

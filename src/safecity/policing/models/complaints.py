@@ -73,6 +73,9 @@ class ComplaintImportRowError(ImportRowErrorBase):
 
 class Complaint(ProtectedModel):
     safecity_module: ClassVar[str] = "policing"
+    # The summary may name the complainant: the change history (read by auditors) records only that it
+    # changed, never its text (`core.history.snapshot`).
+    history_withheld: ClassVar[frozenset[str]] = frozenset({"summary"})
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="complaints")
     reference = models.CharField(max_length=20, unique=True,

@@ -9,6 +9,7 @@ import pytest
 
 from safecity.core.importing.errors import ImportFailure
 from safecity.policing.import_columns import load_mapping
+from safecity.policing.importers_complaints import READS
 from safecity.policing.imports_stops import load_stop_mapping
 
 FIELDS = ("external_id", "started", "category")
@@ -54,3 +55,17 @@ def test_values_are_recoded_and_the_stop_key_has_its_own_default(tmp_path: Path)
         "2026-01-01 10:00", "evidentiary", "")
     stops = load_stop_mapping(None)
     assert (stops.column("stop_id"), stops.column("date"), stops.date_format) == ("raw_row_number", "date", "%Y-%m-%d")
+
+
+def test_a_complaints_mapping_may_rename_the_detail_columns(tmp_path: Path) -> None:
+    path = tmp_path / "m.toml"
+    path.write_text('[columns]\nsummary = "Narrative"\nlocation = "Place"\ndistrict = "Area"\n'
+                    'investigator_employee_id = "IA Investigator"\n')
+    m = load_mapping(path, "--mapping", READS)
+    row = {"Narrative": " Pushed. ", "Place": "Oak St", "Area": "2", "IA Investigator": "E5"}
+    assert [m.get(row, f) for f in ("summary", "location", "district", "investigator_employee_id")] == [
+        "Pushed.", "Oak St", "2", "E5"]
+    path.write_text('[columns]\ninvestigator = "IA"\n')  # the column is named for the employee id
+    with pytest.raises(ImportFailure) as err:
+        load_mapping(path, "--mapping", READS)
+    assert "investigator: not a field this importer reads" in str(err.value)
