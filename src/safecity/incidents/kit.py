@@ -9,7 +9,7 @@ from typing import Any
 
 from safecity.core import resultcache
 from safecity.core import selectors as core_selectors
-from safecity.core.kit import BBox, Choice, Column, DateRange, MultiChoice, RecordKit, Search, Text
+from safecity.core.kit import BBox, Choice, Column, DateRange, MultiChoice, RecordKit, Search, Text, agency_filter
 from safecity.core.kit.filters import choices_from
 from safecity.core.roles import Module
 from safecity.incidents import actions, selectors
@@ -99,8 +99,7 @@ INCIDENTS = RecordKit(
         Choice("located", "On the map", more=True, choices=selectors.LOCATED_CHOICES, apply=selectors.with_location),
         BBox("area", "Map area", more=True, lookup="longitude,latitude",
              help_text="west,south,east,north in degrees (a hot-spot cell's link fills this in)."),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True,
-             help_text="Only this agency's incidents (ORI, e.g. IL0000001)."),
+        agency_filter(Module.INCIDENTS, help_text="Only this agency's incidents."),
     ),
     search=Search("Case number", ("incident_number",), help_text="Part of the incident (case) number."),
     default_sort="-occurred",

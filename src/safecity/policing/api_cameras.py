@@ -18,6 +18,7 @@ from safecity.core.kit.api import ERRORS, register
 from safecity.core.pagination import Pagination
 from safecity.core.roles import Module
 from safecity.policing import selectors
+from safecity.policing.forms.cameras import ActivationForm
 from safecity.policing.importers_recordings import RECORDINGS_IMPORT
 from safecity.policing.kit.cameras import CAMERAS, RECORDINGS
 from safecity.policing.schemas.cameras import ActivationOut, ActivationQuery, CameraOut, RecordingOut
@@ -37,10 +38,13 @@ def _rate(group: str, p: Proportion) -> dict[str, Any]:
 @requires(Module.POLICING)
 def camera_activation(request: HttpRequest, q: Query[ActivationQuery]) -> Any:
     """Activation compliance computed from events, camera assignments and recordings (Wilson 95% intervals)."""
-    if q.date_from and q.date_to and q.date_from > q.date_to:
-        raise ValidationError({"date_to": "Must not be before date_from."})
-    r = selectors.activation_report(user=request.user, date_from=q.date_from, date_to=q.date_to, unit=q.unit,
-                                    missed_limit=0)
+    # the page's parameter form, so both refuse a unit the caller may not see (or dates out of order) alike
+    form = ActivationForm({k: v for k, v in q.dict().items() if v not in (None, "")}, user=request.user)
+    if not form.is_valid():
+        raise ValidationError({k: " ".join(str(m) for m in v) for k, v in form.errors.items()})
+    data = form.cleaned_data
+    r = selectors.activation_report(user=request.user, date_from=data.get("date_from"), date_to=data.get("date_to"),
+                                    unit=data.get("unit") or "", missed_limit=0)
     return {"window_before_minutes": r.rule.before_minutes, "window_after_minutes": r.rule.after_minutes,
             "default_event_minutes": r.rule.default_minutes, "overall": _rate("all", r.overall),
             "statuses": r.statuses, "by_unit": [_rate(x.label, x.rate) for x in r.by_unit],

@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 
 from safecity.core.actions import record_viewed
 from safecity.core.api_guard import requires
@@ -15,6 +16,7 @@ from safecity.core.kit.api import ERRORS
 from safecity.core.kit.api import register as register_kit
 from safecity.core.roles import Module
 from safecity.policing import selectors
+from safecity.policing.forms.community import SurveyResultsQuery
 from safecity.policing.import_surveys import SURVEYS
 from safecity.policing.kit.community import MEETINGS, PROJECTS, WAVES
 from safecity.policing.models import SurveyItem
@@ -83,14 +85,21 @@ if True:  # the item parameter's allowed values are the item codes, written once
 
 class SurveyQuery(Schema):
     item: Item = SurveyItem.TRUST  # type: ignore[valid-type]
-    agency: str = ""
+    agency: str = Field("", description="Only this agency's districts: its ORI (any case), one of the agencies "
+                                        "you may see. Default: every agency you may see.")
 
 
 @results_router.get("/", response={200: list[SurveySeriesOut], **ERRORS}, operation_id=f"{PREFIX}_survey_series")
 @requires(Module.POLICING)
 def survey_results(request: HttpRequest, query: Query[SurveyQuery]) -> Any:
     """One survey item by district over the waves: percent agree with a 95% Wilson interval from n."""
-    return selectors.survey_series(user=request.user, item=query.item, agency_ori=query.agency)
+    # the page's and the CSV's parameter form, so all three refuse the same agency with the same message
+    form = SurveyResultsQuery({"item": query.item, "agency": query.agency}, user=request.user)
+    if not form.is_valid():
+        raise NinjaValidationError([{"loc": ["query", k], "msg": " ".join(str(m) for m in v)}
+                                    for k, v in form.errors.items()])
+    return selectors.survey_series(user=request.user, item=form.cleaned_data["item"],
+                                   agency_ori=form.cleaned_data["agency"])
 
 
 imports_router = Router(tags=["policing"])

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
 from safecity.core.api_guard import requires
@@ -27,7 +27,8 @@ eis_router = Router(tags=["policing"])
 
 
 class EvaluationQuery(Schema):
-    agency: str | None = None
+    agency: str | None = Field(None, description="The agency's ORI (any case), one whose early-intervention data "
+                                                 "you may see. Default: the first of them.")
     as_of: dt.date | None = None
 
 

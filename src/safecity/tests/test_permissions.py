@@ -57,8 +57,9 @@ def test_guessed_ids_in_ui_and_api_are_404(agency_a, agency_b, olivia_officer, a
     assert api.get("/api/v1/incidents/not-a-uuid", **auth).status_code in (404, 422)
     items = api.get("/api/v1/incidents/?limit=100", **auth).json()["items"]
     assert [i["incident_number"] for i in items] == ["A-1"]
-    # filtering by the other agency's ORI does not widen access
-    assert api.get(f"/api/v1/incidents/?agency={agency_b.ori}", **auth).json()["items"] == []
+    # filtering by the other agency's ORI does not widen access: it is refused, naming the parameter
+    refused = api.get(f"/api/v1/incidents/?agency={agency_b.ori}", **auth)
+    assert refused.status_code == 422 and refused.json()["error"]["fields"][0]["field"] == "agency"
 
 
 def test_sensitivity_labels_narrow_access(agency_a, olivia_officer, ann_analyst, persona) -> None:

@@ -7,8 +7,18 @@ and detail. A hand-written page that runs an action for a form does it through `
 """
 
 from safecity.core.kit.base import Column, RecordKit
-from safecity.core.kit.filters import BBox, Choice, DateRange, Filter, FilterSet, MultiChoice, Search, Text
+from safecity.core.kit.filters import (
+    BBox,
+    Choice,
+    DateRange,
+    Filter,
+    FilterSet,
+    MultiChoice,
+    Search,
+    Text,
+    agency_filter,
+)
 from safecity.core.kit.forms import applied, form_errors
 
 __all__ = ["BBox", "Choice", "Column", "DateRange", "Filter", "FilterSet", "MultiChoice", "RecordKit", "Search",
-           "Text", "applied", "form_errors"]
+           "Text", "agency_filter", "applied", "form_errors"]

@@ -18,6 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
+from safecity.core import selectors as core_selectors
+from safecity.core.roles import VIEW
+
 Choices = Sequence[tuple[str, str]]
 Apply = Callable[[QuerySet[Any], Any], QuerySet[Any]]
 SORT_PARAM = "sort"
@@ -90,6 +93,67 @@ class Choice(Filter):
     def params(self) -> dict[str, str]:
         fixed = "" if callable(self.choices) else " One of: " + ", ".join(v for v, _ in self.choices) + "."
         return {self.name: (self.help_text or self.label).rstrip(".") + "." + fixed}
+
+
+class AgencyField(forms.ChoiceField):
+    """An agency chosen by its ORI from a select labelled "Name (ORI)". The value stays the ORI, so links, the
+    CSV and the API keep working; any case and surrounding spaces are accepted (the old typed-in filter
+    upper-cased, so lower-case links still work), and a value that is not among the choices is refused as not
+    an agency the user may see (unknown and hidden ORIs alike: which agencies exist is not told)."""
+
+    default_error_messages = {
+        "invalid_choice": "%(value)s is not an agency you may see: choose one from the list.",
+    }
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).strip().upper()
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        # so the select shows the agency a lower-case link asked for, not its first option
+        return data.strip().upper() if isinstance(data, str) else data
+
+    def validate(self, value: Any) -> None:
+        try:
+            super().validate(value)
+        except ValidationError as exc:
+            if exc.code != "invalid_choice":
+                raise
+            shown = value if len(value) <= 20 else value[:20] + "…"  # a long value is not echoed whole
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": shown}) from None
+
+
+def agency_choices(user: Any, module: str, action: str = VIEW) -> list[tuple[str, str]]:
+    """(ORI, "Name (ORI)") of the active agencies where the user may take `action` in `module`, by name."""
+    return [(a.ori, f"{a.name} ({a.ori})")
+            for a in core_selectors.agencies_where(user=user, module=module, action=action).only("ori", "name")]
+
+
+@dataclass(frozen=True)
+class AgencyChoice(Choice):
+    """`Choice` of one agency by ORI (see `agency_filter`)."""
+
+    def form_fields(self, user: Any) -> dict[str, forms.Field]:
+        return {self.name: AgencyField(label=self.label, required=False, help_text=self.help_text,
+                                       choices=[("", self.any_label), *self.options(user)])}
+
+    def params(self) -> dict[str, str]:
+        # the page's select names the agencies; the API's caller needs to know the value is an ORI
+        text = (self.help_text or self.label).rstrip(".")
+        return {self.name: f"{text}: its ORI (e.g. IL0000001, any case), one of the agencies you may see."}
+
+
+def agency_filter(module: str, *, more: bool = True, help_text: str = "") -> AgencyChoice:
+    """The "agency" filter of a list: a select of the agencies whose `module` records the user may view,
+    labelled "Name (ORI)"; the parameter's value is the ORI (`?agency=IL0000001`, any case). An ORI the user
+    may not see is refused naming `agency` (the page answers 400 with the message on the field, the API 422)."""
+
+    def choices(user: Any) -> list[tuple[str, str]]:
+        return agency_choices(user, module)
+
+    return AgencyChoice("agency", "Agency", lookup="agency__ori", more=more, choices=choices,
+                        any_label="All agencies you may see",
+                        help_text=help_text or "Only this agency's records.")
 
 
 class _ListField(forms.MultipleChoiceField):

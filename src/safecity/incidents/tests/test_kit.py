@@ -86,7 +86,7 @@ def test_declared_filters_work_alike_on_page_api_and_csv(
         ({"status": "cleared-arrest"}, {n["second"]}),
         ({"status": "cleared-exceptionally"}, {n["third"]}),
         ({"q": n["third"].lower()}, {n["third"]}),
-        ({"agency": "zz0000002"}, set()),  # another agency's ORI narrows, never widens
+        ({"agency": "zz0000001"}, {n["first"], n["second"], n["third"]}),  # an ORI in any case, as links had
         ({"offense": "13A", "beat": "101"}, {n["first"]}),
     ]
     for params, expected in cases:
@@ -114,6 +114,9 @@ def test_filter_form_has_labels_and_keeps_the_choices_to_the_users_agencies(
     ({"status": "closed"}, "status"),
     ({"sort": "sensitivity"}, "sort"),
     ({"offense": "TOOLONG"}, "offense"),
+    ({"agency": "ZZ0000002"}, "agency"),  # another agency's ORI is refused, never an empty or a wider list
+    ({"agency": "ZZ9999999"}, "agency"),
+    ({"agency": "ZZ0000001" * 30}, "agency"),
 ])
 def test_bad_filters_are_refused_naming_the_parameter(
         params: dict[str, str], field: str, city: dict[str, Incident], ann_analyst: User,
@@ -127,6 +130,36 @@ def test_bad_filters_are_refused_naming_the_parameter(
     assert page.context["rows"] == []
     export = client.get(reverse("incidents:export"), params)
     assert export.status_code == 400 and field in export.content.decode()
+
+
+def test_agency_filter_offers_only_the_users_agencies_by_name_and_keeps_the_ori_as_value(
+        city: dict[str, Incident], agency_a: Agency, agency_b: Agency, ann_analyst: User,
+        signed_in: Callable[[User], Client]) -> None:
+    client = signed_in(ann_analyst)
+    page = client.get(reverse("incidents:list"))
+    assert page.context["form"].fields["agency"].choices == [
+        ("", "All agencies you may see"), ("ZZ0000001", "Alpha Police Department (ZZ0000001)")]
+    body = page.content.decode()
+    assert "Bravo" not in body and "ZZ0000002" not in body  # B is not even named to A's analyst
+    refused = client.get(reverse("incidents:list"), {"agency": "zz0000002"})
+    assert refused.status_code == 400
+    assert "ZZ0000002 is not an agency you may see" in refused.context["form"].errors["agency"][0]
+    assert "ZZ0000002 is not an agency you may see" in refused.content.decode()
+    api = client.get(API, {"agency": "ZZ0000002"}).json()
+    assert api["error"]["fields"][0]["field"] == "agency" and "not an agency you may see" in api["error"]["message"]
+    # one who may see both agencies gets both, and each narrows the list, on the page, the API and the CSV
+    both = make_persona("both", agency_a, Role.ANALYST)
+    actions.role_grant(actor=SYSTEM, user=both, agency=agency_b, role=Role.ANALYST)
+    client = signed_in(User.objects.get(pk=both.pk))
+    page = client.get(reverse("incidents:list"), {"agency": "zz0000002"})
+    assert [v for v, _ in page.context["form"].fields["agency"].choices] == ["", "ZZ0000001", "ZZ0000002"]
+    assert 'value="ZZ0000002" selected' in page.content.decode()  # a lower-case link shows its agency chosen
+    mine = {city[k].incident_number for k in ("first", "second", "third")}
+    for params, expected in (({"agency": "zz0000002"}, {city["other"].incident_number}),
+                             ({"agency": " ZZ0000001 "}, mine)):
+        assert _page_numbers(client, params) == expected, ("page", params)
+        assert _api_numbers(client, params) == expected, ("api", params)
+        assert _csv_numbers(client, params) == expected, ("csv", params)
 
 
 def test_sorting_by_declared_columns_only(city: dict[str, Incident], ann_analyst: User,

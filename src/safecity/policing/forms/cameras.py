@@ -13,6 +13,8 @@ from safecity.core.roles import ADD, Module
 from safecity.policing import selectors
 from safecity.policing.models import Camera, CameraStatus, Recording
 
+DATE = {"type": "date"}
+
 
 class CameraCreateForm(forms.Form):
     agency = forms.ChoiceField(label="Agency")
@@ -88,3 +90,67 @@ class LegalHoldForm(forms.Form):
 
     def action_kwargs(self) -> dict[str, Any]:
         return {"hold": self.cleaned_data["hold"] == "set", "reason": self.cleaned_data["reason"]}
+
+
+class _UnitCodeField(forms.ChoiceField):
+    """A unit chosen by its code; the code may be typed in any case (a link or API call), and is matched to
+    the listed code."""
+
+    default_error_messages = {
+        "invalid_choice": "%(value)s is not the code of a unit you may see: choose one from the list.",
+    }
+
+    def _listed(self, text: str) -> str:
+        codes: list[tuple[Any, Any]] = list(self.choices)  # type: ignore[arg-type]
+        return next((str(code) for code, _ in codes if str(code).casefold() == text.casefold()), text)
+
+    def to_python(self, value: Any) -> str:
+        return self._listed(str(super().to_python(value)).strip())
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        # so the select shows the unit a lower-case link asked for, not its first option
+        return self._listed(data.strip()) if isinstance(data, str) else data
+
+    def validate(self, value: Any) -> None:
+        try:
+            super().validate(value)
+        except forms.ValidationError as exc:
+            if exc.code != "invalid_choice":
+                raise
+            shown = value if len(value) <= 20 else value[:20] + "…"  # a long value is not echoed whole
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": shown}) from None
+
+
+def unit_choices(user: Any) -> list[tuple[str, str]]:
+    """(code, "Name (CODE)") of the units the user may see, by name; a code that several agencies use is one
+    choice (the report groups by code), named by each of its units."""
+    names: dict[str, list[str]] = {}
+    for code, name in selectors.unit_list(user=user).values_list("code", "name"):
+        if name not in names.setdefault(code, []):
+            names[code].append(name)
+    return sorted(((code, f"{' / '.join(found)} ({code})") for code, found in names.items()),
+                  key=lambda c: (c[1].casefold(), c[0]))
+
+
+class ActivationForm(forms.Form):
+    """The camera activation report's parameters (page, CSV and API): a period and optionally one unit."""
+
+    date_from = forms.DateField(label="From", required=False, help_text="YYYY-MM-DD",
+                                widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    date_to = forms.DateField(label="To", required=False, help_text="YYYY-MM-DD, inclusive",
+                              widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    unit = _UnitCodeField(label="Unit", required=False,
+                          help_text="The unit the officer was assigned to on the day of the event.")
+
+    def __init__(self, data: Any = None, *, user: Any) -> None:
+        super().__init__(data)
+        field: _UnitCodeField = self.fields["unit"]  # type: ignore[assignment]
+        field.choices = [("", "All units you may see"), *unit_choices(user)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
+            self.add_error("date_to", "Must not be before the start.")
+        return data

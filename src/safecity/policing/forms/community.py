@@ -12,6 +12,7 @@ from django import forms
 
 import safecity.incidents.selectors as incident_selectors
 from safecity.core import selectors as core_selectors
+from safecity.core.kit.filters import AgencyField, agency_choices
 from safecity.core.models import Beat, District
 from safecity.core.roles import ADD, Module
 from safecity.policing.models import (
@@ -342,3 +343,23 @@ class SurveyResultForm(forms.Form):
         d = self.cleaned_data
         district = core_selectors.district_list(user=self.user, agency=self.wave.agency).get(code=d["district"])
         return {"district": district, "item": d["item"], "n": d["n"], "agree": d["agree"]}
+
+
+class SurveyResultsQuery(forms.Form):
+    """The parameters of "one item by district over time" (page, CSV and API): the item (default trust) and
+    optionally one agency, chosen from those the user may see (the value is its ORI, any case)."""
+
+    item = forms.ChoiceField(label="Item", required=False, choices=SurveyItem.choices, error_messages={
+        "invalid_choice": "unknown item %(value)s; use one of " + ", ".join(SurveyItem.values) + "."})
+    agency = AgencyField(label="Agency", required=False)
+
+    def __init__(self, data: Any = None, *, user: Any) -> None:
+        super().__init__(data)
+        field: AgencyField = self.fields["agency"]  # type: ignore[assignment]
+        field.choices = [("", "All agencies you may see"), *agency_choices(user, Module.POLICING)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "item" in data:
+            data["item"] = data["item"] or SurveyItem.TRUST
+        return data

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from safecity.core import selectors as core_selectors
+from safecity.core.kit.filters import AgencyField
 from safecity.core.roles import ADD, Module
 from safecity.policing import selectors
 from safecity.policing.models import EIFlag, Intervention, PursuitOutcome, Rank
@@ -108,20 +109,24 @@ class FollowUpForm(forms.Form):
 class EvaluationForm(forms.Form):
     """The evaluation page's and API's parameters (same messages in both)."""
 
-    agency = forms.CharField(label="Agency ORI", required=False, max_length=9)
+    agency = AgencyField(label="Agency", required=False, error_messages={
+        "invalid_choice": "No agency with that ORI whose early-intervention data you may see."})
     as_of = forms.DateField(label="As of", required=False, help_text="YYYY-MM-DD",
                             widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
     def __init__(self, data: Any = None, *, user: Any) -> None:
-        super().__init__(data)
+        self.agencies = selectors.ei_agencies(user=user)
+        # The first agency is the default: shown selected on an unbound form, used when none is asked for.
+        super().__init__(data, initial={"agency": self.agencies[0].ori} if self.agencies else None)
         self.user = user
+        field: AgencyField = self.fields["agency"]  # type: ignore[assignment]
+        field.choices = [(a.ori, f"{a.name} ({a.ori})") for a in self.agencies]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        agencies = selectors.ei_agencies(user=self.user)
-        ori = (data.get("agency") or "").upper()
-        chosen = [a for a in agencies if a.ori == ori] if ori else agencies[:1]
-        if not chosen:
+        ori = data.get("agency") or ""
+        chosen = [a for a in self.agencies if a.ori == ori] if ori else self.agencies[:1]
+        if not chosen and "agency" not in self.errors:
             self.add_error("agency", "No agency with that ORI whose early-intervention data you may see.")
         data["agency_obj"] = chosen[0] if chosen else None
         as_of = data.get("as_of")

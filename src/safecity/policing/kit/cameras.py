@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, Text
+from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, Text, agency_filter
 from safecity.core.roles import Module
 from safecity.policing import actions, selectors, vocab
 from safecity.policing.forms.cameras import CameraCreateForm, CameraEditForm, LegalHoldForm
@@ -63,7 +63,7 @@ CAMERAS = RecordKit(
     ),
     filters=(
         Choice("status", "Status", lookup="status", choices=CameraStatus.choices),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Serial number or model", ("serial", "model")),
     default_sort="serial",
@@ -108,7 +108,7 @@ RECORDINGS = RecordKit(
         Choice("legal_hold", "On legal hold", apply=_hold, choices=YES_NO),
         Choice("purged", "Purged", apply=_purged, choices=YES_NO),
         Text("officer", "Officer employee id", lookup="officer__employee_id", max_length=30, more=True),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Recording id or CAD number", ("external_id", "cad_number")),
     default_sort="-started",

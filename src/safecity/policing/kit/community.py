@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from safecity.core import selectors as core_selectors
-from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, Text
+from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, agency_filter
 from safecity.core.roles import Module
 from safecity.policing import actions, selectors
 from safecity.policing.forms.community import (
@@ -56,7 +56,7 @@ PROJECTS = RecordKit(
         Choice("status", "Step", lookup="status", choices=ProjectStatus.choices),
         Choice("beat", "Beat", lookup="beat__code", choices=_beats),
         DateRange("opened", "Opened", lookup="opened"),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Title, place or problem", ("title", "place", "problem_statement")),
     default_sort="-opened",
@@ -112,7 +112,7 @@ MEETINGS = RecordKit(
         DateRange("date", "Date", lookup="date"),
         Choice("district", "District", lookup="district__code", choices=_districts),
         Choice("beat", "Beat", lookup="beat__code", choices=_beats),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Venue or minutes", ("venue", "minutes")),
     default_sort="-date",
@@ -160,7 +160,7 @@ WAVES = RecordKit(
     ),
     filters=(
         Choice("method", "Method", lookup="method", choices=SurveyMethod.choices),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Name or code", ("name", "code")),
     default_sort="-start",

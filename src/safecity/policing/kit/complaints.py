@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, Text
+from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, agency_filter
 from safecity.core.roles import Module
 from safecity.policing import actions, complaint_rules, selectors
 from safecity.policing.forms.complaints import ComplaintCreateForm
@@ -84,7 +84,7 @@ COMPLAINTS = RecordKit(
         DateRange("received", "Received", lookup="received_on"),
         Choice("deadline", "Deadline", apply=_deadline,
                choices=[("open", "Open (any deadline)"), ("overdue", "Overdue"), ("due_soon", "Due soon")]),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Reference or location", ("reference", "location")),
     default_sort="-received",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, Text
+from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, agency_filter
 from safecity.core.roles import Module
 from safecity.policing import actions, selectors
 from safecity.policing.forms.eis import PursuitCreateForm
@@ -36,7 +36,7 @@ PURSUITS = RecordKit(
     filters=(
         DateRange("started", "Began", lookup="started_at__date"),
         Choice("outcome", "Outcome", lookup="outcome", choices=PursuitOutcome.choices),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Officer name or reason", ("officer__last_name", "officer__first_name", "reason")),
     default_sort="-started_at",
@@ -93,7 +93,7 @@ FLAGS = RecordKit(
         DateRange("as_of", "As of", lookup="as_of"),
         Choice("status", "Review stage", lookup="status", choices=FlagStatus.choices),
         Choice("intervention", "Intervention", lookup="intervention", choices=Intervention.choices),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Officer name or badge", ("officer__last_name", "officer__first_name", "officer__badge_number")),
     default_sort="-as_of",

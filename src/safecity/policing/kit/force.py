@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from safecity.core import selectors as core_selectors
-from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, Text
+from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, agency_filter
 from safecity.core.roles import Module
 from safecity.policing import actions, selectors, vocab
 from safecity.policing.forms.force import ForceIncidentForm
@@ -71,7 +71,7 @@ FORCE_INCIDENTS = RecordKit(
         Choice("injury", "Most serious injury", lookup="worst_injury", choices=Injury.choices),
         Choice("reason", "Reason for contact", lookup="reason_for_contact", choices=vocab.ContactReason.choices,
                more=True),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Case number or address", ("case_number", "location")),
     default_sort="-when",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from safecity.core.kit import Choice, Column, RecordKit, Search, Text
+from safecity.core.kit import Choice, Column, RecordKit, Search, agency_filter
 from safecity.core.roles import Module
 from safecity.policing import actions, selectors
 from safecity.policing.forms.roster import OfficerCreateForm, OfficerEditForm
@@ -40,7 +40,7 @@ OFFICERS = RecordKit(
         Choice("unit", "Unit", lookup="unit__code", choices=_units),
         Choice("rank", "Rank", lookup="rank", choices=Rank.choices),
         Choice("status", "Status", lookup="status", choices=OfficerStatus.choices),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Name, badge or employee id", ("last_name", "first_name", "badge_number", "employee_id")),
     default_sort="name",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, Text
+from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, Text, agency_filter
 from safecity.core.roles import Module
 from safecity.policing import selectors
 from safecity.policing.models import SearchBasis, Stop, StopOutcome, StopType, SubjectRace
@@ -69,7 +69,7 @@ STOPS = RecordKit(
         Choice("searched", "Searched", apply=_flag("search_conducted"), choices=YES_NO_NA),
         Choice("outcome", "Outcome", lookup="outcome", choices=[c for c in StopOutcome.choices if c[0]]),
         Text("officer", "Officer employee id", more=True, lookup="officer__employee_id", max_length=30),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Stop id, location or violation", ("stop_id", "location", "violation")),
     default_sort="-when",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, Text
+from safecity.core.kit import Choice, Column, DateRange, RecordKit, Search, Text, agency_filter
 from safecity.core.roles import Module
 from safecity.policing import actions, selectors
 from safecity.policing.forms.training import AttendanceCreateForm, CourseCreateForm, CourseEditForm
@@ -39,7 +39,7 @@ COURSES = RecordKit(
     filters=(
         Choice("topic", "Topic", lookup="topic", choices=Topic.choices),
         Choice("delivery", "Delivery", lookup="delivery", choices=Delivery.choices),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Code or title", ("code", "title")),
     default_sort="code",
@@ -90,7 +90,7 @@ ATTENDANCE = RecordKit(
         Choice("topic", "Topic", lookup="course__topic", choices=Topic.choices, more=True),
         Choice("passed", "Passed", lookup="passed", choices=(("true", "Passed"), ("false", "Not passed")),
                more=True, apply=lambda qs, v: qs.filter(passed=(v == "true"))),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Officer name or course title", ("officer__last_name", "officer__first_name", "course__title")),
     default_sort="-completed_on",
@@ -151,7 +151,7 @@ SESSIONS = RecordKit(
         Text("location", "Location", lookup="location__icontains", max_length=120, more=True,
              help_text="Any part of the place."),
         Choice("topic", "Topic", lookup="course__topic", choices=Topic.choices, more=True),
-        Text("agency", "Agency ORI", more=True, lookup="agency__ori", max_length=9, upper=True),
+        agency_filter(Module.POLICING),
     ),
     search=Search("Course, instructor or location", ("course__code", "course__title", "instructor", "location")),
     default_sort="-date",

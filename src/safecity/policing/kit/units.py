@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from safecity.core.kit import Column, RecordKit, Search, Text
+from safecity.core.kit import Column, RecordKit, Search, agency_filter
 from safecity.core.roles import Module
 from safecity.policing import selectors
 from safecity.policing.models import Unit
@@ -23,7 +23,7 @@ UNITS = RecordKit(
         Column("active", "Active", lambda u: "yes" if u.active else "no", sort=("active", "code", "id")),
         Column("agency", "Agency", "agency.ori", sort=("agency__ori", "code", "id")),
     ),
-    filters=(Text("agency", "Agency ORI", lookup="agency__ori", max_length=9, upper=True),),
+    filters=(agency_filter(Module.POLICING, more=False),),
     search=Search("Code or name", ("code", "name")),
     default_sort="code",
     export_columns=(

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from safecity.core.schemas import RecordOut
 
@@ -67,4 +67,5 @@ class ActivationOut(Schema):
 class ActivationQuery(Schema):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    unit: str = ""
+    unit: str = Field("", description="Only this unit (the unit the officer was assigned to on the day): its "
+                                      "code, one of the units you may see. Default: every unit.")

@@ -3,11 +3,9 @@ compliance report (page + CSV) and the purge-due list with its audited purge."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +19,7 @@ from safecity.core.permissions import NotPermitted, has_module
 from safecity.core.roles import CHANGE, DELETE, EXPORT, VIEW, Module
 from safecity.core.views import module_required
 from safecity.policing import actions, selectors
-from safecity.policing.forms.cameras import CameraAssignForm
+from safecity.policing.forms.cameras import ActivationForm, CameraAssignForm
 from safecity.policing.kit.cameras import CAMERAS, RECORDINGS
 
 camera_list = kit_views.list_view(CAMERAS)
@@ -33,9 +31,6 @@ recording_list = kit_views.list_view(RECORDINGS)
 recording_detail = kit_views.detail_view(RECORDINGS)
 recording_export = kit_views.export_view(RECORDINGS)
 recording_hold = kit_views.edit_view(RECORDINGS)  # the legal-hold form
-
-DATE = {"type": "date"}
-
 
 @module_required(Module.POLICING, CHANGE)
 def camera_assign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -53,23 +48,8 @@ def camera_assign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
-class ComplianceForm(forms.Form):
-    date_from = forms.DateField(label="From", required=False, help_text="YYYY-MM-DD",
-                                widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
-    date_to = forms.DateField(label="To", required=False, help_text="YYYY-MM-DD, inclusive",
-                              widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
-    unit = forms.CharField(label="Unit code", required=False, max_length=20)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
-            self.add_error("date_to", "Must not be before the start.")
-        return data
-
-
-def _report(request: HttpRequest, missed_limit: int) -> tuple[ComplianceForm, Any]:
-    form = ComplianceForm(request.GET or None)
+def _report(request: HttpRequest, missed_limit: int) -> tuple[ActivationForm, Any]:
+    form = ActivationForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
         return form, None
     data = form.cleaned_data if form.is_bound else {}

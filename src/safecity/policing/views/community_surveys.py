@@ -21,7 +21,7 @@ from safecity.core.permissions import has_module
 from safecity.core.roles import CHANGE, EXPORT, VIEW, Module
 from safecity.core.views import module_required
 from safecity.policing import actions, selectors
-from safecity.policing.forms.community import SurveyResultForm
+from safecity.policing.forms.community import SurveyResultForm, SurveyResultsQuery
 from safecity.policing.kit.community import WAVES
 from safecity.policing.models import SurveyItem
 from safecity.policing.selectors.community import SurveySeries
@@ -67,63 +67,90 @@ def wave_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 class Line:
     """One district's series drawn in the chart (SVG coordinates computed here, so the template only places)."""
 
-    label: str
+    label: str  # "1 — Central District", as the table names the district
     colour: str
     points: str  # "x,y x,y" for <polyline>
     marks: tuple[tuple[float, float, float, float, str], ...]  # x, y, y of CI low, y of CI high, title
 
 
+@dataclass(frozen=True)
+class Chart:
+    lines: list[Line]
+    x_ticks: list[tuple[float, str]]
+    y_ticks: list[tuple[float, int]]
+    right: int  # room at the right for the lines' end labels
+
+    def frame(self) -> dict[str, int]:
+        w = W - RIGHT + self.right
+        return {"w": w, "h": H, "left": LEFT, "right": w - self.right, "top": TOP, "bottom": H - BOTTOM}
+
+
 W, H, LEFT, RIGHT, TOP, BOTTOM = 640, 300, 56, 80, 16, 40
 # Dark colours (contrast ≥ 4.5:1 on white, so the end labels read as text); districts beyond five repeat them.
 COLOURS = ("#005ea2", "#b50909", "#00754a", "#5e519e", "#1b1b1b")
+LABEL_CHARS = 32  # a longer end label is cut (the point's title and the table keep the whole name)
+CHAR_WIDTH = 7  # px per character at font-size 12, a generous average for the margin
 
 
-def _chart(series: list[SurveySeries]) -> tuple[list[Line], list[tuple[float, str]], list[tuple[float, int]]]:
+def district_label(s: SurveySeries, *, with_agency: bool) -> str:
+    """The district as the table names it: "1 — Central District" (with the ORI when several agencies show)."""
+    text = f"{s.district} — {s.district_name}" if s.district_name else s.district
+    return f"{text} ({s.agency})" if with_agency else text
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _chart(series: list[SurveySeries]) -> Chart:
     waves = sorted({(p.wave_end, p.wave) for s in series for p in s.points})
     if not waves:
-        return [], [], []
+        return Chart([], [], [], RIGHT)
     step = (W - LEFT - RIGHT) / max(1, len(waves) - 1)
     xs = {code: LEFT + (i * step if len(waves) > 1 else (W - LEFT - RIGHT) / 2) for i, (_, code) in enumerate(waves)}
 
     def y(pct: float) -> float:
         return round(TOP + (100 - pct) / 100 * (H - TOP - BOTTOM), 1)
 
+    several = len({s.agency for s in series}) > 1
     lines = []
     for n, s in enumerate(series):
+        name = district_label(s, with_agency=several)
         marks = tuple((round(xs[p.wave], 1), y(p.percent), y(p.ci_low), y(p.ci_high),
-                       f"District {s.district}, {p.wave}: {p.percent:.0f}% (95% CI {p.ci_low:.0f}–{p.ci_high:.0f}%)")
+                       f"District {name}, {p.wave}: {p.percent:.0f}% (95% CI {p.ci_low:.0f}–{p.ci_high:.0f}%)")
                       for p in s.points)
         points = " ".join(f"{m[0]},{m[1]}" for m in marks)
-        lines.append(Line(f"{s.district}", COLOURS[n % len(COLOURS)], points, marks))
-    return lines, [(round(xs[c], 1), c) for _, c in waves], [(y(v), v) for v in (0, 25, 50, 75, 100)]
+        lines.append(Line(_short(name), COLOURS[n % len(COLOURS)], points, marks))
+    # the plot keeps its width; the drawing widens on the right so the longest end label fits
+    right = max(RIGHT, 12 + CHAR_WIDTH * max(len(line.label) for line in lines))
+    return Chart(lines, [(round(xs[c], 1), c) for _, c in waves], [(y(v), v) for v in (0, 25, 50, 75, 100)], right)
 
 
-def _params(request: HttpRequest) -> tuple[str, str, list[str]]:
-    """The item (default trust) and agency filter; unknown values are named, never ignored."""
-    item = request.GET.get("item") or SurveyItem.TRUST
-    agency = (request.GET.get("agency") or "").strip().upper()
-    problems = []
-    if item not in SurveyItem.values:
-        problems.append(f"item: unknown item {item!r}; use one of {', '.join(SurveyItem.values)}.")
-    if agency and (len(agency) > 9 or not agency.isalnum()):
-        problems.append(f"agency: {agency!r} is not an ORI.")
-    return item, agency, problems
+def _problems(form: SurveyResultsQuery) -> list[str]:
+    return [f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in form.errors.items()]
 
 
 @module_required(Module.POLICING, VIEW)
 def survey_results(request: HttpRequest) -> HttpResponse:
-    item, agency, problems = _params(request)
-    if problems:
-        return render(request, "policing/community/surveys.html", {"problems": problems, "items": SurveyItem.choices,
-                                                                    "item": SurveyItem.TRUST}, status=400)
+    """One item by district over time. The item (default trust) and the agency (one the user may see, by ORI)
+    come through `SurveyResultsQuery`, as in the CSV and the API; a refused value is named above the form and
+    on its field."""
+    form = SurveyResultsQuery(request.GET, user=request.user)
+    context: dict[str, Any] = {"form": form, "items": SurveyItem.choices,
+                               "agencies": form.fields["agency"].choices}  # type: ignore[attr-defined]
+    if not form.is_valid():
+        return render(request, "policing/community/surveys.html", {
+            **context, "problems": _problems(form), "item": form.cleaned_data.get("item", ""),
+            "agency": form.cleaned_data.get("agency", "")}, status=400)
+    item, agency = form.cleaned_data["item"], form.cleaned_data["agency"]
     series = selectors.survey_series(user=request.user, item=item, agency_ori=agency)
-    lines, x_ticks, y_ticks = _chart(series)
+    chart = _chart(series)
     waves = sorted({(p.wave_end, p.wave, p.wave_name) for s in series for p in s.points})
     table = [(s, [next((p for p in s.points if p.wave == code), None) for _, code, _ in waves]) for s in series]
     return render(request, "policing/community/surveys.html", {
-        "item": item, "item_label": SurveyItem(item).label, "items": SurveyItem.choices, "agency": agency,
-        "series": series, "waves": waves, "table": table, "lines": lines, "x_ticks": x_ticks, "y_ticks": y_ticks,
-        "chart": {"w": W, "h": H, "left": LEFT, "right": W - RIGHT, "top": TOP, "bottom": H - BOTTOM},
+        **context, "item": item, "item_label": SurveyItem(item).label, "agency": agency,
+        "series": series, "waves": waves, "table": table, "lines": chart.lines, "x_ticks": chart.x_ticks,
+        "y_ticks": chart.y_ticks, "chart": chart.frame(),
         "wave_count": selectors.wave_list(user=request.user).count(),
     })
 
@@ -134,10 +161,11 @@ CSV_HEADER = ("Agency", "District", "District name", "Wave", "Wave name", "Field
 
 @module_required(Module.POLICING, VIEW, EXPORT)
 def survey_results_csv(request: HttpRequest) -> HttpResponse:
-    item, agency, problems = _params(request)
-    if problems:
-        return HttpResponse("Invalid filter — " + " ".join(problems) + "\n", status=400,
+    form = SurveyResultsQuery(request.GET, user=request.user)
+    if not form.is_valid():
+        return HttpResponse("Invalid filter — " + " ".join(_problems(form)) + "\n", status=400,
                             content_type="text/plain; charset=utf-8")
+    item, agency = form.cleaned_data["item"], form.cleaned_data["agency"]
     series = selectors.survey_series(user=request.user, item=item, agency_ori=agency, action=EXPORT)
     rows = [(s.agency, s.district, s.district_name, p.wave, p.wave_name, p.wave_end, item, p.n, p.agree,
              round(p.percent, 2), round(p.ci_low, 2), round(p.ci_high, 2)) for s in series for p in s.points]

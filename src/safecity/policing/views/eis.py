@@ -153,8 +153,7 @@ def _report(request: HttpRequest) -> tuple[EvaluationForm, EvaluationReport | No
     if request.GET and not form.is_valid():
         return form, None
     data = form.cleaned_data if request.GET else {}
-    agencies = selectors.ei_agencies(user=request.user)
-    agency = data.get("agency_obj") or (agencies[0] if agencies else None)
+    agency = data.get("agency_obj") or (form.agencies[0] if form.agencies else None)
     if agency is None:
         return form, None
     today = timezone.localdate()
