@@ -19,9 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from safecity.core.actors import SYSTEM
-from safecity.core.importing.runner import run_import
-from safecity.core.importing.spec import ImportOptions
-from safecity.core.models import AuditEvent, ObjectChange
+from safecity.core.models import ObjectChange
 from safecity.policing import actions
 from safecity.policing.actions import ImportedAllegation, ImportedComplaint
 from safecity.policing.importers_complaints import FINGERPRINT_PURPOSE, district_spellings, fingerprint
@@ -29,6 +27,7 @@ from safecity.policing.models import Complaint, ComplaintEvent, ComplaintImportR
 from safecity.policing.tests.factories import make_officer
 from safecity.policing.tests.factories_community import make_district
 from safecity.policing.tests.factories_complaints import make_complaint
+from safecity.policing.tests.test_complaints_import import everything_audited, run, write
 
 pytestmark = pytest.mark.django_db
 # A summary that names the complainant, with a comma and a quote (so it is a quoted CSV cell).
@@ -56,21 +55,6 @@ def roster(agency_a: Any, agency_b: Any) -> dict[str, Any]:
             "d7": make_district(agency_b, "7")}
 
 
-def write(tmp_path: Path, text: str, name: str = "complaints.csv") -> Path:
-    target = tmp_path / name
-    target.write_text(text, encoding="utf-8")
-    return target
-
-
-def run(path: Path, agency: Any, **kwargs: Any) -> Any:
-    return run_import("complaints", ImportOptions(path=path, agency=agency, fmt="csv", **kwargs))
-
-
-def everything_audited() -> str:
-    """Every audit event and change-history row, as text."""
-    events = [[e.action, e.object_repr, e.purpose, e.extra] for e in AuditEvent.objects.all()]
-    changes = [[c.object_repr, c.before, c.after] for c in ObjectChange.objects.all()]
-    return json.dumps([events, changes], default=str)
 
 
 def errors_of(result: Any) -> dict[tuple[int, str, str], str]:
