@@ -254,3 +254,17 @@ def test_waves_and_results_through_the_pages(agency_a: Any, persona: Any) -> Non
                                         "margin_of_error": "3.3"}).status_code == 302
     wave.refresh_from_db()
     assert (wave.method, wave.sample_size) == ("mixed", 950)
+
+
+def test_end_labels_of_close_lines_are_moved_apart() -> None:
+    """Two districts ending 5 px apart would print their names over each other: the lower one moves down to
+    the gap; a label far from the others stays beside its point; a stack that would run off the frame is
+    pulled back up."""
+    from safecity.policing.views.community_surveys import BOTTOM, LABEL_GAP, H, Line, _spread_labels
+
+    def line(y: float) -> Line:
+        return Line("d", "#000", "", (), y)
+
+    assert [x.label_y for x in _spread_labels([line(105), line(100), line(200)])] == [100 + LABEL_GAP, 100, 200]
+    low = [x.label_y for x in _spread_labels([line(H - BOTTOM), line(H - BOTTOM), line(H - BOTTOM)])]
+    assert max(low) <= H - BOTTOM // 2 and sorted(low)[1] - sorted(low)[0] == LABEL_GAP

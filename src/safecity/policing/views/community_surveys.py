@@ -4,7 +4,7 @@ time (table, chart with its data table, CSV)."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -71,6 +71,7 @@ class Line:
     colour: str
     points: str  # "x,y x,y" for <polyline>
     marks: tuple[tuple[float, float, float, float, str], ...]  # x, y, y of CI low, y of CI high, title
+    label_y: float = 0.0  # where the end label sits: beside the last point, moved apart from its neighbours
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Chart:
 
 
 W, H, LEFT, RIGHT, TOP, BOTTOM = 640, 300, 56, 80, 16, 40
+LABEL_GAP = 14  # px between two end labels' baselines at font-size 12, so close lines' names do not overlap
 # Dark colours (contrast ≥ 4.5:1 on white, so the end labels read as text); districts beyond five repeat them.
 COLOURS = ("#005ea2", "#b50909", "#00754a", "#5e519e", "#1b1b1b")
 LABEL_CHARS = 32  # a longer end label is cut (the point's title and the table keep the whole name)
@@ -120,10 +122,26 @@ def _chart(series: list[SurveySeries]) -> Chart:
                        f"District {name}, {p.wave}: {p.percent:.0f}% (95% CI {p.ci_low:.0f}–{p.ci_high:.0f}%)")
                       for p in s.points)
         points = " ".join(f"{m[0]},{m[1]}" for m in marks)
-        lines.append(Line(_short(name), COLOURS[n % len(COLOURS)], points, marks))
+        lines.append(Line(_short(name), COLOURS[n % len(COLOURS)], points, marks, marks[-1][1] if marks else 0.0))
+    lines = _spread_labels(lines)
     # the plot keeps its width; the drawing widens on the right so the longest end label fits
     right = max(RIGHT, 12 + CHAR_WIDTH * max(len(line.label) for line in lines))
     return Chart(lines, [(round(xs[c], 1), c) for _, c in waves], [(y(v), v) for v in (0, 25, 50, 75, 100)], right)
+
+
+def _spread_labels(lines: list[Line]) -> list[Line]:
+    """End labels at least LABEL_GAP apart, each as near its line's last point as that allows (top to bottom,
+    pushed down; then, if the lowest ran off the frame, the stack is pulled back up)."""
+    order = sorted(range(len(lines)), key=lambda i: lines[i].label_y)
+    placed: dict[int, float] = {}
+    previous = -float("inf")
+    for i in order:
+        placed[i] = max(lines[i].label_y, previous + LABEL_GAP)
+        previous = placed[i]
+    overflow = previous - (H - BOTTOM // 2)
+    if overflow > 0:
+        placed = {i: y - overflow for i, y in placed.items()}
+    return [replace(line, label_y=round(placed[i], 1)) for i, line in enumerate(lines)]
 
 
 def _problems(form: SurveyResultsQuery) -> list[str]:
