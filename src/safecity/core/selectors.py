@@ -28,9 +28,11 @@ def agency_by_ori(*, user: Any, ori: str) -> Agency | None:
     return agency_list(user=user).filter(ori=ori.strip().upper()).first()
 
 
-def agencies_where(*, user: Any, module: str, action: str) -> QuerySet[Agency]:
-    """Active agencies in which the user may take `action` in `module` (e.g. where they may add records)."""
-    qs = Agency.objects.filter(is_active=True).order_by("name")
+def agencies_where(*, user: Any, module: str, action: str, include_inactive: bool = False) -> QuerySet[Agency]:
+    """Active agencies in which the user may take `action` in `module` (e.g. where they may add records);
+    with `include_inactive`, inactive ones too (their records stay readable, so a list can still filter by
+    them)."""
+    qs = (Agency.objects.all() if include_inactive else Agency.objects.filter(is_active=True)).order_by("name")
     ids = agencies_for(user, module, action)
     return qs if ids is None else qs.filter(pk__in=ids)
 

@@ -124,9 +124,11 @@ class AgencyField(forms.ChoiceField):
 
 
 def agency_choices(user: Any, module: str, action: str = VIEW) -> list[tuple[str, str]]:
-    """(ORI, "Name (ORI)") of the active agencies where the user may take `action` in `module`, by name."""
-    return [(a.ori, f"{a.name} ({a.ori})")
-            for a in core_selectors.agencies_where(user=user, module=module, action=action).only("ori", "name")]
+    """(ORI, "Name (ORI)") of the agencies where the user may take `action` in `module`, by name. An agency
+    no longer active is offered too, marked so: its records are still listed, so they can be filtered."""
+    found = core_selectors.agencies_where(user=user, module=module, action=action, include_inactive=True)
+    return [(a.ori, f"{a.name} ({a.ori}{'' if a.is_active else ', inactive'})")
+            for a in found.only("ori", "name", "is_active")]
 
 
 @dataclass(frozen=True)

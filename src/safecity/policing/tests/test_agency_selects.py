@@ -109,6 +109,21 @@ def test_agency_filter_narrows_by_ori_in_any_case(agency_a: Agency, agency_b: Ag
     assert b"Bravoson" in csv and b"Alphason" not in csv
 
 
+def test_an_inactive_agency_is_still_offered_and_filters_its_records(agency_a: Agency, agency_b: Agency) -> None:
+    """An agency that is no longer active keeps its records on the list, so the select still offers it,
+    marked inactive, and a link filtering by it works."""
+    make_officer(agency_a, last_name="Alphason")
+    bravo = make_officer(agency_b, last_name="Bravoson")
+    both = _command(agency_a, "cmd_inactive")
+    core_actions.role_grant(actor=SYSTEM, user=both, agency=agency_b, role=Role.COMMAND)
+    core_actions.agency_update(actor=SYSTEM, agency=agency_b, is_active=False)
+    page = verified_client(User.objects.get(pk=both.pk)).get("/m/policing/officers/", {"agency": "ZZ0000002"})
+    assert page.status_code == 200
+    assert page.context["form"].fields["agency"].choices == [
+        ("", "All agencies you may see"), A_LABEL, ("ZZ0000002", "Bravo Sheriff's Office (ZZ0000002, inactive)")]
+    assert [r["object"] for r in page.context["rows"]] == [bravo]
+
+
 def test_ei_evaluation_offers_the_agencies_whose_flags_the_user_may_see(agency_a: Agency, agency_b: Agency) -> None:
     unit = make_unit(agency_a, code="P1", name="Patrol One")
     for _ in range(3):
