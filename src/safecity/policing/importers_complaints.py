@@ -201,8 +201,11 @@ class ComplaintPlan(Plan):
         self.ori = opts.agency.ori
         self.officers: dict[str, int] = dict(Officer.objects.filter(agency=opts.agency)
                                              .values_list("employee_id", "pk"))
-        self.districts = district_spellings(core_selectors.district_list(user=opts.actor, agency=opts.agency)
-                                            .values_list("pk", "code", "name"))
+        district_rows = list(core_selectors.district_list(user=opts.actor, agency=opts.agency)
+                             .values_list("pk", "code", "name"))
+        self.districts = district_spellings(district_rows)
+        self.district_names = {pk: f"{code} — {name}" for pk, code, name in district_rows}  # for the preview
+        self.employee_ids = {pk: employee for employee, pk in self.officers.items()}
         self.today = timezone.localdate()
         self.identity: tuple[str, ...] = ()  # the identity fields the file has columns for (known once read)
         self.details: tuple[str, ...] = ()  # the optional detail columns the file has (known once read)
@@ -524,7 +527,10 @@ class ComplaintPlan(Plan):
         return {"line": prepared.line, "key": c.number, "received": c.received_on.isoformat(), "source": c.source,
                 "status": c.status, "allegations": "; ".join(
                     f"{emp}: {a.category} ({a.finding})" for emp, a in zip(prepared.employee_ids, c.allegations,
-                                                                           strict=True))}
+                                                                           strict=True)),
+                # the summary is never shown (it may name the complainant); the other details are
+                "location": c.location, "district": self.district_names.get(c.district_id or 0, ""),
+                "investigator": self.employee_ids.get(c.investigator_id or 0, "")}
 
 
 class ComplaintImport(RecordType):
@@ -538,7 +544,9 @@ class ComplaintImport(RecordType):
                              "employee_id, category, finding, …)"),)
     preview_columns = (PreviewColumn("line", "Line"), PreviewColumn("key", "Complaint number"),
                        PreviewColumn("received", "Received"), PreviewColumn("source", "Source"),
-                       PreviewColumn("status", "Stage"), PreviewColumn("allegations", "Allegations"))
+                       PreviewColumn("status", "Stage"), PreviewColumn("allegations", "Allegations"),
+                       PreviewColumn("location", "Location"), PreviewColumn("district", "District"),
+                       PreviewColumn("investigator", "Investigator"))
     history_model = Complaint
 
     @property

@@ -66,6 +66,9 @@ def test_the_details_are_stored_and_an_investigator_means_assigned(agency_a: Any
     preview = run(write(tmp_path, HEADER + GOOD), agency_a, dry_run=True, preview_rows=10)
     assert (preview.imported, preview.exit_code) == (3, 0) and len(preview.preview) == 3
     assert "Quillfeather" not in json.dumps(preview.preview, default=str)
+    first = next(row for row in preview.preview if row["key"] == "C-300")
+    assert (first["location"], first["investigator"]) == ("400 block of Oak Street", "E5")
+    assert first["district"].startswith("1 — ")
     result = run(write(tmp_path, HEADER + GOOD), agency_a)
     assert (result.imported, result.rejected, result.exit_code) == (3, 0, 0)
     c300 = Complaint.objects.get(agency=agency_a, external_number="C-300")
